@@ -1,0 +1,144 @@
+// Package config is the one document that tells the notifier where alerts go and what is
+// noise: named destinations, an ordered list of routes and the noise policy. The Pulumi
+// component writes it into an SSM parameter, the function reads it at cold start, and the CLI
+// reads it from a file; all three validate it with the same code. It holds parameter names,
+// never secrets.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/foghornhq/foghorn/lambda/policy"
+)
+
+// Version is the document version this notifier reads.
+const Version = 1
+
+// Targets are the chat services a destination can point at.
+var Targets = []string{"slack"}
+
+// Document is the whole configuration.
+type Document struct {
+	Version int `json:"version"`
+	// Environment names the stack (dev, prod); routes can match on it.
+	Environment  string        `json:"environment,omitempty"`
+	Destinations []Destination `json:"destinations"`
+	// Routes are tried in order; the first match wins unless it says continue.
+	Routes []Route `json:"routes,omitempty"`
+	// Default names the destinations for alerts no route matched. With no routes and no
+	// default, every destination receives every alert.
+	Default []string `json:"default,omitempty"`
+	Noise   Noise    `json:"noise,omitempty"`
+}
+
+// Destination is one place messages go.
+type Destination struct {
+	Name   string `json:"name"`
+	Target string `json:"target"`
+	// SecretParam is the SSM SecureString parameter holding the webhook URL or token.
+	SecretParam string `json:"secretParam"`
+}
+
+// Route sends matching alerts to destinations.
+type Route struct {
+	Name         string   `json:"name,omitempty"`
+	Match        Match    `json:"match"`
+	Destinations []string `json:"destinations"`
+	Continue     bool     `json:"continue,omitempty"`
+}
+
+// Match selects alerts; every non-empty field must match, and within a field any value may.
+type Match struct {
+	Environment []string `json:"environment,omitempty"`
+	Account     []string `json:"account,omitempty"`
+	Region      []string `json:"region,omitempty"`
+	Cluster     []string `json:"cluster,omitempty"`
+	Service     []string `json:"service,omitempty"` // globs
+	Kind        []string `json:"kind,omitempty"`
+	Event       []string `json:"event,omitempty"`
+	MinSeverity string   `json:"minSeverity,omitempty"`
+}
+
+// Noise switches noise rules on or off by name; unnamed rules keep their defaults.
+type Noise struct {
+	Rules map[string]bool `json:"rules,omitempty"`
+}
+
+// Parse decodes and validates a document. Unknown fields are errors, so a typo in a key is
+// caught at deploy time rather than silently ignored.
+func Parse(data []byte) (*Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var d Document
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Validate reports every problem in the document, each naming the key at fault.
+func (d *Document) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if d.Version != Version {
+		bad("version", "must be %d, got %d", Version, d.Version)
+	}
+	if len(d.Destinations) == 0 {
+		bad("destinations", "at least one destination is required")
+	}
+	names := map[string]bool{}
+	for i, dst := range d.Destinations {
+		key := fmt.Sprintf("destinations[%d]", i)
+		switch {
+		case dst.Name == "":
+			bad(key+".name", "is required")
+		case names[dst.Name]:
+			bad(key+".name", "%q is used by another destination", dst.Name)
+		}
+		names[dst.Name] = true
+		if !slices.Contains(Targets, dst.Target) {
+			bad(key+".target", "%q is not a target (allowed: %s)", dst.Target, strings.Join(Targets, ", "))
+		}
+		if dst.SecretParam == "" {
+			bad(key+".secretParam", "is required: the SSM parameter holding the webhook URL or token")
+		}
+	}
+	known := func(key string, list []string) {
+		for _, n := range list {
+			if !names[n] {
+				bad(key, "unknown destination %q", n)
+			}
+		}
+	}
+	for i, r := range d.Routes {
+		key := fmt.Sprintf("routes[%d]", i)
+		if len(r.Destinations) == 0 {
+			bad(key+".destinations", "at least one destination is required")
+		}
+		known(key+".destinations", r.Destinations)
+	}
+	known("default", d.Default)
+	if err := policy.Validate(d.Noise.Rules); err != nil {
+		bad("noise.rules", "%v", err)
+	}
+	return errors.Join(errs...)
+}
+
+// Destination returns the named destination.
+func (d *Document) Destination(name string) (Destination, bool) {
+	i := slices.IndexFunc(d.Destinations, func(x Destination) bool { return x.Name == name })
+	if i < 0 {
+		return Destination{}, false
+	}
+	return d.Destinations[i], true
+}
