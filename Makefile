@@ -15,6 +15,10 @@ test-notifier:
 test-infra:
 	$(GO) test ./infra/...
 
+# The notifier's deployment zip: the same deterministic bytes `pulumi up` ships.
+build:
+	$(GO) run ./infra/cmd/notifierzip -o build/notifier.zip
+
 demo:
 	$(GO) run ./lambda/cmd/foghorn demo
 
