@@ -1,0 +1,137 @@
+// Package console builds AWS Management Console deep links for the things an alert is about:
+// an ECS service, task or its deployments, a CloudWatch alarm, a log stream. Links are right for
+// the aws, aws-cn and aws-us-gov partitions; for partitions without a public console, or when
+// the region is not a region code, every function returns "". Every path and fragment
+// component is escaped, because cluster, service and alarm names come from events.
+package console
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/foghornhq/foghorn/lambda/event"
+)
+
+// Host returns the console origin for a partition and region:
+//
+//	aws         https://<region>.console.aws.amazon.com
+//	aws-cn      https://<region>.console.amazonaws.cn
+//	aws-us-gov  https://console.amazonaws-us-gov.com
+//
+// An empty partition is taken from the region.
+func Host(partition, region string) string {
+	if !event.ValidRegion(region) {
+		return ""
+	}
+	if partition == "" {
+		partition = event.PartitionOfRegion(region)
+	}
+	switch partition {
+	case "aws":
+		return "https://" + region + ".console.aws.amazon.com"
+	case "aws-cn":
+		return "https://" + region + ".console.amazonaws.cn"
+	case "aws-us-gov":
+		return "https://console.amazonaws-us-gov.com"
+	}
+	return ""
+}
+
+// Service links to an ECS service's health page.
+func Service(partition, region, cluster, service string) string {
+	return ecs(partition, region, "clusters", cluster, "services", service, "health")
+}
+
+// ServiceEvents links to an ECS service's events (the scheduler's own messages).
+func ServiceEvents(partition, region, cluster, service string) string {
+	return ecs(partition, region, "clusters", cluster, "services", service, "events")
+}
+
+// Deployments links to an ECS service's deployments page. The console names deployments by its
+// own service-deployment id, not the ecs-svc/<id> of events, so this is the list.
+func Deployments(partition, region, cluster, service string) string {
+	return ecs(partition, region, "clusters", cluster, "services", service, "deployments")
+}
+
+// Task links to an ECS task's configuration page (containers, exit codes, stopped reason).
+func Task(partition, region, cluster, taskID string) string {
+	return ecs(partition, region, "clusters", cluster, "tasks", taskID, "configuration")
+}
+
+// Cluster links to an ECS cluster's services.
+func Cluster(partition, region, cluster string) string {
+	return ecs(partition, region, "clusters", cluster, "services")
+}
+
+// ecs joins path segments under /ecs/v2/, escaping each; any empty segment means no link.
+func ecs(partition, region string, segments ...string) string {
+	host := Host(partition, region)
+	if host == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(host)
+	b.WriteString("/ecs/v2")
+	for _, s := range segments {
+		if s == "" {
+			return ""
+		}
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	b.WriteString("?region=")
+	b.WriteString(url.QueryEscape(region))
+	return b.String()
+}
+
+// Alarm links to a CloudWatch alarm.
+func Alarm(partition, region, name string) string {
+	host := Host(partition, region)
+	if host == "" || name == "" {
+		return ""
+	}
+	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#alarmsV2:alarm/" + component(name)
+}
+
+// LogStream links to a CloudWatch Logs log stream. The Logs console reads its fragment
+// percent-encoded twice with "%" written as "$" ("/" becomes "$252F"), which is how it writes
+// its own links.
+func LogStream(partition, region, group, stream string) string {
+	host := Host(partition, region)
+	if host == "" || group == "" || stream == "" {
+		return ""
+	}
+	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) +
+		"#logsV2:log-groups/log-group/" + logsComponent(group) + "/log-events/" + logsComponent(stream)
+}
+
+// LogGroup links to a CloudWatch Logs log group.
+func LogGroup(partition, region, group string) string {
+	host := Host(partition, region)
+	if host == "" || group == "" {
+		return ""
+	}
+	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#logsV2:log-groups/log-group/" + logsComponent(group)
+}
+
+func logsComponent(s string) string {
+	return strings.ReplaceAll(component(component(s)), "%", "$")
+}
+
+// component percent-encodes everything but RFC 3986's unreserved characters, like JavaScript's
+// encodeURIComponent but stricter: a name can then never close the fragment or add a query.
+func component(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

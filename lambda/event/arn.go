@@ -1,0 +1,80 @@
+package event
+
+import (
+	"regexp"
+	"strings"
+)
+
+// ARN is a parsed Amazon Resource Name: arn:partition:service:region:account:resource.
+type ARN struct {
+	Partition string
+	Service   string
+	Region    string
+	Account   string
+	Resource  string // everything after the account, e.g. task/cluster/id or alarm:Name
+}
+
+// ParseARN splits an ARN. It fails on anything that does not start with "arn:" and have six
+// colon-separated parts; it does not check the parts further (published samples mask accounts
+// and regions with placeholders).
+func ParseARN(s string) (ARN, bool) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
+		return ARN{}, false
+	}
+	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, true
+}
+
+// ResourceType returns the resource type of an ARN whose resource is type/id or type:id
+// ("task", "service", "alarm").
+func (a ARN) ResourceType() string {
+	if i := strings.IndexAny(a.Resource, "/:"); i >= 0 {
+		return a.Resource[:i]
+	}
+	return a.Resource
+}
+
+// ResourcePath returns the parts of the resource after its type, split on "/" (or, for
+// type:id resources such as CloudWatch alarms, the single id, which may itself contain
+// slashes or colons).
+func (a ARN) ResourcePath() []string {
+	i := strings.IndexAny(a.Resource, "/:")
+	if i < 0 {
+		return nil
+	}
+	rest := a.Resource[i+1:]
+	if a.Resource[i] == ':' {
+		return []string{rest}
+	}
+	return strings.Split(rest, "/")
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// ValidRegion reports whether s looks like a region code (us-east-1, us-gov-west-1,
+// cn-northwest-1), so that placeholders such as "REGION" or "EXAMPLE" in published samples are
+// not used to build links.
+func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+
+// PartitionOfRegion returns the partition a region belongs to: aws-cn for cn-*, aws-us-gov for
+// us-gov-*, the isolated partitions for theirs, aws otherwise; "" for a string that is not a
+// region code.
+func PartitionOfRegion(region string) string {
+	switch {
+	case !ValidRegion(region):
+		return ""
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "us-isof-"):
+		return "aws-iso-f"
+	}
+	return "aws"
+}

@@ -1,0 +1,90 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Timestamp is a time as an event writes it. It decodes from a JSON string or number and never
+// fails, so an odd timestamp cannot sink the event it is part of; Time parses it.
+type Timestamp string
+
+// UnmarshalJSON keeps strings as they are and numbers (epoch seconds or milliseconds) as their
+// text; anything else becomes empty.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	var s string
+	switch {
+	case json.Unmarshal(b, &s) == nil:
+		*t = Timestamp(s)
+	case len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')):
+		*t = Timestamp(b)
+	default:
+		*t = ""
+	}
+	return nil
+}
+
+// Time returns the parsed time in UTC, or the zero time when it cannot be read.
+func (t Timestamp) Time() time.Time {
+	v, _ := ParseTime(string(t))
+	return v
+}
+
+// timeLayouts are every timestamp shape seen in the events this package reads: RFC 3339 with
+// any number of fractional digits (ECS, EventBridge), offsets without a colon (CloudWatch
+// alarms: 2019-10-02T17:04:40.989+0000), and RFC 1123 dates (AWS Health: Sat, 05 Jun 2016
+// 15:10:09 GMT). Go accepts a fractional second after the seconds field even when the layout
+// has none, so one layout per offset style covers every precision.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05-0700",
+	"2006-01-02T15:04:05-07",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05-0700",
+	"2006-01-02 15:04:05",
+	time.RFC1123,
+	time.RFC1123Z,
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	time.RFC850,
+	time.ANSIC,
+	time.UnixDate,
+}
+
+// ParseTime reads a timestamp in any shape AWS events use and returns it in UTC. Plain numbers
+// are epoch seconds, or milliseconds when they are too large to be seconds.
+func ParseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && isNumber(s) {
+		// 1e11 seconds is the year 5138: anything larger is milliseconds.
+		if n > 1e11 || n < -1e11 {
+			return time.UnixMilli(int64(n)).UTC(), true
+		}
+		sec := int64(n)
+		return time.Unix(sec, int64((n-float64(sec))*1e9)).UTC(), true
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// isNumber reports whether s is a plain decimal number, so that "NaN" and "Inf", which
+// strconv.ParseFloat also accepts, are not read as times.
+func isNumber(s string) bool {
+	for i, r := range s {
+		if (r < '0' || r > '9') && r != '.' && !(i == 0 && (r == '-' || r == '+')) {
+			return false
+		}
+	}
+	return true
+}
