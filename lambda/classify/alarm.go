@@ -1,0 +1,472 @@
+package classify
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/console"
+	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/event"
+)
+
+// alarmInput is an alarm state change as any delivery path reports it: EventBridge, the
+// alarm's Lambda action, or the classic SNS notification.
+type alarmInput struct {
+	name, arn, description string
+	state, previous        string
+	reason                 string
+	data                   event.AlarmReasonData
+	when                   time.Time
+	metric                 string // "AWS/EC2 CPUUtilization (InstanceId=i-…)"
+	metricName             string // "CPUUtilization"
+	valueLabel             string // what the alarm compares when that is a metric math expression
+	statistic              string // "Average over 300 s"
+	expression             string // metric math or anomaly band expression
+	anomaly                bool
+	comparison             string // ">", "≥", "<", "≤"
+	threshold              *float64
+	rule                   string // composite alarm rule
+	suppressedBy           string
+	suppressor             string
+}
+
+func alarmStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
+	var d event.AlarmStateChange
+	_ = event.Decode(ev.Detail, &d)
+	for _, r := range ev.Resources {
+		applyARN(&a.Identity, r)
+	}
+	in := alarmFromDetail(d)
+	in.arn = a.Identity.AlarmARN
+	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
+	return alarm(a, in)
+}
+
+func fromAlarmAction(rec envelope.Record, body []byte) alert.Alert {
+	var p event.AlarmAction
+	_ = event.Decode(body, &p)
+	a := alert.Alert{
+		Source:     orDefault(p.Source, event.SourceCloudWatch),
+		DetailType: "CloudWatch Alarm Lambda Action",
+		Time:       p.Time.Time(),
+		Identity:   alert.Identity{Account: p.AccountID, Region: p.Region},
+	}
+	applyARN(&a.Identity, p.AlarmARN)
+	in := alarmFromDetail(p.AlarmData)
+	in.arn = p.AlarmARN
+	if in.name == "" {
+		in.name = a.Identity.AlarmName
+	}
+	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
+	return alarm(a, in)
+}
+
+func fromAlarmNotification(rec envelope.Record, body []byte) alert.Alert {
+	var n event.AlarmNotification
+	_ = event.Decode(body, &n)
+	a := alert.Alert{
+		EventID:    rec.MessageID,
+		Source:     event.SourceCloudWatch,
+		DetailType: "CloudWatch Alarm Notification",
+		Time:       n.StateChangeTime.Time(),
+		Identity:   alert.Identity{Account: n.AWSAccountID, Region: event.RegionCode(n.Region)},
+	}
+	applyARN(&a.Identity, n.AlarmARN)
+	in := alarmInput{
+		name: n.AlarmName, arn: n.AlarmARN, description: n.AlarmDescription,
+		state: n.NewStateValue, previous: n.OldStateValue, reason: n.NewStateReason,
+		when: n.StateChangeTime.Time(),
+	}
+	if t := n.Trigger; t != nil {
+		in.threshold = t.Threshold
+		in.comparison = comparisonSymbol(t.ComparisonOperator)
+		stat := orDefault(t.Statistic, t.ExtendedStatistic)
+		if t.MetricName != "" {
+			in.metricName = t.MetricName
+			in.metric = metricText(t.Namespace, t.MetricName, dimensionMap(t.Dimensions))
+			in.statistic = statText(stat, t.Period)
+		}
+		for _, m := range t.Metrics {
+			switch {
+			case m.Expression != "" && m.ReturnData:
+				in.expression, in.valueLabel = m.Expression, orDefault(m.Label, m.Expression)
+			case m.MetricStat != nil:
+				if in.metric == "" {
+					ms := m.MetricStat
+					in.metricName = ms.Metric.MetricName
+					in.metric = metricText(ms.Metric.Namespace, ms.Metric.MetricName, dimensionMap(ms.Metric.Dimensions))
+					in.statistic = statText(ms.Stat, ms.Period)
+				}
+			}
+		}
+		if t.ThresholdMetricID != "" || strings.Contains(in.expression, "ANOMALY_DETECTION_BAND") {
+			in.anomaly = true
+		}
+	}
+	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
+	return alarm(a, in)
+}
+
+// alarmFromDetail reads the EventBridge detail (or the Lambda action's alarmData).
+func alarmFromDetail(d event.AlarmStateChange) alarmInput {
+	in := alarmInput{
+		name: d.AlarmName, description: d.Configuration.Description,
+		state: d.State.Value, previous: d.PreviousState.Value, reason: d.State.Reason,
+		data: event.ParseReasonData(d.State.ReasonData), when: d.State.Timestamp.Time(),
+		rule: d.Configuration.AlarmRule, suppressedBy: d.State.ActionsSuppressedBy,
+		suppressor: d.Configuration.ActionsSuppressor,
+	}
+	in.threshold = in.data.Threshold
+	for _, m := range d.Configuration.Metrics {
+		switch {
+		case m.Expression != "" && m.ReturnData:
+			if strings.Contains(m.Expression, "ANOMALY_DETECTION_BAND") {
+				in.anomaly = true
+				in.expression = m.Expression
+			} else if in.expression == "" {
+				in.expression, in.valueLabel = m.Expression, orDefault(m.Label, m.Expression)
+			}
+		case m.MetricStat != nil && in.metric == "":
+			ms := m.MetricStat
+			in.metricName = ms.Metric.Name
+			in.metric = metricText(ms.Metric.Namespace, ms.Metric.Name, ms.Metric.Dimensions)
+			in.statistic = statText(ms.Stat, ms.Period)
+		}
+	}
+	if len(in.data.RecentUpperThresholds) > 0 || len(in.data.RecentLowerThresholds) > 0 {
+		in.anomaly = true
+	}
+	in.comparison = comparisonFromReason(in.reason)
+	return in
+}
+
+// targetTracking matches the alarms Application Auto Scaling creates for a target tracking
+// policy: TargetTracking-<resource id>-AlarmHigh-<uuid> or …-AlarmLow-<uuid>.
+var targetTracking = regexp.MustCompile(`^TargetTracking-(.+)-(AlarmHigh|AlarmLow)-[0-9a-fA-F-]{36}$`)
+
+// alarm builds the alert for an alarm state change from any delivery path.
+func alarm(a alert.Alert, in alarmInput) alert.Alert {
+	a.Identity.AlarmName = in.name
+	if _, ok := event.ParseARN(in.arn); ok {
+		a.Identity.AlarmARN = in.arn
+	}
+	fillPartition(&a.Identity)
+	if a.Time.IsZero() || !in.when.IsZero() {
+		a.Time = in.when
+	}
+	a.Status = in.state
+	a.Reason.Alarm = in.reason
+	alarmLink := link("Alarm", console.Alarm(a.Identity.Partition, a.Identity.Region, in.name))
+
+	if m := targetTracking.FindStringSubmatch(in.name); m != nil {
+		return targetTrackingAlarm(a, in, m[1], m[2], alarmLink)
+	}
+
+	a.Kind = alert.KindAlarm
+	a.Event = orDefault(in.state, "UNKNOWN")
+	name := orDefault(in.name, "CloudWatch alarm")
+	switch in.state {
+	case event.AlarmStateAlarm:
+		a.Severity = alert.Critical
+		a.Title = name + ": in ALARM" + inParens(alarmValue(in))
+	case event.AlarmStateOK:
+		a.Severity = alert.Resolved
+		a.Title = name + ": back to OK"
+	case event.AlarmStateInsufficientData:
+		a.Severity = alert.Warning
+		a.Title = name + ": insufficient data"
+	default:
+		a.Severity = alert.Warning
+		a.Title = name + ": " + orDefault(in.state, "state changed")
+	}
+	a.Reason.Text = alarmWhy(in)
+	a.Summary = fmt.Sprintf("CloudWatch alarm %s moved from %s to %s.", name, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	a.Facts = alarmFacts(in, a.Identity)
+	a.Links = []alert.Link{alarmLink}
+	return a
+}
+
+// targetTrackingAlarm reports a target tracking alarm as the scaling it causes.
+func targetTrackingAlarm(a alert.Alert, in alarmInput, resourceID, which string, alarmLink alert.Link) alert.Alert {
+	if cluster, service, ok := serviceFromResourceID(resourceID); ok {
+		a.Identity.Cluster, a.Identity.Service = cluster, service
+	} else {
+		a.Identity.Resource = resourceID
+	}
+	a.Kind, a.Severity, a.Event = alert.KindScaling, alert.Info, which
+	subject := subjectOr(a.Identity, resourceID)
+	direction, verb := "out", "adds"
+	if which == "AlarmLow" {
+		direction, verb = "in", "removes"
+	}
+	switch in.state {
+	case event.AlarmStateAlarm:
+		a.Title = fmt.Sprintf("%s: scaling %s (%s)", subject, direction, which)
+		a.Reason.Text = fmt.Sprintf("The target tracking metric crossed its %s alarm, so Application Auto Scaling %s capacity.", which, verb)
+	default:
+		a.Title = fmt.Sprintf("%s: scale-%s alarm %s (%s)", subject, direction, strings.ToLower(strings.ReplaceAll(orDefault(in.state, "changed"), "_", " ")), which)
+		a.Reason.Text = fmt.Sprintf("The target tracking %s alarm moved to %s: no scaling %s for now.", which, orDefault(in.state, "a new state"), direction)
+	}
+	if v := alarmValue(in); v != "" {
+		a.Reason.Text += " " + v + "."
+	}
+	a.Summary = fmt.Sprintf("Target tracking alarm %s of %s moved from %s to %s.", which, subject, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	a.Facts = append([]alert.Fact{fact("Cluster", a.Identity.Cluster)}, alarmFacts(in, a.Identity)...)
+	a.Links = append(ecsLinks(a.Identity), alarmLink)
+	return a
+}
+
+// alarmValue is the short "why" for a title: "CPUUtilization 99.5 > 50", "triggered by X".
+func alarmValue(in alarmInput) string {
+	if in.rule != "" {
+		if names := triggeringNames(in.data, false); len(names) > 0 {
+			return "triggered by " + strings.Join(names, ", ")
+		}
+		return ""
+	}
+	if len(in.data.RecentDatapoints) == 0 {
+		return ""
+	}
+	v := number(in.data.RecentDatapoints[len(in.data.RecentDatapoints)-1])
+	what := orDefault(in.valueLabel, orDefault(in.metricName, "value"))
+	if in.anomaly {
+		if band := bandText(in.data); band != "" {
+			return what + " " + v + " outside band " + band
+		}
+		return what + " " + v + " outside its expected band"
+	}
+	if in.threshold != nil {
+		op := orDefault(in.comparison, "vs")
+		return what + " " + v + " " + op + " " + number(*in.threshold)
+	}
+	return what + " " + v
+}
+
+// alarmWhy is the one-sentence reason: AWS's own state reason says it best for metric alarms;
+// for composites it names the child alarms and the rule.
+func alarmWhy(in alarmInput) string {
+	if in.rule != "" {
+		var parts []string
+		for _, t := range in.data.TriggeringAlarms {
+			parts = append(parts, alarmNameOf(t.ARN)+" is in "+orDefault(t.State.Value, "a new state"))
+		}
+		s := "The composite alarm's rule " + in.rule + " evaluated to " + orDefault(in.state, "a new state")
+		if len(parts) > 0 {
+			s = strings.Join(parts, ", ") + ", so the rule " + in.rule + " evaluates to " + orDefault(in.state, "a new state")
+		}
+		if in.suppressedBy != "" {
+			s += "; its actions are suppressed (" + in.suppressedBy
+			if in.suppressor != "" {
+				s += ", suppressor " + in.suppressor
+			}
+			s += ")"
+		}
+		return s + "."
+	}
+	if in.reason != "" {
+		return in.reason
+	}
+	return fmt.Sprintf("The alarm moved from %s to %s.", orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+}
+
+func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
+	facts := []alert.Fact{fact("Metric", in.metric)}
+	if in.expression != "" {
+		facts = append(facts, fact("Expression", in.expression))
+	}
+	facts = append(facts, fact("Statistic", in.statistic))
+	switch {
+	case in.anomaly:
+		facts = append(facts, fact("Expected band", bandText(in.data)))
+	case in.threshold != nil:
+		facts = append(facts, fact("Threshold", strings.TrimSpace(in.comparison+" "+number(*in.threshold))))
+	}
+	if n := len(in.data.RecentDatapoints); n > 0 {
+		facts = append(facts, fact("Latest value", number(in.data.RecentDatapoints[n-1])))
+	}
+	if in.rule != "" {
+		facts = append(facts, fact("Rule", in.rule), fact("Triggered by", strings.Join(triggeringNames(in.data, true), ", ")))
+		if in.suppressedBy != "" {
+			facts = append(facts, fact("Actions suppressed", in.suppressedBy+inParens(in.suppressor)))
+		}
+	}
+	facts = append(facts, fact("Previous state", in.previous), fact("Description", in.description), fact("Region", id.Region), fact("Account", id.Account))
+	return facts
+}
+
+func triggeringNames(d event.AlarmReasonData, withState bool) []string {
+	var names []string
+	for _, t := range d.TriggeringAlarms {
+		name := alarmNameOf(t.ARN)
+		if withState && t.State.Value != "" {
+			name += " (" + t.State.Value + ")"
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+func bandText(d event.AlarmReasonData) string {
+	lo, hi := d.RecentLowerThresholds, d.RecentUpperThresholds
+	switch {
+	case len(lo) > 0 && len(hi) > 0:
+		return number(lo[len(lo)-1]) + " – " + number(hi[len(hi)-1])
+	case len(hi) > 0:
+		return "≤ " + number(hi[len(hi)-1])
+	case len(lo) > 0:
+		return "≥ " + number(lo[len(lo)-1])
+	}
+	return ""
+}
+
+func metricText(namespace, name string, dims map[string]string) string {
+	s := strings.TrimSpace(namespace + " " + name)
+	if len(dims) == 0 {
+		return s
+	}
+	keys := make([]string, 0, len(dims))
+	for k := range dims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+dims[k])
+	}
+	return s + " (" + strings.Join(parts, ", ") + ")"
+}
+
+func dimensionMap(ds []event.Dimension) map[string]string {
+	if len(ds) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(ds))
+	for _, d := range ds {
+		m[d.Name] = d.Value
+	}
+	return m
+}
+
+func statText(stat string, period int) string {
+	if stat == "" {
+		return ""
+	}
+	if period > 0 {
+		return fmt.Sprintf("%s over %d s", stat, period)
+	}
+	return stat
+}
+
+func comparisonSymbol(op string) string {
+	switch op {
+	case "GreaterThanThreshold", "GreaterThanUpperThreshold":
+		return ">"
+	case "GreaterThanOrEqualToThreshold":
+		return "≥"
+	case "LessThanThreshold", "LessThanLowerThreshold":
+		return "<"
+	case "LessThanOrEqualToThreshold":
+		return "≤"
+	}
+	return ""
+}
+
+// comparisonFromReason reads the comparison out of a state reason ("was greater than the
+// threshold"), since EventBridge state changes do not carry the operator.
+func comparisonFromReason(reason string) string {
+	r := lower(reason)
+	switch {
+	case strings.Contains(r, "not greater"), strings.Contains(r, "not less"):
+		return ""
+	case strings.Contains(r, "greater than or equal"):
+		return "≥"
+	case strings.Contains(r, "greater than"):
+		return ">"
+	case strings.Contains(r, "less than or equal"):
+		return "≤"
+	case strings.Contains(r, "less than"):
+		return "<"
+	}
+	return ""
+}
+
+func alarmConfigurationChange(a alert.Alert, ev event.EventBridge) alert.Alert {
+	var d event.AlarmStateChange
+	_ = event.Decode(ev.Detail, &d)
+	for _, r := range ev.Resources {
+		applyARN(&a.Identity, r)
+	}
+	setIfEmpty(&a.Identity.AlarmName, d.AlarmName)
+	fillPartition(&a.Identity)
+	a.Kind, a.Severity = alert.KindAlarmConfig, alert.Info
+	a.Event = orDefault(d.Operation, "change")
+	a.Status = d.State.Value
+	name := orDefault(a.Identity.AlarmName, "CloudWatch alarm")
+	verb := map[string]string{"create": "created", "update": "updated", "delete": "deleted"}[d.Operation]
+	a.Title = name + ": alarm " + orDefault(verb, "configuration changed")
+	var changes []string
+	c, p := d.Configuration, d.PreviousConfiguration
+	if p != nil {
+		if c.Threshold != nil && p.Threshold != nil && *c.Threshold != *p.Threshold {
+			changes = append(changes, "threshold "+number(*p.Threshold)+" → "+number(*c.Threshold))
+		}
+		if c.EvaluationPeriods != p.EvaluationPeriods && p.EvaluationPeriods != 0 {
+			changes = append(changes, fmt.Sprintf("evaluation periods %d → %d", p.EvaluationPeriods, c.EvaluationPeriods))
+		}
+		if c.ComparisonOperator != p.ComparisonOperator && p.ComparisonOperator != "" {
+			changes = append(changes, "comparison "+p.ComparisonOperator+" → "+c.ComparisonOperator)
+		}
+	}
+	a.Reason.Text = "The alarm's configuration was " + orDefault(verb, "changed")
+	if len(changes) > 0 {
+		a.Reason.Text += ": " + strings.Join(changes, ", ")
+	}
+	a.Reason.Text += "."
+	a.Summary = "CloudWatch alarm " + name + " was " + orDefault(verb, "changed") + "."
+	threshold := ""
+	if c.Threshold != nil {
+		threshold = strings.TrimSpace(comparisonSymbol(c.ComparisonOperator) + " " + number(*c.Threshold))
+	}
+	in := alarmFromDetail(d)
+	a.Facts = []alert.Fact{fact("Metric", in.metric), fact("Threshold", threshold), fact("State", d.State.Value)}
+	a.Links = []alert.Link{link("Alarm", console.Alarm(a.Identity.Partition, a.Identity.Region, a.Identity.AlarmName))}
+	return a
+}
+
+// otherCloudWatch is an aws.cloudwatch event of a detail type this package does not know.
+// When it carries an alarm state it is read as an alarm; otherwise it is reported as one anyway,
+// so that a CloudWatch event never becomes a generic record.
+func otherCloudWatch(a alert.Alert, ev event.EventBridge) alert.Alert {
+	var d event.AlarmStateChange
+	_ = event.Decode(ev.Detail, &d)
+	for _, r := range ev.Resources {
+		applyARN(&a.Identity, r)
+	}
+	in := alarmFromDetail(d)
+	if in.name == "" {
+		in.name = a.Identity.AlarmName
+	}
+	in.arn = a.Identity.AlarmARN
+	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
+	out := alarm(a, in)
+	if in.state == "" {
+		out.Event = ev.DetailType
+		out.Title = orDefault(in.name, "CloudWatch") + ": " + orDefault(ev.DetailType, "event")
+		out.Reason.Text = "CloudWatch sent " + orDefault(ev.DetailType, "an event") + ", a kind the notifier does not know yet."
+	}
+	return out
+}
+
+// alarmNameOf returns the alarm name in an alarm ARN, or the text itself.
+func alarmNameOf(s string) string {
+	if a, ok := event.ParseARN(s); ok && a.ResourceType() == "alarm" {
+		if p := a.ResourcePath(); len(p) == 1 {
+			return p[0]
+		}
+	}
+	return s
+}

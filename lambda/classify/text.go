@@ -1,0 +1,95 @@
+package classify
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Excerpt returns the start of an untrusted body for display: invalid UTF-8 replaced, control
+// and bidirectional-override characters removed (newline and tab kept), at most max bytes and
+// never a split rune. It does not escape markup; every renderer does that for its own target.
+func Excerpt(b []byte, max int) string {
+	s := Sanitize(string(b))
+	if len(s) <= max {
+		return s
+	}
+	const more = "…"
+	cut := max - len(more)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + more
+}
+
+// Sanitize replaces invalid UTF-8 with U+FFFD and drops control characters other than newline
+// and tab, and the bidirectional controls that can make text read differently from what it is.
+func Sanitize(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r), isBidiControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isBidiControl(r rune) bool {
+	return r == '\u061C' || r == '\u200E' || r == '\u200F' || (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+// oneLine sanitizes s and folds all whitespace runs, newlines included, into single spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(Sanitize(s)), " ")
+}
+
+// shorten cuts s to at most max bytes on a rune boundary, ending with "…" when it cut.
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	const more = "…"
+	cut := max - len(more)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimRight(s[:cut], " ") + more
+}
+
+// firstSentence returns the first sentence of s, for long descriptions.
+func firstSentence(s string) string {
+	s = oneLine(s)
+	for i := 0; i < len(s)-1; i++ {
+		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i+1] == ' ' {
+			return s[:i+1]
+		}
+	}
+	return s
+}
+
+// number formats a metric value or threshold the way a person writes it: 99.5, 0.0206, 45628.
+func number(v float64) string {
+	if v >= 1000 || v <= -1000 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+func sizeText(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
+// plural returns "1 task", "2 tasks".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
