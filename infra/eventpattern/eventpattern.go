@@ -188,6 +188,9 @@ func serviceSuppressedBy() map[string]string {
 	for _, n := range scalingServiceEvents {
 		m[n] = "scaling"
 	}
+	for n, rule := range deploymentSuppressedBy() {
+		m[n] = rule
+	}
 	return m
 }
 

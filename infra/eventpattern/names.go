@@ -1,38 +1,17 @@
 package eventpattern
 
-// The ECS event names AWS documents, as of the ECS developer guide's "Amazon ECS events"
-// pages. Configured names are checked against these lists so a typo fails `pulumi preview`
-// instead of silently filtering everything out.
-//
-// TODO(reconcile): lambda/event will export ServiceActionEvents and DeploymentEvents; once it
-// lands, replace these copies with those lists so the rules and the notifier cannot drift.
+import "github.com/foghornhq/foghorn/lambda/event"
+
+// The ECS event names, from the notifier's own lists so the rules and the notifier cannot
+// drift. Configured names are checked against them, so a typo fails `pulumi preview` instead
+// of silently filtering everything out.
 var (
-	// ServiceActionEvents are the eventName values of "ECS Service Action" events.
-	ServiceActionEvents = []string{
-		// INFO
-		"SERVICE_STEADY_STATE",
-		"TASKSET_STEADY_STATE",
-		"CAPACITY_PROVIDER_STEADY_STATE",
-		"SERVICE_DESIRED_COUNT_UPDATED",
-		"TASKS_STOPPED",
-		// WARN
-		"SERVICE_TASK_START_IMPAIRED",
-		"SERVICE_DISCOVERY_INSTANCE_UNHEALTHY",
-		"VPC_LATTICE_TARGET_UNHEALTHY",
-		// ERROR
-		"SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED",
-		"ECS_OPERATION_THROTTLED",
-		"SERVICE_DISCOVERY_OPERATION_THROTTLED",
-		"SERVICE_TASK_PLACEMENT_FAILURE",
-		"SERVICE_TASK_CONFIGURATION_FAILURE",
-	}
+	// ServiceActionEvents are the eventName values of "ECS Service Action" events. ECS also
+	// sends the SERVICE_DEPLOYMENT_* names as service actions, so those are accepted too.
+	ServiceActionEvents = append(append([]string(nil), event.ServiceActionEvents...), event.DeploymentEvents...)
 
 	// DeploymentEvents are the eventName values of "ECS Deployment State Change" events.
-	DeploymentEvents = []string{
-		"SERVICE_DEPLOYMENT_IN_PROGRESS",
-		"SERVICE_DEPLOYMENT_COMPLETED",
-		"SERVICE_DEPLOYMENT_FAILED",
-	}
+	DeploymentEvents = event.DeploymentEvents
 
 	// steadyStateEvents are the service actions the "steady-state" noise rule suppresses: the
 	// notifier drops every service action whose name ends in _STEADY_STATE.

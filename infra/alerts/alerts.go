@@ -1,0 +1,238 @@
+// Package alerts is foghorn's Pulumi component: the whole ECS-to-chat stack behind one
+// constructor, NewEcsChatAlerts. It is built from smaller components (EventRules, Buffer,
+// Notifier, Watchdog), each in its own file, all parented to it.
+//
+//	ECS / CloudWatch ─▶ EventBridge rules ─▶ SNS topic ─▶ SQS queue (+DLQ) ─▶ Lambda notifier ─▶ chat
+//	                                                                 watchdog alarms ─▶ ops topic
+//
+// Physical names are left to Pulumi's auto-naming, so dev and prod can share an account. The
+// exception is the function, whose name must be known before it exists because its log group
+// /aws/lambda/<name> is created first; it is derived from the project, stack and component
+// name, so it is stable and distinct per stack.
+package alerts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/foghornhq/foghorn/infra/eventpattern"
+	"github.com/foghornhq/foghorn/infra/notifierzip"
+)
+
+// Type is the component's type token. It is part of every child's URN: renaming it is a
+// breaking change unless an alias is added.
+const Type = "foghorn:index:EcsChatAlerts"
+
+// EcsChatAlerts is the deployed stack.
+type EcsChatAlerts struct {
+	pulumi.ResourceState
+
+	// TopicArn is the stack's public input: other stacks point alarm actions and scripts at it.
+	TopicArn pulumi.StringOutput `pulumi:"topicArn"`
+	// QueueArn and DeadLetterQueueArn are the buffer queue and its DLQ.
+	QueueArn           pulumi.StringOutput `pulumi:"queueArn"`
+	DeadLetterQueueArn pulumi.StringOutput `pulumi:"deadLetterQueueArn"`
+	// FunctionName is the notifier Lambda.
+	FunctionName pulumi.StringOutput `pulumi:"functionName"`
+	// OpsTopicArn receives the watchdog alarms on the notifier itself.
+	OpsTopicArn pulumi.StringOutput `pulumi:"opsTopicArn"`
+	// ConfigParameterName is the SSM parameter holding the notifier's config document.
+	ConfigParameterName pulumi.StringOutput `pulumi:"configParameterName"`
+	// KmsKeyArn is the key encrypting the topics and the webhook parameter, if any.
+	KmsKeyArn pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
+}
+
+// Auto-naming appends "-" and 7 random characters to a logical name.
+const autoNameSuffix = 8
+
+// Name limits. The longest child logical name is "<name>-container-instance" (an EventBridge
+// rule, 64 characters with the suffix), which bounds the component name.
+const (
+	maxRuleName     = 64
+	longestRuleTail = len("-container-instance")
+	// MaxNameLength is the longest component name whose children all fit AWS's limits.
+	MaxNameLength = maxRuleName - autoNameSuffix - longestRuleTail
+)
+
+var nameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
+
+// NewEcsChatAlerts validates args, builds the notifier (unless args.NotifierZip names a
+// prebuilt zip) and creates the stack.
+func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, opts ...pulumi.ResourceOption) (*EcsChatAlerts, error) {
+	if !nameRE.MatchString(name) || len(name) > MaxNameLength {
+		return nil, &ArgError{Key: "name", Message: fmt.Sprintf(
+			"%q must start with a letter, hold only letters, digits and hyphens, and be at most %d characters (AWS's name limits with the auto-name suffix)",
+			name, MaxNameLength)}
+	}
+	args = args.withDefaults(ctx.Stack())
+	watchdogName := name + "-watchdog"
+	if err := args.validate(watchdogName + "-"); err != nil {
+		return nil, err
+	}
+	rules, err := eventpattern.Build(args.classes(), args.filter(watchdogName+"-"))
+	if err != nil {
+		return nil, errors.Join(argErrors(err)...)
+	}
+	// Validate the config document before creating anything; the notifier component fills in
+	// the real parameter name.
+	document, err := args.document("placeholder")
+	if err != nil {
+		return nil, err
+	}
+
+	// The build runs in preview too: the engine hashes the zip to decide whether code changed.
+	zip := args.NotifierZip
+	if zip == "" {
+		zip, err = notifierzip.Build(contextOf(ctx), notifierzip.Options{Dir: args.NotifierBuildDir})
+		if err != nil {
+			return nil, fmt.Errorf("building the notifier (set notifierZip to use a prebuilt zip): %w", err)
+		}
+	}
+
+	c := &EcsChatAlerts{}
+	if err := ctx.RegisterComponentResource(Type, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	var keyArn pulumi.StringPtrInput
+	switch {
+	case args.CreateKmsKey:
+		key, err := newKey(ctx, name, parent)
+		if err != nil {
+			return nil, err
+		}
+		keyArn = key.Arn.ToStringPtrOutput()
+	case args.KmsKeyArn != "":
+		keyArn = pulumi.StringPtr(args.KmsKeyArn)
+	}
+
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
+		DisplayName:    pulumi.String("foghorn alerts"),
+		KmsMasterKeyId: keyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := NewEventRules(ctx, name, EventRulesArgs{TopicArn: topic.Arn, Rules: rules}, parent); err != nil {
+		return nil, err
+	}
+
+	window := *args.BatchingWindow
+	buffer, err := NewBuffer(ctx, name, BufferArgs{
+		TopicArn:          topic.Arn,
+		VisibilityTimeout: VisibilityTimeout(args.Timeout, window),
+		MaxReceiveCount:   args.MaxReceiveCount,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	notifier, err := NewNotifier(ctx, name, NotifierArgs{
+		FunctionName:     FunctionName(ctx.Project(), ctx.Stack(), name),
+		Code:             pulumi.NewFileArchive(zip),
+		WebhookUrl:       args.WebhookUrl,
+		Document:         document,
+		KmsKeyArn:        keyArn,
+		QueueArn:         buffer.QueueArn,
+		LogLevel:         args.LogLevel,
+		MemorySize:       args.MemorySize,
+		Timeout:          args.Timeout,
+		BatchSize:        args.BatchSize,
+		BatchingWindow:   window,
+		MaxConcurrency:   args.MaxConcurrency,
+		LogRetentionDays: args.LogRetentionDays,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	watchdog, err := NewWatchdog(ctx, watchdogName, WatchdogArgs{
+		FunctionName:              notifier.FunctionName,
+		QueueName:                 buffer.QueueName,
+		DlqName:                   buffer.DlqName,
+		OldestMessageAlarmSeconds: args.OldestMessageAlarmSeconds,
+		OpsEmail:                  args.OpsEmail,
+		KmsKeyArn:                 keyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.TopicArn = topic.Arn
+	c.QueueArn = buffer.QueueArn
+	c.DeadLetterQueueArn = buffer.DlqArn
+	c.FunctionName = notifier.FunctionName
+	c.OpsTopicArn = watchdog.OpsTopicArn
+	c.ConfigParameterName = notifier.ConfigParameterName
+	c.KmsKeyArn = pulumi.StringPtr("").ToStringPtrOutput()
+	if keyArn != nil {
+		c.KmsKeyArn = keyArn.ToStringPtrOutput()
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"topicArn":            c.TopicArn,
+		"queueArn":            c.QueueArn,
+		"deadLetterQueueArn":  c.DeadLetterQueueArn,
+		"functionName":        c.FunctionName,
+		"opsTopicArn":         c.OpsTopicArn,
+		"configParameterName": c.ConfigParameterName,
+		"kmsKeyArn":           c.KmsKeyArn,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newKey creates the customer-managed key. Its policy needs the account, partition and region
+// before any other resource exists, hence the lookups.
+func newKey(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (*kms.Key, error) {
+	id := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent)
+	part := aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, parent)
+	region := aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, parent)
+	policy := pulumi.All(id.AccountId(), part.Partition(), region.Name()).ApplyT(func(v []any) string {
+		return keyPolicy(account{ID: v[0].(string), Partition: v[1].(string), Region: v[2].(string)})
+	}).(pulumi.StringOutput)
+	return kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:       pulumi.String("foghorn: alert topics and webhook parameter"),
+		EnableKeyRotation: pulumi.Bool(true),
+		Policy:            policy,
+	}, parent)
+}
+
+// VisibilityTimeout is the buffer queue's visibility timeout: six times the function timeout
+// plus the batching window, as AWS advises for SQS event sources, so a record is not handed to
+// a second invocation while the first still works on it.
+func VisibilityTimeout(functionTimeout, batchingWindow int) int {
+	return 6*functionTimeout + batchingWindow
+}
+
+// FunctionName is the notifier's physical name: the component name and a short hash of
+// project, stack and name, so two stacks in one account never collide and the name is known
+// before the function exists.
+func FunctionName(project, stack, name string) string {
+	h := sha256.Sum256([]byte(project + "/" + stack + "/" + name))
+	return name + "-" + hex.EncodeToString(h[:])[:autoNameSuffix-1]
+}
+
+func contextOf(ctx *pulumi.Context) context.Context {
+	if c := ctx.Context(); c != nil {
+		return c
+	}
+	return context.Background()
+}
+
+// IsArgError reports whether err holds invalid-argument errors (as opposed to a failed build
+// or a provider error).
+func IsArgError(err error) bool {
+	var ae *ArgError
+	return errors.As(err, &ae)
+}
