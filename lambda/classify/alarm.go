@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,9 +108,32 @@ func fromAlarmNotification(rec envelope.Record, body []byte) alert.Alert {
 			in.anomaly = true
 		}
 	}
+	// The classic notification carries no reasonData: the latest datapoint and the threshold
+	// are read from the reason text ("… datapoints [1234.0 (06/03/15 17:43:27)] was greater than
+	// the threshold (0.0) …").
+	if m := reasonDatapoint.FindStringSubmatch(n.NewStateReason); m != nil {
+		if v, err := strconv.ParseFloat(m[1], 64); err == nil {
+			in.data.RecentDatapoints = []float64{v}
+		}
+	}
+	if in.threshold == nil {
+		if m := reasonThreshold.FindStringSubmatch(n.NewStateReason); m != nil {
+			if v, err := strconv.ParseFloat(m[1], 64); err == nil {
+				in.threshold = &v
+			}
+		}
+	}
+	if in.comparison == "" {
+		in.comparison = comparisonFromReason(n.NewStateReason)
+	}
 	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
 	return alarm(a, in)
 }
+
+var (
+	reasonDatapoint = regexp.MustCompile(`datapoints? \[(-?[0-9][0-9.eE+-]*) \(`)
+	reasonThreshold = regexp.MustCompile(`the threshold \((-?[0-9][0-9.eE+-]*)\)`)
+)
 
 // alarmFromDetail reads the EventBridge detail (or the Lambda action's alarmData).
 func alarmFromDetail(d event.AlarmStateChange) alarmInput {
@@ -215,6 +239,7 @@ func targetTrackingAlarm(a alert.Alert, in alarmInput, resourceID, which string,
 		a.Reason.Text += " " + v + "."
 	}
 	a.Summary = fmt.Sprintf("Target tracking alarm %s of %s moved from %s to %s.", which, subject, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	in.description = "" // "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy …" says nothing new
 	a.Facts = append([]alert.Fact{fact("Cluster", a.Identity.Cluster)}, alarmFacts(in, a.Identity)...)
 	a.Links = append(ecsLinks(a.Identity), alarmLink)
 	return a
