@@ -427,6 +427,15 @@ func (b builder) alarm() obj {
 	if name != nil {
 		stateDetail["alarmName"] = name
 	}
+	if b.on("scaling") {
+		// Target tracking alarms tell of ordinary scaling. Their names are free-form prefixes
+		// ("TargetTracking-…") that would clash with the alarmName condition above, but their
+		// description is fixed; an alarm without a description is not one of them.
+		or(stateDetail,
+			obj{"configuration": obj{"description": []any{obj{"anything-but": obj{"prefix": targetTrackingDescription}}}}},
+			obj{"configuration": obj{"description": absent()}},
+		)
+	}
 	stateBranch := obj{"detail-type": strs(detailAlarmState)}
 	if len(stateDetail) > 0 {
 		stateBranch["detail"] = stateDetail
@@ -478,8 +487,8 @@ func (b builder) scaling() obj {
 	// CloudTrail marks a call made by a service through its service-linked role in more than
 	// one field; accept any of them rather than bet on one.
 	or(call,
-		obj{"userIdentity": obj{"invokedBy": strs(autoScalingPrincipal)}},
-		obj{"sourceIPAddress": strs(autoScalingPrincipal)},
+		obj{"userIdentity": obj{"invokedBy": strs(autoScalingPrincipals...)}},
+		obj{"sourceIPAddress": strs(autoScalingPrincipals...)},
 		obj{"userIdentity": obj{"sessionContext": obj{"sessionIssuer": obj{"userName": strs(autoScalingRole)}}}},
 	)
 	params := obj{}

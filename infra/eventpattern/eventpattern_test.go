@@ -149,6 +149,44 @@ func TestFixturesDefaultPolicy(t *testing.T) {
 		"eventbridge-cloudwatch-alarm-state-change-metric-math.json":                 "alarm",
 		"eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json":       "alarm",
 	}
+	derived := map[string]string{ // lambda/testdata/aws-derived
+		"application-autoscaling-scaling-activity-scaled-to-max-ecs.json":           "scaling",
+		"aws-health-event-ecs-task-patching-retirement.json":                        "health",
+		"cloudtrail-ecs-update-service-by-application-autoscaling.json":             "scaling",
+		"ecs-container-instance-state-change-agent-disconnected.json":               "container-instance",
+		"ecs-container-instance-state-change-draining.json":                         "container-instance",
+		"ecs-container-instance-state-change-inactive.json":                         "container-instance",
+		"ecs-deployment-state-change-in-progress-rollback.json":                     "deployment",
+		"ecs-service-action-ecs-operation-throttled.json":                           "service-action",
+		"ecs-service-action-service-daemon-placement-constraint-violated.json":      "service-action",
+		"ecs-service-action-service-desired-count-updated.json":                     "service-action", // scaling is off by default
+		"ecs-service-action-service-discovery-instance-unhealthy.json":              "service-action",
+		"ecs-service-action-service-discovery-operation-throttled.json":             "service-action",
+		"ecs-service-action-service-task-configuration-failure.json":                "service-action",
+		"ecs-service-action-task-placement-failure-tagged-info.json":                "service-action",
+		"ecs-service-action-tasks-stopped.json":                                     "service-action",
+		"ecs-service-action-taskset-steady-state.json":                              "", // steady-state
+		"ecs-service-action-vpc-lattice-target-unhealthy.json":                      "service-action",
+		"ecs-task-state-change-deprovisioning-after-exit.json":                      "",           // task-not-stopped: the STOPPED event follows
+		"ecs-task-state-change-stopped-batch-task-completed.json":                   "task-state", // task-completed needs exit codes: the notifier decides
+		"ecs-task-state-change-stopped-cannot-pull-image.json":                      "task-state",
+		"ecs-task-state-change-stopped-container-health-check.json":                 "task-state",
+		"ecs-task-state-change-stopped-essential-container-exited-1.json":           "task-state",
+		"ecs-task-state-change-stopped-oom.json":                                    "task-state",
+		"ecs-task-state-change-stopped-resource-initialization-error.json":          "task-state",
+		"ecs-task-state-change-stopped-service-container-exited-0.json":             "task-state",
+		"ecs-task-state-change-stopped-sigkill-137.json":                            "task-state",
+		"ecs-task-state-change-stopped-sigterm-143.json":                            "task-state",
+		"ecs-task-state-change-stopped-spot-interruption.json":                      "task-state",
+		"ecs-task-state-change-stopped-user-initiated.json":                         "task-state",
+		"eventbridge-cloudwatch-alarm-state-change-anomaly-detection-band.json":     "alarm",
+		"eventbridge-cloudwatch-alarm-state-change-target-tracking-alarm-high.json": "alarm", // scaling is off by default
+	}
+	if _, err := os.Stat(fixtureDirs[1]); err == nil {
+		for k, v := range derived {
+			want[k] = v
+		}
+	}
 	rules := build(t, defaultFilter())
 	seen := 0
 	for _, dir := range fixtureDirs {
@@ -296,6 +334,17 @@ func TestStrictPolicy(t *testing.T) {
 	desired := variant(t, "ecs-service-action-task-start-impaired.json", map[string]any{"detail.eventName": "SERVICE_DESIRED_COUNT_UPDATED"})
 	if got := matching(t, rules, desired); len(got) > 0 {
 		t.Errorf("SERVICE_DESIRED_COUNT_UPDATED delivered by %v with scaling on", got)
+	}
+	tracking := variant(t, "eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json", map[string]any{
+		"detail.alarmName":                 "TargetTracking-service/example-cluster/checkout-api-AlarmHigh-4f1b9c2e",
+		"detail.configuration.description": "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy arn:aws:autoscaling:us-east-1:111122223333:scalingPolicy:fake",
+	})
+	if got := matching(t, rules, tracking); len(got) > 0 {
+		t.Errorf("a target tracking alarm delivered by %v with scaling on", got)
+	}
+	undescribed := variant(t, "eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json", map[string]any{"detail.configuration.description": nil})
+	if got := matching(t, rules, undescribed); len(got) != 1 {
+		t.Errorf("an alarm without a description delivered by %v with scaling on, want the alarm rule", got)
 	}
 }
 

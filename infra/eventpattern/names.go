@@ -39,9 +39,15 @@ const (
 	detailScalingActivity   = "Application Auto Scaling Scaling Activity State Change"
 	detailCloudTrailCall    = "AWS API Call via CloudTrail"
 
-	// autoScalingPrincipal is how CloudTrail names Application Auto Scaling when it calls
-	// ecs:UpdateService for a scaling policy.
-	autoScalingPrincipal = "ecs.application-autoscaling.amazonaws.com"
-	// autoScalingRole is the service-linked role it calls through.
+	// targetTrackingDescription starts the description Application Auto Scaling gives the
+	// alarms of a target tracking policy.
+	targetTrackingDescription = "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy"
+
+	// autoScalingRole is the service-linked role Application Auto Scaling calls
+	// ecs:UpdateService through.
 	autoScalingRole = "AWSServiceRoleForApplicationAutoScaling_ECSService"
 )
+
+// autoScalingPrincipals are the names CloudTrail gives Application Auto Scaling in invokedBy
+// and sourceIPAddress; both spellings are seen.
+var autoScalingPrincipals = []string{"application-autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"}
