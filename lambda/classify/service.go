@@ -111,7 +111,7 @@ func serviceAction(a alert.Alert, ev event.EventBridge) alert.Alert {
 			a.Reason.Text += ": " + why
 		}
 		if len(providers) > 0 {
-			a.Reason.Text += " (capacity provider " + strings.Join(providers, ", ") + ")"
+			a.Reason.Text += "; capacity provider " + strings.Join(providers, ", ")
 		}
 		a.Reason.Text += "."
 		if onlySpot(providers) {
