@@ -349,7 +349,7 @@ func TestFaults(t *testing.T) {
 func TestConnectionFaults(t *testing.T) {
 	s, _ := newFake(t, Options{})
 	hook := s.SlackWebhookURL("conn")
-	client := &http.Client{Timeout: 300 * time.Millisecond, Transport: &http.Transport{}}
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{}}
 	s.Script(hook, ResetConn(), Truncated(200, `{"ok":true}`, 4), Hang(), Slow(time.Minute))
 	for _, what := range []string{"reset", "truncated", "hang", "slow"} {
 		resp, err := client.Post(hook, "application/json", strings.NewReader(`{"text":"x"}`))

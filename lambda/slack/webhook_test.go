@@ -67,7 +67,7 @@ func newHarness(t *testing.T, opts fakechat.Options) *harness {
 		MaxAttempts:    3,
 		BaseDelay:      100 * time.Millisecond,
 		MaxDelay:       time.Second,
-		AttemptTimeout: 300 * time.Millisecond,
+		AttemptTimeout: 10 * time.Second, // generous: the machine may be busy; slow cases lower it
 		Jitter:         func(d time.Duration) time.Duration { return d },
 		Now:            h.clock.Now,
 		// Waits are recorded and pass on the fake clock, never in real time.
@@ -107,6 +107,7 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 		setup    func(h *harness)
 		body     string        // default: a valid rendered alert
 		deadline time.Duration // default: a minute
+		timeout  time.Duration // per attempt; default the harness's
 		class    deliver.Class
 		status   int
 		code     string
@@ -155,11 +156,13 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			class: deliver.Retryable, status: 500, code: "rollup_error", requests: 3,
 			waits: []time.Duration{100 * ms, 200 * ms}},
 		{name: "slower than the attempt timeout, then ok",
-			setup: func(h *harness) { h.fake.Script(fakeSecretPath, fakechat.Slow(time.Minute)) },
-			class: deliver.Delivered, requests: 2, waits: []time.Duration{100 * ms}, ambig: 1},
+			setup:   func(h *harness) { h.fake.Script(fakeSecretPath, fakechat.Slow(time.Minute)) },
+			timeout: 500 * ms,
+			class:   deliver.Delivered, requests: 2, waits: []time.Duration{100 * ms}, ambig: 1},
 		{name: "no answer at all",
-			setup: func(h *harness) { h.fake.Script(fakeSecretPath, fakechat.Hang().Forever()) },
-			class: deliver.Retryable, requests: 3, waits: []time.Duration{100 * ms, 200 * ms}, ambig: 2},
+			setup:   func(h *harness) { h.fake.Script(fakeSecretPath, fakechat.Hang().Forever()) },
+			timeout: 500 * ms,
+			class:   deliver.Retryable, requests: 3, waits: []time.Duration{100 * ms, 200 * ms}, ambig: 2},
 		{name: "tcp reset after the request, then ok",
 			setup: func(h *harness) { h.fake.Script(fakeSecretPath, fakechat.ResetConn()) },
 			class: deliver.Delivered, requests: 2, waits: []time.Duration{100 * ms}, ambig: 1},
@@ -195,6 +198,9 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			h := newHarness(t, tc.opts)
 			if tc.setup != nil {
 				tc.setup(h)
+			}
+			if tc.timeout > 0 {
+				h.hook.Client.AttemptTimeout = tc.timeout
 			}
 			before := len(h.fake.Requests())
 			body := okBody()
