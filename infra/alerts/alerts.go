@@ -68,13 +68,11 @@ var nameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 // NewEcsChatAlerts validates args, builds the notifier (unless args.NotifierZip names a
 // prebuilt zip) and creates the stack.
 func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, opts ...pulumi.ResourceOption) (*EcsChatAlerts, error) {
-	if !nameRE.MatchString(name) || len(name) > MaxNameLength {
-		return nil, &ArgError{Key: "name", Message: fmt.Sprintf(
-			"%q must start with a letter, hold only letters, digits and hyphens, and be at most %d characters (AWS's name limits with the auto-name suffix)",
-			name, MaxNameLength)}
+	if err := validateName(name); err != nil {
+		return nil, err
 	}
 	args = args.withDefaults(ctx.Stack())
-	watchdogName := name + "-watchdog"
+	watchdogName := watchdogName(name)
 	if err := args.validate(watchdogName + "-"); err != nil {
 		return nil, err
 	}
@@ -228,11 +226,4 @@ func contextOf(ctx *pulumi.Context) context.Context {
 		return c
 	}
 	return context.Background()
-}
-
-// IsArgError reports whether err holds invalid-argument errors (as opposed to a failed build
-// or a provider error).
-func IsArgError(err error) bool {
-	var ae *ArgError
-	return errors.As(err, &ae)
 }

@@ -104,6 +104,33 @@ var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 5
 // LogLevels are the notifier's log levels.
 var LogLevels = []string{"debug", "info", "warn", "error"}
 
+// ValidateArgs checks args as NewEcsChatAlerts(ctx, name, args) would on the given stack,
+// without creating anything. Every problem is an *ArgError naming its key.
+func ValidateArgs(name, stack string, args EcsChatAlertsArgs) error {
+	if err := validateName(name); err != nil {
+		return err
+	}
+	a := args.withDefaults(stack)
+	if err := a.validate(watchdogName(name) + "-"); err != nil {
+		return err
+	}
+	if _, err := eventpattern.Build(a.classes(), a.filter(watchdogName(name)+"-")); err != nil {
+		return errors.Join(argErrors(err)...)
+	}
+	return nil
+}
+
+func watchdogName(name string) string { return name + "-watchdog" }
+
+func validateName(name string) error {
+	if !nameRE.MatchString(name) || len(name) > MaxNameLength {
+		return &ArgError{Key: "name", Message: fmt.Sprintf(
+			"%q must start with a letter, hold only letters, digits and hyphens, and be at most %d characters (AWS's name limits with the auto-name suffix)",
+			name, MaxNameLength)}
+	}
+	return nil
+}
+
 // withDefaults fills every unset field.
 func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
 	if a.ChatTarget == "" {

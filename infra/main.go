@@ -1,0 +1,36 @@
+// Command infra is foghorn's Pulumi program: it reads the stack config, creates the
+// EcsChatAlerts component and exports what other stacks and operators need.
+//
+// Pulumi.yaml at the repository root points here (main: infra/). Invalid config fails
+// `pulumi preview` with one line per bad key.
+package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/foghornhq/foghorn/infra/alerts"
+)
+
+func main() {
+	pulumi.Run(program)
+}
+
+func program(ctx *pulumi.Context) error {
+	args, err := loadArgs(ctx)
+	if err != nil {
+		return err
+	}
+	stack, err := alerts.NewEcsChatAlerts(ctx, componentName, args)
+	if err != nil {
+		return err
+	}
+	// topicArn is the stack's public input: other stacks read it through a StackReference
+	// and point their alarm actions at it.
+	ctx.Export("topicArn", stack.TopicArn)
+	ctx.Export("queueArn", stack.QueueArn)
+	ctx.Export("deadLetterQueueArn", stack.DeadLetterQueueArn)
+	ctx.Export("functionName", stack.FunctionName)
+	ctx.Export("opsTopicArn", stack.OpsTopicArn)
+	ctx.Export("configParameterName", stack.ConfigParameterName)
+	return nil
+}
