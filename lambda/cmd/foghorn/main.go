@@ -1,0 +1,60 @@
+// Command foghorn runs the notifier's pipeline on a laptop, with no AWS:
+//
+//	foghorn render [--target slack] [--config FILE] [--explain] FILE|-
+//	foghorn send --webhook-url URL [--target slack] FILE|-
+//	foghorn demo
+//
+// render prints one JSON object per message the function would post; send posts them for
+// real, so a webhook can be tried before deploying; demo replays a realistic incident into a
+// fake chat and shows what the channel would show.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// usageError makes main exit 2, the code for "the input or the command line is wrong".
+type usageError struct{ error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "foghorn:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		os.Exit(2)
+	}
+	os.Exit(1)
+}
+
+const usage = `usage:
+  foghorn render [--target slack] [--config FILE] [--explain] FILE|-
+  foghorn send --webhook-url URL [--target slack] FILE|-
+  foghorn demo [--fast]`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{errors.New("no command\n" + usage)}
+	}
+	switch args[0] {
+	case "render":
+		return render(args[1:], stdin, stdout, stderr)
+	case "send":
+		return send(ctx, args[1:], stdin, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Errorf("unknown command %q\n%s", args[0], usage)}
+}

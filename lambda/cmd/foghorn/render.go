@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/notifier"
+)
+
+// renderOnlyURL stands in for secrets when nothing is posted; the .invalid TLD never resolves.
+const renderOnlyURL = "https://render-only.invalid/"
+
+type common struct {
+	target  string
+	config  string
+	explain bool
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.target, "target", "slack", "chat target to render for when no --config is given")
+	fs.StringVar(&c.config, "config", "", "config document (JSON): destinations, routes and noise policy")
+	fs.BoolVar(&c.explain, "explain", false, "say on stderr why each alert was posted or suppressed")
+}
+
+// parse accepts flags before and after the one positional argument.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", usageError{err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", usageError{fmt.Errorf("want exactly one input file (or - for stdin), got %d\n%s", len(pos), usage)}
+	}
+	return pos[0], nil
+}
+
+// readInput reads the file (or stdin) and splits it into records; both failures exit 2.
+func readInput(path string, stdin io.Reader) ([]envelope.Record, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, usageError{fmt.Errorf("cannot read input: %w", err)}
+	}
+	recs, err := envelope.Split(data)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("%s is not JSON: %w", displayName(path), err)}
+	}
+	return recs, nil
+}
+
+func displayName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
+}
+
+// document returns the config to run with: the --config file, or one destination of the
+// chosen target.
+func (c *common) document() (*config.Document, error) {
+	if c.config == "" {
+		doc := &config.Document{Version: config.Version, Destinations: []config.Destination{{Name: c.target, Target: c.target, SecretParam: "cli"}}}
+		if err := doc.Validate(); err != nil {
+			return nil, usageError{fmt.Errorf("--target: %w", err)}
+		}
+		return doc, nil
+	}
+	data, err := os.ReadFile(c.config)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("cannot read --config: %w", err)}
+	}
+	doc, err := config.Parse(data)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--config %s: %w", c.config, err)}
+	}
+	return doc, nil
+}
+
+func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	c.register(fs)
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	doc, err := c.document()
+	if err != nil {
+		return err
+	}
+	recs, err := readInput(path, stdin)
+	if err != nil {
+		return err
+	}
+	secret := func(context.Context, string) (string, error) { return renderOnlyURL, nil }
+	n, err := notifier.FromDocument(context.Background(), doc, secret, &deliver.Client{}, nil)
+	if err != nil {
+		return err
+	}
+	plan := n.Plan(recs)
+	if c.explain {
+		explain(stderr, plan)
+	}
+	return printMessages(stdout, plan.Messages)
+}
+
+// printMessages writes one JSON object per message, the payload byte for byte.
+func printMessages(w io.Writer, msgs []notifier.Message) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, m := range msgs {
+		if err := enc.Encode(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func explain(w io.Writer, plan notifier.Plan) {
+	fmt.Fprintf(w, "%d record(s): %d message(s), %d suppressed\n", plan.Records, len(plan.Messages), len(plan.Suppressed))
+	for _, m := range plan.Messages {
+		a := m.Alert
+		fmt.Fprintf(w, "post      %s → %s: %s [%s %s %s]\n", a.EventID, m.Destination, a.Title, a.Kind, a.Event, a.Severity)
+	}
+	for _, s := range plan.Suppressed {
+		a := s.Alert
+		fmt.Fprintf(w, "suppress  %s: %s [%s %s] by rule %s: %s\n", a.EventID, a.Title, a.Kind, a.Event, s.Rule, s.Why)
+	}
+}
+
+func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	var webhook string
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	c.register(fs)
+	fs.StringVar(&webhook, "webhook-url", "", "webhook URL to post to (or set FOGHORN_WEBHOOK_URL, which keeps it out of shell history)")
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if webhook == "" {
+		webhook = os.Getenv("FOGHORN_WEBHOOK_URL")
+	}
+	if webhook == "" && c.config == "" {
+		return usageError{errors.New("send needs --webhook-url URL (or FOGHORN_WEBHOOK_URL)")}
+	}
+	if c.config != "" {
+		return usageError{errors.New("send posts to one webhook: use --webhook-url, not --config")}
+	}
+	doc, err := c.document()
+	if err != nil {
+		return err
+	}
+	recs, err := readInput(path, stdin)
+	if err != nil {
+		return err
+	}
+	secret := func(context.Context, string) (string, error) { return webhook, nil }
+	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{}, nil)
+	if err != nil {
+		return usageError{fmt.Errorf("--webhook-url: %w", err)}
+	}
+	plan := n.Plan(recs)
+	if c.explain {
+		explain(stderr, plan)
+	}
+	res := n.Deliver(ctx, plan)
+	var failed []string
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%s)", o.Message.Alert.Title, o.Err))
+			continue
+		}
+		fmt.Fprintf(stdout, "delivered: %s\n", o.Message.Alert.Title)
+	}
+	if len(plan.Messages) == 0 {
+		fmt.Fprintf(stdout, "nothing to post: %d record(s), all suppressed (use --explain)\n", plan.Records)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d messages not delivered:\n  %s", len(failed), len(plan.Messages), strings.Join(failed, "\n  "))
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+// Command bootstrap is the foghorn notifier as it runs in AWS Lambda (provided.al2023, arm64).
+// At cold start it reads its config document and the secrets it names from SSM, and refuses
+// to start, with one clear log line, if either is wrong; then it serves invocations: SQS
+// batches from the buffer queue (answering with the partial batch response), or SNS,
+// EventBridge and alarm payloads sent to it directly.
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/notifier"
+	"github.com/foghornhq/foghorn/lambda/param"
+)
+
+// EnvConfigParam names the SSM parameter holding the config document.
+const EnvConfigParam = "FOGHORN_CONFIG_PARAM"
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: logLevel(os.Getenv("FOGHORN_LOG_LEVEL"))}))
+	n, err := setup(context.Background(), log)
+	if err != nil {
+		// Exiting during init makes Lambda fail the invocation; SQS keeps the batch and
+		// redelivers it, so nothing is lost while the configuration is being fixed.
+		log.Error("foghorn cannot start", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(n.Handle)
+}
+
+func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
+	name := os.Getenv(EnvConfigParam)
+	if name == "" {
+		return nil, errors.New(EnvConfigParam + " is not set: it must name the SSM parameter holding the config document")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	defer cancel()
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store := param.NewStore(ssm.NewFromConfig(awsCfg))
+	raw, err := store.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := config.Parse([]byte(raw))
+	if err != nil {
+		return nil, err
+	}
+	return notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{}, log)
+}
+
+func logLevel(s string) slog.Level {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

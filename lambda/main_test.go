@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+)
+
+// runtimeAPI is a small fake of the Lambda Runtime API: it hands out queued events on
+// /next and records what the function answers.
+type runtimeAPI struct {
+	mu        sync.Mutex
+	events    [][]byte
+	responses map[string][]byte
+	errors    map[string][]byte
+	initErr   []byte
+	done      chan string
+}
+
+func newRuntimeAPI(events ...[]byte) *runtimeAPI {
+	return &runtimeAPI{events: events, responses: map[string][]byte{}, errors: map[string][]byte{}, done: make(chan string, len(events)+1)}
+}
+
+func (f *runtimeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	const base = "/2018-06-01/runtime/"
+	path := strings.TrimPrefix(r.URL.Path, base)
+	body, _ := io.ReadAll(r.Body)
+	switch {
+	case r.Method == http.MethodGet && path == "invocation/next":
+		f.mu.Lock()
+		if len(f.events) == 0 {
+			f.mu.Unlock()
+			// No more work: hold the poll open as the real API does until the test ends.
+			<-r.Context().Done()
+			return
+		}
+		ev := f.events[0]
+		f.events = f.events[1:]
+		id := fmt.Sprintf("req-%d", len(f.responses)+len(f.errors)+1)
+		f.mu.Unlock()
+		w.Header().Set("Lambda-Runtime-Aws-Request-Id", id)
+		w.Header().Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(30*time.Second).UnixMilli(), 10))
+		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:foghorn-test")
+		w.Header().Set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000")
+		w.Write(ev)
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/response"):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, "invocation/"), "/response")
+		f.mu.Lock()
+		f.responses[id] = body
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+		f.done <- id
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/error"):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, "invocation/"), "/error")
+		f.mu.Lock()
+		if path == "init/error" {
+			f.initErr = body
+		} else {
+			f.errors[id] = body
+		}
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+		f.done <- id
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// ssmFake answers GetParameter from a map, speaking the SSM JSON protocol.
+func ssmFake(params map[string]string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ Name string }
+		json.NewDecoder(r.Body).Decode(&in)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		v, ok := params[in.Name]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"__type":"ParameterNotFound","message":"Parameter not found."}`)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"Parameter": map[string]any{"Name": in.Name, "Type": "SecureString", "Value": v}})
+	})
+}
+
+func buildBootstrap(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build bootstrap: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = []string{
+		"AWS_LAMBDA_RUNTIME_API=" + runtimeAddr,
+		"AWS_LAMBDA_FUNCTION_NAME=foghorn-test",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
+		"AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=AKIDFAKEFORTESTS",
+		"AWS_SECRET_ACCESS_KEY=fake-secret-key",
+		"AWS_ENDPOINT_URL_SSM=" + ssmURL,
+		"FOGHORN_CONFIG_PARAM=" + configParam,
+	}
+	cmd.Stdout = &logs
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, &logs
+}
+
+func TestBootstrapServesAnSQSBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	chat := fakechat.New(fakechat.Options{})
+	defer chat.Close()
+	hook := chat.SlackWebhookURL("ops")
+
+	doc := `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
+	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	defer ssm.Close()
+
+	stopped, err := os.ReadFile("testdata/aws-derived/ecs-task-state-change-stopped-essential-container-exited-1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := sqsBatch(t, map[string][]byte{"msg-alert": stopped, "msg-noise": mustRead(t, "testdata/aws/ecs-service-action-service-steady-state.json")})
+	api := newRuntimeAPI(batch)
+	rt := httptest.NewServer(api)
+	defer rt.Close()
+
+	_, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	select {
+	case <-api.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no answer from the function; logs:\n%s", logs)
+	}
+	api.mu.Lock()
+	resp, ok := api.responses["req-1"]
+	api.mu.Unlock()
+	if !ok {
+		t.Fatalf("the function did not answer with a response; errors %q; logs:\n%s", api.errors, logs)
+	}
+	var out struct {
+		BatchItemFailures []struct{ ItemIdentifier string } `json:"batchItemFailures"`
+	}
+	if err := json.Unmarshal(resp, &out); err != nil || out.BatchItemFailures == nil {
+		t.Fatalf("response %s is not a partial batch response: %v", resp, err)
+	}
+	if len(out.BatchItemFailures) != 0 {
+		t.Errorf("failures = %v, want none", out.BatchItemFailures)
+	}
+	if got := len(chat.Requests()); got != 1 {
+		t.Errorf("chat received %d posts, want 1 (the steady state is noise)", got)
+	}
+	if strings.Contains(logs.String(), hook) || strings.Contains(logs.String(), "/services/") {
+		t.Errorf("logs leak the webhook URL:\n%s", logs)
+	}
+}
+
+func TestBootstrapReportsFailedRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	chat := fakechat.New(fakechat.Options{})
+	defer chat.Close()
+	hook := chat.SlackWebhookURL("ops")
+	chat.SetState(strings.TrimPrefix(hook, chat.URL()), fakechat.Archived)
+
+	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
+	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	defer ssm.Close()
+	batch := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")})
+	api := newRuntimeAPI(batch)
+	rt := httptest.NewServer(api)
+	defer rt.Close()
+
+	_, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	select {
+	case <-api.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no answer from the function; logs:\n%s", logs)
+	}
+	api.mu.Lock()
+	resp := api.responses["req-1"]
+	api.mu.Unlock()
+	if !strings.Contains(string(resp), `"itemIdentifier":"msg-1"`) {
+		t.Errorf("response %s does not return msg-1 to the queue", resp)
+	}
+	if !strings.Contains(logs.String(), `"outcome":"gone"`) {
+		t.Errorf("logs do not record the dead destination:\n%s", logs)
+	}
+	if strings.Contains(logs.String(), hook) {
+		t.Errorf("logs leak the webhook URL:\n%s", logs)
+	}
+}
+
+func TestBootstrapRefusesABadConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	hook := "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
+	doc := `{"version":1,"destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/webhook"}]}`
+	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	defer ssm.Close()
+	rt := httptest.NewServer(newRuntimeAPI())
+	defer rt.Close()
+
+	cmd, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("the function started with an invalid config")
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the function did not exit on an invalid config")
+	}
+	if !strings.Contains(logs.String(), `destinations[0].target`) {
+		t.Errorf("the log does not name the bad key:\n%s", logs)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sqsBatch wraps EventBridge events as the production path delivers them: each event is the
+// Message of an SNS notification, which is the body of an SQS message.
+func sqsBatch(t *testing.T, bodies map[string][]byte) []byte {
+	t.Helper()
+	var recs []map[string]any
+	for id, ev := range bodies {
+		var compact bytes.Buffer
+		json.Compact(&compact, ev)
+		sns, _ := json.Marshal(map[string]string{
+			"Type": "Notification", "MessageId": "sns-" + id, "TopicArn": "arn:aws:sns:us-east-1:123456789012:foghorn-test",
+			"Message": compact.String(), "Timestamp": "2026-11-24T00:00:00.000Z",
+		})
+		recs = append(recs, map[string]any{
+			"messageId": id, "receiptHandle": "fake-handle", "body": string(sns), "eventSource": "aws:sqs",
+			"eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:foghorn-test", "awsRegion": "us-east-1",
+			"attributes": map[string]string{"ApproximateReceiveCount": "1"},
+		})
+	}
+	b, _ := json.Marshal(map[string]any{"Records": recs})
+	return b
+}

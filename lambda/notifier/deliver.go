@@ -1,0 +1,140 @@
+package notifier
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/deliver"
+)
+
+// Outcome is what happened to one message.
+type Outcome struct {
+	Message  *Message
+	Class    deliver.Class
+	Err      error
+	Skipped  bool // already delivered by an earlier attempt of the same record (ledger hit)
+	Duration time.Duration
+}
+
+// Result is what happened to a plan.
+type Result struct {
+	Outcomes []Outcome
+	// Failed lists the SQS message ids whose messages were not all delivered: the function
+	// returns them as batchItemFailures so SQS redelivers them and finally keeps them in the DLQ.
+	Failed []string
+}
+
+// Delivered counts the messages that reached their destination in this call.
+func (r Result) Delivered() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Err == nil && !o.Skipped {
+			n++
+		}
+	}
+	return n
+}
+
+// Deliver posts a plan. Each destination gets its messages one at a time and in order (chat
+// services rate-limit per webhook and readers expect order); destinations are served in
+// parallel and fail independently. Once a destination is gone or rate-limited beyond the
+// time left, its remaining messages are not attempted: they fail fast and go back to the queue.
+func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
+	byDest := map[string][]int{}
+	var order []string
+	for i, m := range plan.Messages {
+		if _, ok := byDest[m.Destination]; !ok {
+			order = append(order, m.Destination)
+		}
+		byDest[m.Destination] = append(byDest[m.Destination], i)
+	}
+	outcomes := make([]Outcome, len(plan.Messages))
+	var wg sync.WaitGroup
+	for _, name := range order {
+		wg.Add(1)
+		go func(idx []int) {
+			defer wg.Done()
+			var stop error
+			for _, i := range idx {
+				m := &plan.Messages[i]
+				outcomes[i] = n.deliverOne(ctx, m, stop)
+				if c := outcomes[i].Class; outcomes[i].Err != nil && (c == deliver.Gone || c == deliver.RateLimited) {
+					stop = outcomes[i].Err
+				}
+			}
+		}(byDest[name])
+	}
+	wg.Wait()
+
+	res := Result{Outcomes: outcomes}
+	failed := map[string]bool{}
+	for _, o := range outcomes {
+		if o.Err != nil {
+			for _, id := range o.Message.Items {
+				if !failed[id] {
+					failed[id] = true
+					res.Failed = append(res.Failed, id)
+				}
+			}
+		}
+	}
+	return res
+}
+
+// errNotAttempted marks messages skipped because their destination already failed hard.
+var errNotAttempted = errors.New("not attempted: the destination failed earlier in this invocation")
+
+func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outcome {
+	o := Outcome{Message: m}
+	key := m.Alert.EventID + "|" + m.Destination
+	if n.ledger.Delivered(ctx, key) {
+		o.Skipped = true
+		n.logOutcome(o, "already_delivered")
+		return o
+	}
+	if stop != nil {
+		o.Class = deliver.ClassOf(stop)
+		o.Err = errNotAttempted
+		n.logOutcome(o, "not_attempted")
+		return o
+	}
+	start := n.now()
+	err := n.dests[m.Destination].T.Post(ctx, m.Payload)
+	o.Duration = n.now().Sub(start)
+	if err != nil {
+		o.Err = err
+		o.Class = deliver.ClassOf(err)
+		n.logOutcome(o, o.Class.String())
+		return o
+	}
+	o.Class = deliver.Delivered
+	n.ledger.Mark(ctx, key)
+	n.logOutcome(o, "delivered")
+	return o
+}
+
+func (n *Notifier) logOutcome(o Outcome, outcome string) {
+	a := &o.Message.Alert
+	attrs := []any{
+		"event_id", a.EventID, "kind", string(a.Kind), "event", a.Event, "severity", string(a.Severity),
+		"service", a.Identity.Subject(), "destination", o.Message.Destination, "target", o.Message.Target,
+		"outcome", outcome, "latency_ms", o.Duration.Milliseconds(),
+	}
+	if o.Err != nil {
+		attrs = append(attrs, "error", o.Err.Error())
+		n.log.Warn("alert not delivered", attrs...)
+		return
+	}
+	n.log.Info("alert delivered", attrs...)
+}
+
+// LogSuppressed writes one line per suppressed alert, naming the rule.
+func (n *Notifier) LogSuppressed(plan Plan) {
+	for _, s := range plan.Suppressed {
+		n.log.Info("alert suppressed",
+			"event_id", s.Alert.EventID, "kind", string(s.Alert.Kind), "event", s.Alert.Event,
+			"service", s.Alert.Identity.Subject(), "rule", s.Rule, "outcome", "suppressed", "why", s.Why)
+	}
+}

@@ -1,0 +1,54 @@
+package notifier
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/foghornhq/foghorn/lambda/envelope"
+)
+
+// replyMargin is kept back from the invocation's deadline so the function can still answer
+// with its batch item failures after the last delivery attempt gives up.
+const replyMargin = 1500 * time.Millisecond
+
+// Handle is the Lambda entry point. It accepts every shape the function can receive. For an
+// SQS batch it answers with the partial batch response, listing the records that failed so
+// SQS redelivers them (and finally moves them to the DLQ). For any other shape, which has no
+// per-record retry, it returns an error when anything failed, so Lambda's own retry applies.
+func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (*events.SQSEventResponse, error) {
+	recs, err := envelope.Split(payload)
+	if err != nil {
+		return nil, fmt.Errorf("the invocation payload is not JSON: %w", err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-replyMargin))
+		defer cancel()
+	}
+	plan := n.Plan(recs)
+	n.LogSuppressed(plan)
+	res := n.Deliver(ctx, plan)
+
+	fromSQS := len(recs) > 0 && recs[0].ItemID != ""
+	if fromSQS {
+		resp := &events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
+		for _, id := range res.Failed {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
+		}
+		return resp, nil
+	}
+	failed := 0
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return nil, fmt.Errorf("%d of %d messages were not delivered", failed, len(res.Outcomes))
+	}
+	return nil, nil
+}
