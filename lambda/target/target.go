@@ -18,3 +18,23 @@ type Target interface {
 	// message should come back later (deliver.ClassOf).
 	Post(ctx context.Context, body []byte) error
 }
+
+// Ref points at a message a target posted, so it can be edited or replied to later. It is
+// stored (the crash-loop state keeps it), so it holds only ids, never a secret.
+type Ref struct {
+	Channel string `json:"channel"`
+	ID      string `json:"id"` // Slack's ts
+}
+
+// Threaded is implemented by targets that can edit a message after posting it and reply in
+// its thread (Slack with a bot token). A crash loop uses it to keep one message up to date
+// and put each further failure in its thread; other targets get digests instead.
+type Threaded interface {
+	Target
+	// PostRef posts a rendered body and returns where the message is.
+	PostRef(ctx context.Context, body []byte) (Ref, error)
+	// Update replaces the message at ref with a newly rendered body.
+	Update(ctx context.Context, ref Ref, body []byte) error
+	// Reply posts a rendered body in the thread of the message at ref.
+	Reply(ctx context.Context, ref Ref, body []byte) error
+}
