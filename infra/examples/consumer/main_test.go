@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -74,5 +75,20 @@ func TestConsumerStack(t *testing.T) {
 		if p := rule["eventPattern"].StringValue(); strings.Contains(p, "ecs") && strings.Contains(p, "clusterArn") && !strings.Contains(p, "cluster/payments") {
 			t.Errorf("rule not filtered to the payments cluster: %s", p)
 		}
+	}
+}
+
+// TestReadmeShowsThisProgram keeps the README's import example honest: it must be this file.
+func TestReadmeShowsThisProgram(t *testing.T) {
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```go\n"+string(src)+"```") {
+		t.Error("README.md's import example differs from infra/examples/consumer/main.go; paste the file into the Deploy section")
 	}
 }
