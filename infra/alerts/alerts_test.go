@@ -483,6 +483,23 @@ func TestRulesFollowArgs(t *testing.T) {
 			t.Errorf("task pattern lacks %s: %s", want, task)
 		}
 	}
+	// The watchdog alarms must not reach the notifier they watch: the alarm rule excludes
+	// their common prefix.
+	alarmRule := str(t, r.named(t, tRule, name+"-alarm").Inputs, "eventPattern")
+	for _, alarm := range r.of(tAlarm) {
+		prefix := name + "-watchdog-"
+		if !strings.HasPrefix(alarm.Physical, prefix) {
+			t.Errorf("watchdog alarm %s does not start with %s", alarm.Physical, prefix)
+		}
+		event := `{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":"` + alarm.Physical + `","state":{"value":"ALARM"}}}`
+		if hit, err := eventpattern.Match([]byte(alarmRule), []byte(event)); err != nil || hit {
+			t.Errorf("the alarm rule delivers the watchdog alarm %s (err %v)", alarm.Physical, err)
+		}
+	}
+	if hit, _ := eventpattern.Match([]byte(alarmRule), []byte(`{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":"prod-api-5xx","state":{"value":"ALARM"},"configuration":{}}}`)); !hit {
+		t.Error("the alarm rule drops an ordinary alarm")
+	}
+
 	a := minimalArgs(t)
 	a.Events = []string{"task-state", "deployment"}
 	r = mustRun(t, a).rec
