@@ -36,63 +36,100 @@ var ErrNotJSON = errors.New("envelope: payload is not JSON")
 // Split returns the records in a payload. It fails only when the payload is not JSON; a JSON
 // document of no known envelope shape is one record holding the document. A Lambda event
 // whose Records list is empty is an empty batch: no records and no error.
+//
+// The payload is decoded once into a probe of the few keys that tell the shapes apart: JSON
+// work is most of the per-event cost, and each extra pass over a 4 KB event shows.
 func Split(payload []byte) ([]Record, error) {
-	if !json.Valid(payload) {
+	if !bytes.Contains(payload, []byte(`"Records"`)) && !bytes.Contains(payload, []byte(`"Notification"`)) {
+		// Neither envelope can be present: a bare event needs validating, not decoding.
+		if !json.Valid(payload) {
+			return nil, ErrNotJSON
+		}
+		return []Record{{Via: ViaDirect, Body: payload}}, nil
+	}
+	var p probe
+	if err := lenient(json.Unmarshal(payload, &p)); err != nil {
 		return nil, ErrNotJSON
 	}
-	if recs, ok := splitRecords(payload); ok {
-		return recs, nil
+	if p.Records != nil {
+		if recs, ok := splitRecords(p.Records); ok {
+			return recs, nil
+		}
 	}
-	if n, ok := snsNotification(payload); ok {
+	if n, ok := p.notification(); ok {
 		return []Record{{MessageID: n.MessageID, Subject: n.Subject, Via: ViaSNS, Body: n.Message}}, nil
 	}
 	return []Record{{Via: ViaDirect, Body: payload}}, nil
+}
+
+// probe holds the top-level keys that identify an envelope: a Lambda event's Records, or an
+// SNS notification's fields.
+type probe struct {
+	Records   json.RawMessage `json:"Records"`
+	Type      string          `json:"Type"`
+	MessageID *string         `json:"MessageId"`
+	TopicArn  *string         `json:"TopicArn"`
+	Subject   *string         `json:"Subject"`
+	Message   json.RawMessage `json:"Message"`
+}
+
+// notification reads the probe as an SNS notification document: Type "Notification" with a
+// Message and a MessageId or TopicArn.
+func (p *probe) notification() (notification, bool) {
+	if p.Type != "Notification" || p.Message == nil || (p.MessageID == nil && p.TopicArn == nil) {
+		return notification{}, false
+	}
+	return notification{MessageID: deref(p.MessageID), Subject: deref(p.Subject), Message: messageBytes(p.Message)}, true
+}
+
+// lenient drops type mismatches: a field of an unexpected type must not cost the record.
+func lenient(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return nil
+	}
+	return err
 }
 
 // FromSQS returns one record per SQS message, unwrapping SNS notifications.
 func FromSQS(ev events.SQSEvent) []Record {
 	recs := make([]Record, 0, len(ev.Records))
 	for _, m := range ev.Records {
-		recs = append(recs, fromSQSMessage(m))
+		recs = append(recs, fromSQSBody(m.MessageId, []byte(m.Body)))
 	}
 	return recs
 }
 
-func fromSQSMessage(m events.SQSMessage) Record {
-	body := []byte(m.Body)
+func fromSQSBody(id string, body []byte) Record {
 	if n, ok := snsNotification(body); ok {
-		return Record{ItemID: m.MessageId, MessageID: n.MessageID, Subject: n.Subject, Via: ViaSQSSNS, Body: n.Message}
+		return Record{ItemID: id, MessageID: n.MessageID, Subject: n.Subject, Via: ViaSQSSNS, Body: n.Message}
 	}
-	return Record{ItemID: m.MessageId, Via: ViaSQS, Body: body}
+	return Record{ItemID: id, Via: ViaSQS, Body: body}
 }
 
-// splitRecords reads a Lambda event with a Records list. It reports false unless every record
-// is an SQS message or an SNS record, so that other Lambda events (S3, DynamoDB, …) reach the
+// item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
+type item struct {
+	Sns         json.RawMessage `json:"Sns"`
+	MessageID   string          `json:"messageId"`
+	Body        json.RawMessage `json:"body"`
+	EventSource string          `json:"eventSource"`
+}
+
+// splitRecords reads a Lambda event's Records list. It reports false unless every record is
+// an SQS message or an SNS record, so that other Lambda events (S3, DynamoDB, …) reach the
 // classifier whole rather than in pieces nobody recognises.
-func splitRecords(payload []byte) ([]Record, bool) {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(payload, &top) != nil {
-		return nil, false
-	}
-	raw, ok := top["Records"]
-	if !ok {
-		return nil, false
-	}
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil || items == nil {
+func splitRecords(raw json.RawMessage) ([]Record, bool) {
+	var items []item
+	if lenient(json.Unmarshal(raw, &items)) != nil || items == nil {
 		return nil, false
 	}
 	recs := make([]Record, 0, len(items))
-	for _, item := range items {
-		var fields map[string]json.RawMessage
-		if json.Unmarshal(item, &fields) != nil {
-			return nil, false
-		}
+	for _, it := range items {
 		switch {
-		case fields["Sns"] != nil:
-			recs = append(recs, fromSNSRecord(fields["Sns"]))
-		case fields["body"] != nil || source(fields) == "aws:sqs":
-			recs = append(recs, fromSQSMessage(sqsMessage(item, fields["body"])))
+		case it.Sns != nil:
+			recs = append(recs, fromSNSRecord(it.Sns))
+		case it.Body != nil || it.EventSource == "aws:sqs":
+			recs = append(recs, fromSQSBody(it.MessageID, sqsBody(it.Body)))
 		default:
 			return nil, false
 		}
@@ -100,23 +137,14 @@ func splitRecords(payload []byte) ([]Record, bool) {
 	return recs, true
 }
 
-func source(fields map[string]json.RawMessage) string {
+// sqsBody returns an SQS body: the string's content, or the JSON text itself when a hand-made
+// test event inlined an object.
+func sqsBody(raw json.RawMessage) []byte {
 	var s string
-	_ = json.Unmarshal(fields["eventSource"], &s)
-	return s
-}
-
-// sqsMessage decodes one SQS record as far as it can. A body that is not a JSON string
-// (hand-made test events sometimes inline the object) is kept as its JSON text.
-func sqsMessage(item, body json.RawMessage) events.SQSMessage {
-	var m events.SQSMessage
-	// Best effort: an odd attribute (say, binaryValue that is not base64) must not lose the body.
-	_ = json.Unmarshal(item, &m)
-	var s string
-	if len(body) > 0 && json.Unmarshal(body, &s) != nil {
-		m.Body = string(body)
+	if len(raw) > 0 && json.Unmarshal(raw, &s) != nil {
+		return []byte(raw)
 	}
-	return m
+	return []byte(s)
 }
 
 // snsEntity is the part of an SNS record the notifier needs. aws-lambda-go's events.SNSEntity
@@ -143,27 +171,17 @@ type notification struct {
 	Message   []byte
 }
 
-// snsNotification reads b as an SNS notification document: an object whose Type is
-// "Notification" with a Message and a MessageId or TopicArn. Keys are matched exactly, so an
-// event that merely has a "message" field is not mistaken for one.
+// snsNotification reads b as an SNS notification document.
 func snsNotification(b []byte) (notification, bool) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return notification{}, false
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
+	var p probe
+	if lenient(json.Unmarshal(b, &p)) != nil {
 		return notification{}, false
 	}
-	var typ string
-	if json.Unmarshal(fields["Type"], &typ) != nil || typ != "Notification" || fields["Message"] == nil ||
-		(fields["MessageId"] == nil && fields["TopicArn"] == nil) {
-		return notification{}, false
-	}
-	var id, subject string
-	_ = json.Unmarshal(fields["MessageId"], &id)
-	_ = json.Unmarshal(fields["Subject"], &subject)
-	return notification{MessageID: id, Subject: subject, Message: messageBytes(fields["Message"])}, true
+	return p.notification()
 }
 
 // messageBytes returns an SNS Message: the string's content, or the JSON text itself when a
