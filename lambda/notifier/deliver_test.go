@@ -1,0 +1,222 @@
+package notifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+)
+
+// noSleep makes retries immediate: the tests assert which waits were asked for, not time.
+func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error {
+	return func(_ context.Context, d time.Duration) error {
+		if waits != nil {
+			*waits = append(*waits, d)
+		}
+		return nil
+	}
+}
+
+func read(t testing.TB, rel string) json.RawMessage {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// batch builds an SQS batch (msg-1, msg-2, …) from fixtures, as production delivers them.
+func batch(t testing.TB, files ...string) []envelope.Record {
+	t.Helper()
+	var msgs []json.RawMessage
+	for _, f := range files {
+		msgs = append(msgs, read(t, f))
+	}
+	payload, err := envelope.SQSBatch(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := envelope.Split(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+const (
+	oom      = "aws-derived/ecs-task-state-change-stopped-oom.json"
+	exit1    = "aws-derived/ecs-task-state-change-stopped-essential-container-exited-1.json"
+	failed   = "aws/ecs-deployment-state-change-failed-circuit-breaker.json"
+	steady   = "aws/ecs-service-action-service-steady-state.json"
+	alarmEB  = "aws/eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json"
+	notJSON  = "aws/lambda-sqs-event-basic.json"
+	placeErr = "aws/ecs-service-action-task-placement-failure-fargate-spot.json"
+)
+
+// TestDeliverClasses drives one batch through the fake Slack for each class of answer and
+// checks which records go back to SQS.
+func TestDeliverClasses(t *testing.T) {
+	tests := []struct {
+		name       string
+		faults     []fakechat.Fault
+		state      fakechat.State
+		wantFailed []string
+		wantPosts  int // requests the fake saw
+		wantClass  deliver.Class
+	}{
+		{name: "delivered", wantPosts: 3, wantClass: deliver.Delivered},
+		{name: "5xx then ok", faults: []fakechat.Fault{fakechat.HTMLError(500), fakechat.Empty(502)}, wantPosts: 5, wantClass: deliver.Delivered},
+		{name: "reset then ok", faults: []fakechat.Fault{fakechat.ResetConn()}, wantPosts: 4, wantClass: deliver.Delivered},
+		{name: "5xx until the retries run out", faults: []fakechat.Fault{fakechat.Empty(503), fakechat.Empty(503), fakechat.Empty(503)}, wantFailed: []string{"msg-3"}, wantPosts: 5, wantClass: deliver.Retryable},
+		{name: "rate limited beyond the deadline", faults: []fakechat.Fault{fakechat.RateLimited("3600")}, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.RateLimited},
+		{name: "rate limited briefly", faults: []fakechat.Fault{fakechat.RateLimited("2")}, wantPosts: 4, wantClass: deliver.Delivered},
+		{name: "archived channel", state: fakechat.Archived, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.Gone},
+		{name: "invalid payload", faults: []fakechat.Fault{fakechat.Answer(400, "invalid_payload")}, wantFailed: []string{"msg-3"}, wantPosts: 3, wantClass: deliver.Permanent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chat := fakechat.New(fakechat.Options{})
+			defer chat.Close()
+			hook := chat.SlackWebhookURL("alerts")
+			key := strings.TrimPrefix(hook, chat.URL())
+			if tt.state != "" {
+				chat.SetState(key, tt.state)
+			}
+			if len(tt.faults) > 0 {
+				chat.Script(key, tt.faults...)
+			}
+			n := slackNotifier(t, hook, &deliver.Client{Sleep: noSleep(nil)}, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			// Messages go in event time order: the 2019 alarm (msg-3) first, then msg-1, msg-2.
+			res := n.Deliver(ctx, n.Plan(batch(t, failed, oom, alarmEB)))
+			if got := strings.Join(res.Failed, ","); got != strings.Join(tt.wantFailed, ",") {
+				t.Errorf("failed = %q, want %q", got, strings.Join(tt.wantFailed, ","))
+			}
+			if got := len(chat.Requests()); got != tt.wantPosts {
+				t.Errorf("the fake saw %d requests, want %d", got, tt.wantPosts)
+			}
+			if got := res.Outcomes[0].Class; got != tt.wantClass {
+				t.Errorf("first outcome class = %v, want %v", got, tt.wantClass)
+			}
+		})
+	}
+}
+
+// TestNothingLost: a batch with alerts, noise and a record that is not JSON, into a Slack
+// that fails some posts. Every record ends delivered, suppressed by a named rule, or
+// returned to SQS; redelivering the returned ones finishes the job without re-posting.
+func TestNothingLost(t *testing.T) {
+	chat := fakechat.New(fakechat.Options{})
+	defer chat.Close()
+	hook := chat.SlackWebhookURL("alerts")
+	key := strings.TrimPrefix(hook, chat.URL())
+	n := slackNotifier(t, hook, &deliver.Client{Sleep: noSleep(nil), MaxAttempts: 1}, nil)
+
+	recs := batch(t, failed, steady, oom, notJSON, placeErr, exit1)
+	// The second and fourth posts fail once each.
+	chat.Script(key, fakechat.Fault{Name: "pass"}, fakechat.Empty(500), fakechat.Fault{Name: "pass"}, fakechat.Empty(503))
+	ctx := context.Background()
+	plan := n.Plan(recs)
+	res := n.Deliver(ctx, plan)
+
+	accounted := map[string]string{}
+	for _, s := range plan.Suppressed {
+		for _, id := range s.Items {
+			accounted[id] = "suppressed:" + s.Rule
+		}
+	}
+	for _, o := range res.Outcomes {
+		for _, id := range o.Message.Items {
+			if o.Err == nil {
+				accounted[id] = "delivered"
+			}
+		}
+	}
+	for _, id := range res.Failed {
+		accounted[id] = "returned"
+	}
+	for _, r := range recs {
+		if accounted[r.ItemID] == "" {
+			t.Errorf("record %s is not accounted for", r.ItemID)
+		}
+	}
+	if len(res.Failed) != 2 {
+		t.Fatalf("failed = %v, want two records back in the queue", res.Failed)
+	}
+	if accounted["msg-2"] != "suppressed:steady-state" {
+		t.Errorf("msg-2 = %q, want suppressed by steady-state", accounted["msg-2"])
+	}
+
+	// SQS redelivers the whole batch's failures; the ledger keeps the delivered ones from
+	// being posted again even if they came back too.
+	before := len(chat.Requests())
+	again := n.Deliver(ctx, n.Plan(recs))
+	if len(again.Failed) != 0 {
+		t.Errorf("redelivery failed %v", again.Failed)
+	}
+	if got := len(chat.Requests()) - before; got != 2 {
+		t.Errorf("redelivery posted %d messages, want only the 2 that had failed", got)
+	}
+}
+
+// TestHandle covers the Lambda entry point's two answers: the partial batch response for
+// SQS, and an error for shapes without per-record retry.
+func TestHandle(t *testing.T) {
+	chat := fakechat.New(fakechat.Options{})
+	defer chat.Close()
+	hook := chat.SlackWebhookURL("alerts")
+	key := strings.TrimPrefix(hook, chat.URL())
+	var logs bytes.Buffer
+	n := slackNotifier(t, hook, &deliver.Client{Sleep: noSleep(nil)}, nil)
+	n.log = slog.New(slog.NewJSONHandler(&logs, nil))
+
+	sqs, err := envelope.SQSBatch([]json.RawMessage{read(t, oom), read(t, steady)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := n.Handle(context.Background(), sqs)
+	if err != nil || resp == nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("Handle(SQS) = %+v, %v; want an empty partial batch response", resp, err)
+	}
+	for _, want := range []string{`"outcome":"delivered"`, `"outcome":"suppressed"`, `"rule":"steady-state"`, `"latency_ms"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, logs.String())
+		}
+	}
+
+	chat.SetState(key, fakechat.Deleted)
+	resp, err = n.Handle(context.Background(), read(t, "aws/lambda-sns-event-cloudwatch-alarm-single-metric.json"))
+	if err == nil || resp != nil {
+		t.Errorf("Handle(SNS) to a dead webhook = %+v, %v; want an error so Lambda retries", resp, err)
+	}
+	if strings.Contains(logs.String(), hook) || strings.Contains(logs.String(), key) {
+		t.Errorf("logs leak the webhook URL:\n%s", logs.String())
+	}
+	if _, err := n.Handle(context.Background(), []byte("not json")); err == nil {
+		t.Error("Handle(not JSON) did not fail")
+	}
+}
+
+// TestPlanDedupsWithinABatch: SNS and SQS deliver at least once, so the same event can arrive
+// twice in one batch. It posts once; both records share its fate.
+func TestPlanDedupsWithinABatch(t *testing.T) {
+	n := slackNotifier(t, "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests", nil, nil)
+	plan := n.Plan(batch(t, oom, oom))
+	if len(plan.Messages) != 1 || len(plan.Suppressed) != 1 || plan.Suppressed[0].Rule != RuleDuplicate {
+		t.Fatalf("plan = %d messages, %+v; want one message and one duplicate", len(plan.Messages), plan.Suppressed)
+	}
+	if got := plan.Messages[0].Items; len(got) != 2 {
+		t.Errorf("the message stands for %v, want both records", got)
+	}
+}

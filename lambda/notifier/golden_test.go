@@ -1,0 +1,133 @@
+package notifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// fixtures lists every real AWS sample and every sample derived from one.
+func fixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, dir := range []string{"aws", "aws-derived"} {
+		paths, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[strings.TrimSuffix(filepath.Base(p), ".json")] = b
+		}
+	}
+	if len(out) < 27 {
+		t.Fatalf("found %d fixtures, want at least the 27 real ones", len(out))
+	}
+	return out
+}
+
+// slackNotifier renders for one Slack destination named "alerts" posting to url.
+func slackNotifier(t testing.TB, url string, client *deliver.Client, doc *config.Document) *Notifier {
+	t.Helper()
+	if doc == nil {
+		doc = &config.Document{Version: 1, Destinations: []config.Destination{{Name: "alerts", Target: "slack", SecretParam: "/test/webhook"}}}
+	}
+	if client == nil {
+		client = &deliver.Client{}
+	}
+	secret := func(context.Context, string) (string, error) { return url, nil }
+	n, err := FromDocument(context.Background(), doc, secret, client, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+type goldenPlan struct {
+	Messages   []Message          `json:"messages"`
+	Suppressed []goldenSuppressed `json:"suppressed,omitempty"`
+}
+
+type goldenSuppressed struct {
+	EventID string `json:"eventId"`
+	Title   string `json:"title"`
+	Rule    string `json:"rule"`
+}
+
+// TestGoldenSlack renders every fixture through the whole pipeline as `foghorn render` does
+// and compares with testdata/golden. Each record must either post a message that Slack
+// accepts and that names its subject and reason, or be suppressed by a named rule.
+func TestGoldenSlack(t *testing.T) {
+	n := slackNotifier(t, "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests", nil, nil)
+	for name, payload := range fixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			recs, err := envelope.Split(payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := n.Plan(recs)
+			if got := len(plan.Messages) + len(plan.Suppressed); got < len(recs) {
+				t.Fatalf("%d records became %d messages and suppressions: something was dropped", len(recs), got)
+			}
+			g := goldenPlan{Messages: plan.Messages}
+			for _, m := range plan.Messages {
+				check := fakechat.CheckSlackMessage(m.Payload)
+				if check.Code != "" {
+					t.Errorf("Slack would refuse the message: %s (%s)", check.Code, check.Problem)
+				}
+				if m.Alert.Kind == alert.KindGeneric {
+					continue
+				}
+				if s := m.Alert.Identity.Subject(); s == "" || !bytes.Contains(m.Payload, []byte(s)) {
+					t.Errorf("the message does not name its subject %q", s)
+				}
+				if m.Alert.Reason.Text == "" {
+					t.Errorf("alert %q has no reason", m.Alert.Title)
+				}
+			}
+			for _, s := range plan.Suppressed {
+				if s.Rule == "" {
+					t.Errorf("suppression of %q names no rule", s.Alert.Title)
+				}
+				g.Suppressed = append(g.Suppressed, goldenSuppressed{EventID: s.Alert.EventID, Title: s.Alert.Title, Rule: s.Rule})
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(g); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "golden", name+".json")
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./lambda/notifier -update)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("rendering differs from %s (run with -update and review the diff)\ngot:\n%s", path, buf.Bytes())
+			}
+		})
+	}
+}
