@@ -186,5 +186,9 @@ func mrkdwn(s string) string {
 }
 
 func unescape(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return entities.Replace(s)
 }
+
+// entities undoes Slack's three escapes and draws the emoji codes the renderers use.
+var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&",
+	":rotating_light:", "🚨", ":warning:", "⚠️ ", ":information_source:", "ℹ️ ", ":white_check_mark:", "✅", ":grey_question:", "❔")

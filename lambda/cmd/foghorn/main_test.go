@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+)
+
+func fixture(name string) string { return filepath.Join("..", "..", "testdata", name) }
+
+func TestRender(t *testing.T) {
+	notJSON := filepath.Join(t.TempDir(), "garbage.txt")
+	os.WriteFile(notJSON, []byte("this is not json"), 0o644)
+
+	tests := []struct {
+		name         string
+		args         []string
+		stdin        string
+		wantUsage    bool // exit 2
+		wantMessages int
+		wantStdout   []string
+		wantStderr   []string
+	}{
+		{name: "one alert", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 1,
+			wantStdout: []string{`"destination":"slack"`, `"target":"slack"`, `servicetest`, `circuit breaker`}},
+		{name: "flags after the file", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json"), "--explain"}, wantMessages: 1,
+			wantStderr: []string{"1 record(s): 1 message(s), 0 suppressed"}},
+		{name: "all suppressed", args: []string{"render", "--explain", fixture("aws/ecs-service-action-service-steady-state.json")}, wantMessages: 0,
+			wantStderr: []string{"by rule steady-state"}},
+		{name: "stdin batch", args: []string{"render", "-"}, stdin: mustRead(t, fixture("aws/lambda-sns-event-cloudwatch-alarm-single-metric.json")), wantMessages: 1},
+		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},
+		{name: "missing file", args: []string{"render", "no/such/file.json"}, wantUsage: true},
+		{name: "no file", args: []string{"render"}, wantUsage: true},
+		{name: "unknown target", args: []string{"render", "--target", "pager", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantUsage: true},
+		{name: "unknown command", args: []string{"frobnicate"}, wantUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			var ue usageError
+			if tt.wantUsage {
+				if !errors.As(err, &ue) {
+					t.Fatalf("err = %v, want a usage error (exit 2)", err)
+				}
+				if strings.Count(strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0]), "\n") != 0 {
+					t.Errorf("error is not one line: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+			if stdout.Len() == 0 {
+				lines = nil
+			}
+			if len(lines) != tt.wantMessages {
+				t.Fatalf("%d lines, want %d:\n%s", len(lines), tt.wantMessages, stdout.String())
+			}
+			for _, l := range lines {
+				var m struct {
+					Destination string          `json:"destination"`
+					Target      string          `json:"target"`
+					Payload     json.RawMessage `json:"payload"`
+				}
+				if err := json.Unmarshal([]byte(l), &m); err != nil || m.Destination == "" || len(m.Payload) == 0 {
+					t.Errorf("line is not {destination, target, payload}: %s", l)
+				}
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout.String())
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+func TestSend(t *testing.T) {
+	chat := fakechat.New(fakechat.Options{})
+	defer chat.Close()
+	hook := chat.SlackWebhookURL("try-it")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"send", "--webhook-url", hook, fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(chat.Requests()); got != 1 {
+		t.Errorf("posted %d messages, want 1", got)
+	}
+	if !strings.Contains(stdout.String(), "delivered: checkout-api") {
+		t.Errorf("stdout = %q", stdout.String())
+	}
+
+	chat.SetState(strings.TrimPrefix(hook, chat.URL()), fakechat.Revoked)
+	stdout.Reset()
+	err = run(context.Background(), []string{"send", "--webhook-url", hook, fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("send to a revoked webhook succeeded")
+	}
+	if strings.Contains(err.Error(), hook) || strings.Contains(err.Error(), "try-it") {
+		t.Errorf("the error leaks the webhook URL: %v", err)
+	}
+
+	if err := run(context.Background(), []string{"send", fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr); err == nil {
+		t.Error("send without a webhook succeeded")
+	}
+}
+
+func TestDemo(t *testing.T) {
+	var out bytes.Buffer
+	t.Setenv("SLACK_WEBHOOK_URL", "")
+	if err := run(context.Background(), []string{"demo", "--fast"}, nil, &out, &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"checkout-api", "circuit breaker", "out of memory", "checkout-api-5xx-rate", "back to OK", "kept out of the channel"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the demo does not tell %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "\033[") {
+		t.Error("colour codes written to a non-terminal")
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
