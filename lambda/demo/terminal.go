@@ -98,7 +98,7 @@ func (t Terminal) Draw(body []byte) {
 		switch b.Type {
 		case "header":
 			if b.Text != nil {
-				line(t.style(ansiBold, b.Text.Text))
+				line(t.style(ansiBold, emoji.Replace(b.Text.Text)))
 			}
 		case "section":
 			if b.Text != nil {
@@ -189,6 +189,11 @@ func unescape(s string) string {
 	return entities.Replace(s)
 }
 
-// entities undoes Slack's three escapes and draws the emoji codes the renderers use.
-var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&",
-	":rotating_light:", "🚨", ":warning:", "⚠️ ", ":information_source:", "ℹ️ ", ":white_check_mark:", "✅", ":grey_question:", "❔")
+// emojiCodes are the codes the renderers use, drawn as emoji.
+var emojiCodes = []string{":rotating_light:", "🚨", ":warning:", "⚠️ ", ":information_source:", "ℹ️ ", ":white_check_mark:", "✅", ":grey_question:", "❔"}
+
+var (
+	emoji = strings.NewReplacer(emojiCodes...)
+	// entities undoes Slack's three mrkdwn escapes, and draws emoji.
+	entities = strings.NewReplacer(append([]string{"&lt;", "<", "&gt;", ">", "&amp;", "&"}, emojiCodes...)...)
+)
