@@ -1,13 +1,16 @@
 // Package console builds AWS Management Console deep links for the things an alert is about:
-// an ECS service, task or its deployments, a CloudWatch alarm, a log stream. Links are right for
-// the aws, aws-cn and aws-us-gov partitions; for partitions without a public console, or when
-// the region is not a region code, every function returns "". Every path and fragment
-// component is escaped, because cluster, service and alarm names come from events.
+// an ECS service, task or its deployments, a CloudWatch alarm, a log stream, a Logs Insights
+// query. Links are right for the aws, aws-cn and aws-us-gov partitions; for partitions without
+// a public console, or when the region is not a region code, every function returns "". Every
+// path and fragment component is escaped, because cluster, service and alarm names come from
+// events.
 package console
 
 import (
 	"net/url"
 	"strings"
+	"time"
+	"unicode/utf16"
 
 	"github.com/foghornhq/foghorn/lambda/event"
 )
@@ -112,6 +115,60 @@ func LogGroup(partition, region, group string) string {
 		return ""
 	}
 	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#logsV2:log-groups/log-group/" + logsComponent(group)
+}
+
+// LogsInsights links to a CloudWatch Logs Insights query over one log group, for the time
+// between from and to when both are set (an alert's moment, so the link still shows the crash
+// when opened days later), else for the last hour.
+//
+// The console keeps the query in the fragment as a JSURL object, ~(key~value~…), in which
+// strings start with ' and write every character outside [A-Za-z0-9_.-] as *xx (**xxxx beyond
+// U+00FF); it then applies JavaScript's escape(), encodeURIComponent and "%" → "$", which is
+// how its own links read ("~" becomes "$257E", "/" in a value "*2f"). That form holds no quote,
+// tilde or parenthesis, so chat markup that ends a link at ")" cannot cut it short.
+func LogsInsights(partition, region, group, query string, from, to time.Time) string {
+	host := Host(partition, region)
+	if host == "" || group == "" || query == "" {
+		return ""
+	}
+	var d strings.Builder
+	d.WriteString("~(")
+	if !from.IsZero() && to.After(from) {
+		const iso = "2006-01-02T15:04:05.000Z"
+		d.WriteString("end~'" + jsurlString(to.UTC().Format(iso)))
+		d.WriteString("~start~'" + jsurlString(from.UTC().Format(iso)))
+		d.WriteString("~timeType~'ABSOLUTE~tz~'UTC")
+	} else {
+		d.WriteString("end~0~start~-3600~timeType~'RELATIVE~unit~'seconds")
+	}
+	d.WriteString("~editorString~'" + jsurlString(query))
+	d.WriteString("~source~(~'" + jsurlString(group) + "))")
+	// The JSURL text holds only [A-Za-z0-9_.*-] and the five characters below, so escape() is
+	// these five replacements and encodeURIComponent then only turns "%" into "%25" ("$25").
+	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) +
+		"#logsV2:logs-insights$3FqueryDetail$3D" + insightsEscaper.Replace(d.String())
+}
+
+var insightsEscaper = strings.NewReplacer("~", "$257E", "(", "$2528", ")", "$2529", "'", "$2527", "!", "$2521")
+
+// jsurlString writes s as a JSURL string value (without its leading quote): [A-Za-z0-9_.-]
+// as is, "$" as "!", other UTF-16 code units as *xx or **xxxx in lower-case hex.
+func jsurlString(s string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for _, u := range utf16.Encode([]rune(s)) {
+		switch {
+		case 'a' <= u && u <= 'z' || 'A' <= u && u <= 'Z' || '0' <= u && u <= '9' || u == '-' || u == '_' || u == '.':
+			b.WriteByte(byte(u))
+		case u == '$':
+			b.WriteByte('!')
+		case u < 0x100:
+			b.WriteString("*" + string(hex[u>>4]) + string(hex[u&15]))
+		default:
+			b.WriteString("**" + string(hex[u>>12]) + string(hex[u>>8&15]) + string(hex[u>>4&15]) + string(hex[u&15]))
+		}
+	}
+	return b.String()
 }
 
 func logsComponent(s string) string {
