@@ -30,8 +30,9 @@ type Document struct {
 	Destinations []Destination `json:"destinations"`
 	// Routes are tried in order; the first match wins unless it says continue.
 	Routes []Route `json:"routes,omitempty"`
-	// Default names the destinations for alerts no route matched. With no routes and no
-	// default, every destination receives every alert.
+	// Default names the destinations for alerts no route matched. It is required when there
+	// are routes (unless the last one matches everything). With no routes and no default,
+	// every destination receives every alert.
 	Default []string `json:"default,omitempty"`
 	Noise   Noise    `json:"noise,omitempty"`
 }
@@ -44,24 +45,34 @@ type Destination struct {
 	SecretParam string `json:"secretParam"`
 }
 
-// Route sends matching alerts to destinations.
+// Route sends matching alerts to destinations. README.md beside this file documents every key.
 type Route struct {
+	// Name labels the route in logs, suppressions (mute:<name>) and `foghorn routes`; unnamed
+	// routes are labelled by position, routes[i].
 	Name         string   `json:"name,omitempty"`
 	Match        Match    `json:"match"`
 	Destinations []string `json:"destinations"`
-	Continue     bool     `json:"continue,omitempty"`
+	// Continue keeps trying the routes after this one when it matched.
+	Continue bool `json:"continue,omitempty"`
+	// Mute lists maintenance windows during which the route matches but posts nothing.
+	Mute []Mute `json:"mute,omitempty"`
 }
 
 // Match selects alerts; every non-empty field must match, and within a field any value may.
+// Environment, account, region, cluster, service and event are globs (path.Match syntax) that
+// never match an unknown (empty) value; kind and severity are exact.
 type Match struct {
-	Environment []string `json:"environment,omitempty"`
+	Environment []string `json:"environment,omitempty"` // the document's environment
 	Account     []string `json:"account,omitempty"`
 	Region      []string `json:"region,omitempty"`
 	Cluster     []string `json:"cluster,omitempty"`
-	Service     []string `json:"service,omitempty"` // globs
-	Kind        []string `json:"kind,omitempty"`
-	Event       []string `json:"event,omitempty"`
-	MinSeverity string   `json:"minSeverity,omitempty"`
+	Service     []string `json:"service,omitempty"`
+	Kind        []string `json:"kind,omitempty"`  // alert.Kinds
+	Event       []string `json:"event,omitempty"` // alert.Alert.Event
+	// MinSeverity is a floor: critical, warning or info (resolved ranks with info).
+	MinSeverity string `json:"minSeverity,omitempty"`
+	// Severity is a set: critical, warning, info, resolved.
+	Severity []string `json:"severity,omitempty"`
 }
 
 // Noise switches noise rules on or off by name; unnamed rules keep their defaults.
@@ -120,14 +131,7 @@ func (d *Document) Validate() error {
 			}
 		}
 	}
-	for i, r := range d.Routes {
-		key := fmt.Sprintf("routes[%d]", i)
-		if len(r.Destinations) == 0 {
-			bad(key+".destinations", "at least one destination is required")
-		}
-		known(key+".destinations", r.Destinations)
-	}
-	known("default", d.Default)
+	d.validateRoutes(bad, known)
 	if err := policy.Validate(d.Noise.Rules); err != nil {
 		bad("noise.rules", "%v", err)
 	}
