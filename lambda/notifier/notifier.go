@@ -5,7 +5,9 @@
 package notifier
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sort"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/policy"
+	"github.com/foghornhq/foghorn/lambda/route"
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
@@ -29,6 +32,7 @@ type Destination struct {
 type Notifier struct {
 	doc    *config.Document
 	policy *policy.Policy
+	router *route.Router
 	dests  map[string]Destination
 	log    *slog.Logger
 	ledger Ledger
@@ -53,9 +57,20 @@ func New(o Options) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{doc: o.Doc, policy: p, dests: map[string]Destination{}, log: o.Logger, ledger: o.Ledger, now: o.Now}
+	r, err := route.New(o.Doc)
+	if err != nil {
+		return nil, err
+	}
+	n := &Notifier{doc: o.Doc, policy: p, router: r, dests: map[string]Destination{}, log: o.Logger, ledger: o.Ledger, now: o.Now}
 	for _, d := range o.Destinations {
 		n.dests[d.Name] = d
+	}
+	// Routes name destinations by name; one without a target would fail only when an alert
+	// first reached it.
+	for _, d := range o.Doc.Destinations {
+		if n.dests[d.Name].T == nil {
+			return nil, fmt.Errorf("destination %q has no target", d.Name)
+		}
 	}
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
@@ -70,11 +85,14 @@ func New(o Options) (*Notifier, error) {
 }
 
 // Message is one post the pipeline decided to make. Its JSON form is what `foghorn render`
-// prints: the destination, the target and the exact request body.
+// prints: the destination, the target, the routes that chose it and the exact request body.
 type Message struct {
-	Destination string          `json:"destination"`
-	Target      string          `json:"target"`
-	Payload     json.RawMessage `json:"payload"`
+	Destination string `json:"destination"`
+	Target      string `json:"target"`
+	// Routes label the routes that sent the alert here (route.Send.Routes); empty when the
+	// document does no routing.
+	Routes  []string        `json:"routes,omitempty"`
+	Payload json.RawMessage `json:"payload"`
 
 	Alert alert.Alert `json:"-"`
 	// Items are the SQS message ids this message stands for: if it cannot be delivered,
@@ -95,6 +113,16 @@ type Plan struct {
 	Records    int
 	Messages   []Message
 	Suppressed []Suppression
+	// Routed holds every alert that reached the router, in posting order, with its decision:
+	// those posted, and those a mute window kept back (also in Suppressed).
+	Routed []Routed
+}
+
+// Routed is one alert and where the router sent it.
+type Routed struct {
+	Alert    alert.Alert
+	Decision route.Decision
+	Items    []string
 }
 
 // RuleDuplicate names the suppression of an event seen twice in one batch (SNS and SQS both
@@ -132,23 +160,44 @@ func (n *Notifier) Plan(recs []envelope.Record) Plan {
 	sort.SliceStable(order, func(x, y int) bool { return alerts[order[x]].Time.Before(alerts[order[y]].Time) })
 	for _, i := range order {
 		a := alerts[i]
-		for _, name := range n.route(&a) {
-			plan.Messages = append(plan.Messages, n.render(name, a, items[i]))
+		d := n.router.Route(&a, n.now())
+		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: items[i]})
+		n.logRouted(&a, d)
+		if h, muted := d.Muted(); muted {
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: h.Rule(), Why: h.Why(), Items: items[i]})
+			continue
+		}
+		for _, s := range d.Sends {
+			m := n.render(s.Destination, a, items[i])
+			m.Routes = s.Routes
+			plan.Messages = append(plan.Messages, m)
 		}
 	}
 	return plan
 }
 
-// route names the destinations for an alert: the default list, or every destination.
-func (n *Notifier) route(a *alert.Alert) []string {
-	if len(n.doc.Default) > 0 {
-		return n.doc.Default
+// logRouted writes one line per routed alert saying where it goes and why, so a message that
+// went to an unexpected channel, or a route's mute, can be explained from the logs alone.
+func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
+	attrs := []any{
+		"event_id", a.EventID, "kind", string(a.Kind), "event", a.Event, "severity", string(a.Severity),
+		"service", a.Identity.Subject(), "destinations", d.Destinations(), "why", d.String(),
 	}
-	names := make([]string, 0, len(n.doc.Destinations))
-	for _, d := range n.doc.Destinations {
-		names = append(names, d.Name)
+	var muted []string
+	for _, h := range d.Hits {
+		if h.Muted != nil {
+			muted = append(muted, h.Label)
+		}
 	}
-	return names
+	if len(muted) > 0 {
+		attrs = append(attrs, "muted_routes", muted)
+	}
+	level := slog.LevelInfo
+	if d.Implicit {
+		// No routing configured: the delivery lines already say everything.
+		level = slog.LevelDebug
+	}
+	n.log.Log(context.Background(), level, "alert routed", attrs...)
 }
 
 // render builds one destination's message. A renderer that fails (it should not) still
