@@ -1,0 +1,438 @@
+package story
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/target"
+)
+
+// Story is what the store keeps about one service.
+type Story struct {
+	Identity   alert.Identity `json:"identity"`
+	Deployment string         `json:"deployment,omitempty"` // the deployment the story is about
+	// DeploymentState is the last state seen for Deployment: IN_PROGRESS, FAILED, COMPLETED.
+	DeploymentState string `json:"deploymentState,omitempty"`
+	// RollbackTo is the deployment a failed one rolls back to, when its event says.
+	RollbackTo string `json:"rollbackTo,omitempty"`
+	// FromRevision and ToRevision say which task definitions a rollback went between.
+	FromRevision string `json:"fromRevision,omitempty"`
+	ToRevision   string `json:"toRevision,omitempty"`
+
+	Failures []Failure      `json:"failures,omitempty"` // within the window, oldest first
+	Causes   map[string]int `json:"causes,omitempty"`   // cause → count, since the story began
+	Total    int            `json:"total,omitempty"`
+	First    time.Time      `json:"first,omitempty"`
+	// LastFailure is the most recent failure's alert, without its log lines: the story's
+	// messages show its reason, containers and links.
+	LastFailure *alert.Alert `json:"lastFailure,omitempty"`
+
+	Announced *Mark `json:"announced,omitempty"`
+	Digested  *Mark `json:"digested,omitempty"` // the last message that counted the failures
+	Resolved  *Mark `json:"resolved,omitempty"`
+	Pending   int   `json:"pending,omitempty"` // failures folded since Digested
+
+	Refs map[string]target.Ref `json:"refs,omitempty"`
+	// Seen remembers what was done with each event, so a redelivered record gets the same
+	// treatment. Bounded: the oldest ids go first.
+	Seen  map[string]string `json:"seen,omitempty"`
+	Order []string          `json:"order,omitempty"`
+}
+
+// Failure is one counted task failure.
+type Failure struct {
+	EventID string    `json:"eventId"`
+	TaskID  string    `json:"taskId,omitempty"`
+	Cause   string    `json:"cause"`
+	Time    time.Time `json:"time"`
+}
+
+// Mark says which event did something, and when.
+type Mark struct {
+	EventID string    `json:"eventId"`
+	At      time.Time `json:"at"`
+}
+
+// What was done with an event, for replays.
+const (
+	didPass     = "pass"
+	didFold     = "fold"
+	didAnnounce = "announce"
+	didDigest   = "digest"
+	didResolve  = "resolve"
+	didEnrich   = "enrich"
+)
+
+const (
+	maxSeen     = 500
+	maxFailures = 200
+)
+
+func (s *Story) seen(id, did string) {
+	if s.Seen == nil {
+		s.Seen = map[string]string{}
+	}
+	if _, ok := s.Seen[id]; !ok {
+		s.Order = append(s.Order, id)
+	}
+	s.Seen[id] = did
+	for len(s.Order) > maxSeen {
+		delete(s.Seen, s.Order[0])
+		s.Order = s.Order[1:]
+	}
+}
+
+// open reports whether the story is an announced crash loop not yet resolved.
+func (s *Story) open() bool { return s.Announced != nil && s.Resolved == nil }
+
+// expires keeps an open story for a day, and anything else for a window past its last event.
+func (s *Story) expires(o Options) time.Time {
+	last := s.First
+	if n := len(s.Failures); n > 0 {
+		last = s.Failures[n-1].Time
+	}
+	for _, m := range []*Mark{s.Announced, s.Digested, s.Resolved} {
+		if m != nil && m.At.After(last) {
+			last = m.At
+		}
+	}
+	if last.IsZero() {
+		last = time.Now()
+	}
+	if s.open() || s.DeploymentState == "FAILED" {
+		return last.Add(24 * time.Hour)
+	}
+	return last.Add(time.Duration(o.Window) + time.Hour)
+}
+
+// step applies one service's inputs to its story and says what to emit. It reports whether
+// the story changed (and so must be written).
+func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Result, bool) {
+	var res Result
+	changed := false
+	var folded []Input // failures folded in this batch, for the digest or thread reply
+	var announceItems []string
+	var batchFailures []Input
+	announcing := false
+
+	for _, in := range g {
+		a := in.Alert
+		if did, ok := s.Seen[a.EventID]; ok {
+			t.replay(s, key, in, did, &res)
+			continue
+		}
+		changed = true
+		at := a.Time
+		if at.IsZero() {
+			at = t.now()
+		}
+		switch {
+		case isFailure(&in):
+			if s.Resolved != nil && at.After(s.Resolved.At) {
+				*s = Story{Seen: s.Seen, Order: s.Order, Deployment: s.Deployment, DeploymentState: s.DeploymentState}
+			}
+			s.addFailure(in, at, time.Duration(t.opts.Window))
+			batchFailures = append(batchFailures, in)
+			switch {
+			case announcing:
+				// Announced earlier in this batch: the announcement, built once the batch is
+				// read, counts this one too.
+				announceItems = append(announceItems, in.Items...)
+				s.seen(a.EventID, didFold)
+				res.Folded = append(res.Folded, Folded{Alert: a, Story: key, Items: in.Items})
+			case s.open():
+				s.Pending++
+				folded = append(folded, in)
+				s.seen(a.EventID, didFold)
+				res.Folded = append(res.Folded, Folded{Alert: a, Story: key, Items: in.Items})
+			case len(s.Failures) >= t.opts.Threshold:
+				announcing = true
+				s.Announced = &Mark{EventID: a.EventID, At: at}
+				s.Pending = 0
+				s.seen(a.EventID, didAnnounce)
+				announceItems = append(announceItems, in.Items...)
+				// A batch that brings the service to the threshold folds all of its failures
+				// into the announcement: a burst is one message, not a few singles and a story.
+				for _, f := range batchFailures[:len(batchFailures)-1] {
+					if s.Seen[f.Alert.EventID] == didPass {
+						s.seen(f.Alert.EventID, didFold)
+						announceItems = append(announceItems, f.Items...)
+						res.Folded = append(res.Folded, Folded{Alert: f.Alert, Story: key, Items: f.Items})
+						res.Passed = removeInput(res.Passed, f.Alert.EventID)
+					}
+				}
+			default:
+				s.seen(a.EventID, didPass)
+				res.Passed = append(res.Passed, in)
+			}
+		case a.Kind == alert.KindDeployment:
+			t.deployment(ctx, s, key, in, at, &res)
+		default: // a steady state
+			if s.open() {
+				t.resolve(s, key, in, at, "steady again", &res)
+			} else {
+				s.seen(a.EventID, didPass)
+				res.Passed = append(res.Passed, in)
+			}
+		}
+	}
+	if announcing {
+		last := batchFailures[len(batchFailures)-1].Alert.Time
+		if last.IsZero() {
+			last = t.now()
+		}
+		s.Digested = &Mark{EventID: s.Announced.EventID, At: last}
+		res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Announce, Story: key, Refs: s.Refs, Items: announceItems})
+	}
+	if len(folded) > 0 && s.open() {
+		last := folded[len(folded)-1].Alert
+		at := last.Time
+		if at.IsZero() {
+			at = t.now()
+		}
+		reply := t.foldReply(s, folded)
+		if at.Sub(s.Digested.At) >= time.Duration(t.opts.DigestInterval) {
+			s.Digested = &Mark{EventID: last.EventID, At: at}
+			s.seen(last.EventID, didDigest)
+			d := t.crashAlert(s, key)
+			d.EventID = "digest:" + key + ":" + last.EventID
+			res.Emits = append(res.Emits, Emit{Alert: d, Mode: Digest, Story: key, Refs: s.Refs, Reply: &reply, Items: itemsOf(folded)})
+			s.Pending = 0
+		} else {
+			res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Fold, Story: key, Refs: s.Refs, Reply: &reply})
+		}
+	}
+	return res, changed
+}
+
+// replay gives a redelivered event the treatment it had the first time.
+func (t *Tracker) replay(s *Story, key string, in Input, did string, res *Result) {
+	switch did {
+	case didAnnounce:
+		res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Announce, Story: key, Refs: s.Refs, Items: in.Items})
+	case didDigest:
+		d := t.crashAlert(s, key)
+		d.EventID = "digest:" + key + ":" + in.Alert.EventID
+		res.Emits = append(res.Emits, Emit{Alert: d, Mode: Digest, Story: key, Refs: s.Refs, Items: in.Items})
+	case didResolve:
+		r := t.resolvedAlert(s, key, in.Alert, "")
+		res.Emits = append(res.Emits, Emit{Alert: r, Mode: Resolve, Story: key, Refs: s.Refs, Items: in.Items})
+	case didEnrich:
+		res.Emits = append(res.Emits, Emit{Alert: t.deploymentFailedAlert(s, in.Alert), Mode: Post, Story: key, Items: in.Items})
+	case didFold:
+		res.Folded = append(res.Folded, Folded{Alert: in.Alert, Story: key, Items: in.Items})
+	default:
+		res.Passed = append(res.Passed, in)
+	}
+}
+
+func (s *Story) addFailure(in Input, at time.Time, window time.Duration) {
+	a := in.Alert
+	if s.Identity.Service == "" {
+		s.Identity = alert.Identity{Partition: a.Identity.Partition, Account: a.Identity.Account, Region: a.Identity.Region,
+			Cluster: a.Identity.Cluster, Service: a.Identity.Service}
+	}
+	kept := s.Failures[:0]
+	for _, f := range s.Failures {
+		if at.Sub(f.Time) < window {
+			kept = append(kept, f)
+		}
+	}
+	s.Failures = append(kept, Failure{EventID: a.EventID, TaskID: a.Identity.TaskID, Cause: Cause(&a), Time: at})
+	if len(s.Failures) > maxFailures {
+		s.Failures = s.Failures[len(s.Failures)-maxFailures:]
+	}
+	if s.Causes == nil {
+		s.Causes = map[string]int{}
+	}
+	s.Causes[Cause(&a)]++
+	s.Total++
+	if s.First.IsZero() || at.Before(s.First) {
+		s.First = at
+	}
+	last := a
+	last.LogLines = nil
+	s.LastFailure = &last
+	if id := a.StartedBy; strings.HasPrefix(id, "ecs-svc/") && s.Deployment == "" {
+		s.Deployment = id
+	}
+	if td := a.Identity.TaskDefinition(); td != "" && (s.Deployment == "" || a.StartedBy == s.Deployment) {
+		s.FromRevision = td
+	}
+}
+
+// deployment applies a deployment state change.
+func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input, at time.Time, res *Result) {
+	a := in.Alert
+	id := a.Identity.DeploymentID
+	switch a.Event {
+	case "SERVICE_DEPLOYMENT_IN_PROGRESS":
+		if to := rollbackTarget(a.Reason.Deployment); to != "" && s.DeploymentState == "FAILED" {
+			// The failure message already said it rolls back; this is the same story.
+			s.RollbackTo = to
+			s.seen(a.EventID, didFold)
+			res.Folded = append(res.Folded, Folded{Alert: a, Story: key, Items: in.Items})
+			return
+		}
+		if id != "" && id != s.Deployment && !s.open() {
+			s.Deployment, s.DeploymentState, s.RollbackTo = id, "IN_PROGRESS", ""
+		}
+		s.seen(a.EventID, didPass)
+		res.Passed = append(res.Passed, in)
+	case "SERVICE_DEPLOYMENT_FAILED":
+		s.Deployment, s.DeploymentState = id, "FAILED"
+		if to := rollbackTarget(a.Reason.Deployment); to != "" {
+			s.RollbackTo = to
+		}
+		if s.Total == 0 {
+			s.seen(a.EventID, didPass)
+			res.Passed = append(res.Passed, in)
+			return
+		}
+		t.lookupRevisions(ctx, s, a.Identity)
+		s.seen(a.EventID, didEnrich)
+		s.Digested = &Mark{EventID: a.EventID, At: at}
+		s.Pending = 0
+		res.Emits = append(res.Emits, Emit{Alert: t.deploymentFailedAlert(s, a), Mode: Post, Story: key, Items: in.Items})
+	case "SERVICE_DEPLOYMENT_COMPLETED":
+		if s.open() || (s.DeploymentState == "FAILED" && s.Total > 0 && s.Resolved == nil) {
+			if s.DeploymentState == "FAILED" {
+				s.RollbackTo = firstNonEmpty(s.RollbackTo, id)
+				t.lookupRevisions(ctx, s, a.Identity)
+			}
+			t.resolve(s, key, in, at, "", res)
+			s.DeploymentState = "COMPLETED"
+			return
+		}
+		s.Deployment, s.DeploymentState = firstNonEmpty(id, s.Deployment), "COMPLETED"
+		s.seen(a.EventID, didPass)
+		res.Passed = append(res.Passed, in)
+	default:
+		s.seen(a.EventID, didPass)
+		res.Passed = append(res.Passed, in)
+	}
+}
+
+// lookupRevisions asks ECS which task definitions the failed deployment and the one
+// replacing it run, so a rollback can say "from :42 to :41". It is best effort: without an
+// answer the messages name deployment ids instead.
+func (t *Tracker) lookupRevisions(ctx context.Context, s *Story, id alert.Identity) {
+	if t.Revisions == nil || s.ToRevision != "" {
+		return
+	}
+	deps, err := t.Revisions.Deployments(ctx, s.Identity)
+	if err != nil {
+		return
+	}
+	for _, d := range deps {
+		switch {
+		case d.ID == s.Deployment && s.FromRevision == "":
+			s.FromRevision = d.TaskDefinition
+		case d.ID == s.RollbackTo, s.RollbackTo == "" && d.Status == "PRIMARY" && d.ID != s.Deployment:
+			s.RollbackTo, s.ToRevision = d.ID, d.TaskDefinition
+		}
+	}
+}
+
+func (t *Tracker) resolve(s *Story, key string, in Input, at time.Time, how string, res *Result) {
+	s.Resolved = &Mark{EventID: in.Alert.EventID, At: at}
+	s.seen(in.Alert.EventID, didResolve)
+	res.Emits = append(res.Emits, Emit{Alert: t.resolvedAlert(s, key, in.Alert, how), Mode: Resolve, Story: key, Refs: s.Refs, Items: in.Items})
+}
+
+// rollbackTarget reads "… rolling back to deploymentId ecs-svc/123." from a deployment reason.
+func rollbackTarget(reason string) string {
+	_, after, ok := strings.Cut(reason, "rolling back to deploymentId ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimRight(strings.Fields(after + " ")[0], ".,;")
+}
+
+func removeInput(list []Input, eventID string) []Input {
+	out := list[:0]
+	for _, in := range list {
+		if in.Alert.EventID != eventID {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func itemsOf(ins []Input) []string {
+	var out []string
+	for _, in := range ins {
+		out = append(out, in.Items...)
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// Cause is a failure's cause in a few words, for counting: "exit 1", "out of memory (exit
+// 137)", "CannotPullContainerError", "ELB health check".
+func Cause(a *alert.Alert) string {
+	for _, c := range a.Reason.Containers {
+		if c.ExitCode == nil || *c.ExitCode == 0 {
+			continue
+		}
+		if strings.Contains(c.Reason, "OutOfMemory") {
+			return "out of memory (exit " + strconv.Itoa(*c.ExitCode) + ")"
+		}
+		return "exit " + strconv.Itoa(*c.ExitCode)
+	}
+	r := a.Reason.StoppedReason
+	switch {
+	case strings.Contains(r, "ELB health checks"):
+		return "ELB health check"
+	case strings.Contains(r, "container health checks"), strings.Contains(r, "health check"):
+		return "container health check"
+	}
+	for _, c := range a.Reason.Containers {
+		if name, _, ok := strings.Cut(c.Reason, ":"); ok && strings.HasSuffix(name, "Error") {
+			return name
+		}
+	}
+	if name, _, ok := strings.Cut(r, ":"); ok && strings.HasSuffix(name, "Error") {
+		return name
+	}
+	if a.Event != "" {
+		return a.Event
+	}
+	return "stopped"
+}
+
+// causes lists counts as "exit 1 ×5, out of memory (exit 137) ×1", most frequent first.
+func causes(m map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var list []kv
+	for k, v := range m {
+		list = append(list, kv{k, v})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].v != list[j].v {
+			return list[i].v > list[j].v
+		}
+		return list[i].k < list[j].k
+	})
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = fmt.Sprintf("%s ×%d", x.k, x.v)
+	}
+	return strings.Join(parts, ", ")
+}

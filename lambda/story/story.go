@@ -1,0 +1,310 @@
+// Package story folds the failures of one service into one story, across batches: a crash
+// loop becomes one message instead of one per dead task, failures of tasks started by a
+// deployment become that deployment's story, and the story ends with a recovery message when
+// the deployment completes or the service is steady again.
+//
+// A story lives in the state store, keyed by service. Every change is a conditional write on
+// the version read, so two invocations at once cannot both announce the same crash loop: the
+// loser re-reads and folds its failures in. A record SQS redelivers (because a post failed) is
+// recognised by its event id and gets the same treatment again — the message it triggered is
+// emitted again, and the delivery ledger keeps destinations that already have it from a
+// second copy — so retries neither lose nor duplicate.
+package story
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/state"
+	"github.com/foghornhq/foghorn/lambda/target"
+)
+
+// Options are the thresholds a stack configures.
+type Options struct {
+	// Threshold failures of one service within Window make a crash loop. Default 3.
+	Threshold int `json:"threshold,omitempty"`
+	// Window is how far back failures count. Default 10 minutes.
+	Window Duration `json:"window,omitempty"`
+	// DigestInterval is the least time between two follow-up digests of one story on
+	// targets that cannot edit a message. Default 5 minutes.
+	DigestInterval Duration `json:"digestInterval,omitempty"`
+}
+
+// Defaults fills unset options.
+func (o Options) Defaults() Options {
+	if o.Threshold == 0 {
+		o.Threshold = 3
+	}
+	if o.Window == 0 {
+		o.Window = Duration(10 * time.Minute)
+	}
+	if o.DigestInterval == 0 {
+		o.DigestInterval = Duration(5 * time.Minute)
+	}
+	return o
+}
+
+// Validate names the first option out of range.
+func (o Options) Validate() error {
+	switch {
+	case o.Threshold < 0 || o.Threshold == 1 || o.Threshold > 100:
+		return fmt.Errorf("crashLoop.threshold: %d is out of range (allowed: 2–100; 0 for the default 3)", o.Threshold)
+	case o.Window < 0 || (o.Window > 0 && time.Duration(o.Window) < time.Minute) || time.Duration(o.Window) > 24*time.Hour:
+		return fmt.Errorf("crashLoop.window: %s is out of range (allowed: 1m–24h)", time.Duration(o.Window))
+	case o.DigestInterval < 0 || (o.DigestInterval > 0 && time.Duration(o.DigestInterval) < time.Minute) || time.Duration(o.DigestInterval) > 24*time.Hour:
+		return fmt.Errorf("crashLoop.digestInterval: %s is out of range (allowed: 1m–24h)", time.Duration(o.DigestInterval))
+	}
+	return nil
+}
+
+// Duration is a time.Duration written as "10m" in JSON.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as Go duration text.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads Go duration text ("90s", "10m").
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a duration such as \"10m\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Input is one classified alert of the batch, with the noise policy's verdict: suppressed
+// alerts still close stories (a steady state is noise, but it ends a crash loop).
+type Input struct {
+	Alert      alert.Alert
+	Suppressed bool
+	Items      []string // the SQS message ids it came from
+}
+
+// Mode says how an emitted alert reaches a destination.
+type Mode int
+
+const (
+	// Post: every routed destination gets a new message.
+	Post Mode = iota
+	// Announce: a new crash loop. Every destination gets a new message; targets that can
+	// edit messages remember it (SaveRefs) so the story can be kept up to date in place.
+	Announce
+	// Fold: more failures of an announced story. Targets that can edit update the message
+	// and reply in its thread; others get nothing now (a Digest later counts these).
+	Fold
+	// Digest: a follow-up for targets that cannot edit (at most one per DigestInterval);
+	// targets that can edit treat it as a Fold.
+	Digest
+	// Resolve: the story ended. Every destination gets it (in the thread where there is one),
+	// and editable messages are updated to say so.
+	Resolve
+)
+
+func (m Mode) String() string {
+	return [...]string{"post", "announce", "fold", "digest", "resolve"}[m]
+}
+
+// Emit is an alert the stage wants said.
+type Emit struct {
+	Alert alert.Alert
+	Mode  Mode
+	// Story is the story's key; Refs are the story's messages on editable targets, by
+	// destination name.
+	Story string
+	Refs  map[string]target.Ref
+	// Reply, for Fold and Digest on editable targets, is the thread reply listing the new
+	// failures; Alert is then the story as a whole, to replace the message with.
+	Reply *alert.Alert
+	Items []string
+}
+
+// Folded is an input that is not said on its own: it is counted in a story.
+type Folded struct {
+	Alert alert.Alert
+	Story string
+	Items []string
+}
+
+// Result is what the stage made of a batch.
+type Result struct {
+	Emits  []Emit
+	Folded []Folded
+	// Passed are the inputs the stage has nothing to add to: the pipeline treats them as
+	// usual (post them, or record their suppression).
+	Passed []Input
+}
+
+// Tracker applies batches to stories.
+type Tracker struct {
+	store state.Store
+	opts  Options
+	// Revisions, if set, names the task definition of a deployment (from ECS), so that a
+	// rollback can say from which revision to which.
+	Revisions Revisions
+	now       func() time.Time
+}
+
+// Revisions lists a service's deployments (ECS DescribeServices), so that a rollback can
+// say from which task definition to which.
+type Revisions interface {
+	Deployments(ctx context.Context, service alert.Identity) ([]Deployment, error)
+}
+
+// Deployment is one of a service's deployments as ECS describes it.
+type Deployment struct {
+	ID             string // ecs-svc/…
+	TaskDefinition string // family:revision
+	Status         string // PRIMARY, ACTIVE, INACTIVE
+}
+
+// New returns a tracker over store.
+func New(store state.Store, opts Options, now func() time.Time) *Tracker {
+	if now == nil {
+		now = time.Now
+	}
+	return &Tracker{store: store, opts: opts.Defaults(), now: now}
+}
+
+// maxAttempts bounds the read-decide-write loop under contention.
+const maxAttempts = 5
+
+// Apply runs the batch's inputs through the stories they belong to. Inputs that belong to
+// no story pass through unchanged. A store failure is returned: the caller then treats the
+// batch without stories (every failure posts on its own) rather than losing it.
+func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
+	var res Result
+	groups := map[string][]Input{}
+	var keys []string
+	for _, in := range inputs {
+		k := keyOf(&in.Alert)
+		if k == "" || !relevant(&in) {
+			res.Passed = append(res.Passed, in)
+			continue
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], in)
+	}
+	var errs []error
+	for _, k := range keys {
+		g := groups[k]
+		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
+		out, err := t.applyGroup(ctx, k, g)
+		if err != nil {
+			errs = append(errs, err)
+			res.Passed = append(res.Passed, g...)
+			continue
+		}
+		res.Emits = append(res.Emits, out.Emits...)
+		res.Folded = append(res.Folded, out.Folded...)
+		res.Passed = append(res.Passed, out.Passed...)
+	}
+	return res, errors.Join(errs...)
+}
+
+func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result, error) {
+	for attempt := 0; ; attempt++ {
+		it, err := t.store.Get(ctx, key)
+		if err != nil {
+			return Result{}, fmt.Errorf("story %s: %w", key, err)
+		}
+		var s Story
+		if it.Version > 0 {
+			if err := json.Unmarshal(it.Data, &s); err != nil {
+				s = Story{} // a record this version cannot read starts over rather than blocking alerts
+			}
+		}
+		out, changed := t.step(ctx, key, &s, g)
+		if !changed {
+			return out, nil
+		}
+		data, err := json.Marshal(&s)
+		if err != nil {
+			return Result{}, err
+		}
+		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Expires: s.expires(t.opts), Data: data})
+		if err == nil {
+			return out, nil
+		}
+		if !errors.Is(err, state.ErrConflict) || attempt+1 >= maxAttempts {
+			return Result{}, fmt.Errorf("story %s: %w", key, err)
+		}
+	}
+}
+
+// SaveRefs records where a story's announcement landed on editable targets.
+func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]target.Ref) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		it, err := t.store.Get(ctx, key)
+		if err != nil || it.Version == 0 {
+			return err
+		}
+		var s Story
+		if err := json.Unmarshal(it.Data, &s); err != nil {
+			return err
+		}
+		if s.Refs == nil {
+			s.Refs = map[string]target.Ref{}
+		}
+		for d, r := range refs {
+			s.Refs[d] = r
+		}
+		data, _ := json.Marshal(&s)
+		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Expires: it.Expires, Data: data})
+		if err == nil || !errors.Is(err, state.ErrConflict) || attempt+1 >= maxAttempts {
+			return err
+		}
+	}
+}
+
+// keyOf names the story an alert belongs to: its service.
+func keyOf(a *alert.Alert) string {
+	id := a.Identity
+	if id.Service == "" || id.Cluster == "" {
+		return ""
+	}
+	return "story#" + id.Account + "/" + id.Region + "/" + id.Cluster + "/" + id.Service
+}
+
+// relevant says whether an input can change a story: a task failure the policy lets through,
+// a deployment state change, or a steady state.
+func relevant(in *Input) bool {
+	a := &in.Alert
+	switch {
+	case isFailure(in):
+		return true
+	case a.Kind == alert.KindDeployment:
+		return true
+	case a.Kind == alert.KindServiceAction && a.Event == "SERVICE_STEADY_STATE":
+		return true
+	}
+	return false
+}
+
+// isFailure: a service task stopped by its own fault. Spot interruptions, stops by a user and
+// scheduler replacements are not failures of the service.
+func isFailure(in *Input) bool {
+	a := &in.Alert
+	if in.Suppressed || a.Kind != alert.KindTaskStopped || a.Identity.Service == "" {
+		return false
+	}
+	switch a.Event {
+	case "TerminationNotice", "SpotInterruption", "UserInitiated":
+		return false
+	}
+	return a.Severity == alert.Critical || a.Severity == alert.Warning
+}
