@@ -1,12 +1,14 @@
 // Command foghorn runs the notifier's pipeline on a laptop, with no AWS:
 //
 //	foghorn render [--target slack] [--config FILE] [--explain] FILE|-
+//	foghorn routes CONFIG FILE|-
 //	foghorn send --webhook-url URL [--target slack] FILE|-
 //	foghorn demo
 //
-// render prints one JSON object per message the function would post; send posts them for
-// real, so a webhook can be tried before deploying; demo replays a realistic incident into a
-// fake chat and shows what the channel would show.
+// render prints one JSON object per message the function would post; routes says, for each
+// alert, which destinations a config document sends it to and by which route, or what kept it
+// back; send posts them for real, so a webhook can be tried before deploying; demo replays a
+// realistic incident into a fake chat and shows what the channel would show.
 package main
 
 import (
@@ -38,6 +40,7 @@ func main() {
 
 const usage = `usage:
   foghorn render [--target slack] [--config FILE] [--explain] FILE|-
+  foghorn routes CONFIG FILE|-
   foghorn send --webhook-url URL [--target slack] FILE|-
   foghorn demo [--fast]`
 
@@ -48,6 +51,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "render":
 		return render(args[1:], stdin, stdout, stderr)
+	case "routes":
+		return routes(args[1:], stdin, stdout, stderr)
 	case "send":
 		return send(ctx, args[1:], stdin, stdout, stderr)
 	case "demo":

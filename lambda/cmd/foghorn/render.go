@@ -33,22 +33,30 @@ func (c *common) register(fs *flag.FlagSet) {
 
 // parse accepts flags before and after the one positional argument.
 func parse(fs *flag.FlagSet, args []string) (string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", usageError{err}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := positional(fs, args)
+	if err != nil {
+		return "", err
 	}
 	if len(pos) != 1 {
 		return "", usageError{fmt.Errorf("want exactly one input file (or - for stdin), got %d\n%s", len(pos), usage)}
 	}
 	return pos[0], nil
+}
+
+// positional parses flags wherever they are among the positional arguments, and returns those.
+func positional(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{err}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // readInput reads the file (or stdin) and splits it into records; both failures exit 2.
@@ -87,15 +95,7 @@ func (c *common) document() (*config.Document, error) {
 		}
 		return doc, nil
 	}
-	data, err := os.ReadFile(c.config)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("cannot read --config: %w", err)}
-	}
-	doc, err := config.Parse(data)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("--config %s: %w", c.config, err)}
-	}
-	return doc, nil
+	return readDocument(c.config, "--config "+c.config)
 }
 
 func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -142,7 +142,18 @@ func explain(w io.Writer, plan notifier.Plan) {
 	fmt.Fprintf(w, "%d record(s): %d message(s), %d suppressed\n", plan.Records, len(plan.Messages), len(plan.Suppressed))
 	for _, m := range plan.Messages {
 		a := m.Alert
-		fmt.Fprintf(w, "post      %s → %s: %s [%s %s %s]\n", a.EventID, m.Destination, a.Title, a.Kind, a.Event, a.Severity)
+		fmt.Fprintf(w, "post      %s → %s: %s [%s %s %s] %s\n", a.EventID, m.Destination, a.Title, a.Kind, a.Event, a.Severity, sendWhy(m.Routes))
+	}
+	// A muted route that continued: the alert posts elsewhere, and this says where it did not.
+	for _, r := range plan.Routed {
+		if _, all := r.Decision.Muted(); all {
+			continue
+		}
+		for _, h := range r.Decision.Hits {
+			if h.Muted != nil {
+				fmt.Fprintf(w, "mute      %s → %s: %s\n", r.Alert.EventID, strings.Join(h.Destinations, ", "), h.Why())
+			}
+		}
 	}
 	for _, s := range plan.Suppressed {
 		a := s.Alert

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/notifier"
+	"github.com/foghornhq/foghorn/lambda/route"
+)
+
+// now is the clock mute windows are read on for alerts that carry no time; tests set it.
+var now = time.Now
+
+// routesOnly stands in for every target: `foghorn routes` decides, it neither renders nor
+// posts, so it works for any target the document names and needs no secret.
+type routesOnly struct{}
+
+func (routesOnly) Render(alert.Alert) ([]byte, error) { return []byte("{}"), nil }
+func (routesOnly) Post(context.Context, []byte) error {
+	return errors.New("foghorn routes does not post")
+}
+
+// routes prints, for each alert in EVENT, which destinations the document at FILE sends it to
+// and by which route, or what kept it back.
+func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("routes", flag.ContinueOnError)
+	pos, err := positional(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageError{fmt.Errorf("routes wants a config document and an event file (or -), got %d argument(s)\n%s", len(pos), usage)}
+	}
+	doc, err := readDocument(pos[0], pos[0])
+	if err != nil {
+		return err
+	}
+	recs, err := readInput(pos[1], stdin)
+	if err != nil {
+		return err
+	}
+	dests := make([]notifier.Destination, len(doc.Destinations))
+	for i, d := range doc.Destinations {
+		dests[i] = notifier.Destination{Name: d.Name, Target: d.Target, T: routesOnly{}}
+	}
+	n, err := notifier.New(notifier.Options{Doc: doc, Destinations: dests, Now: now})
+	if err != nil {
+		return usageError{fmt.Errorf("%s: %s", pos[0], oneLine(err))}
+	}
+	printRoutes(stdout, doc, n.Plan(recs))
+	return nil
+}
+
+// readDocument reads and validates a config document; every failure is one line naming the
+// file (as the user spelt it in label) and, for an invalid document, each key at fault.
+func readDocument(path, label string) (*config.Document, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("cannot read config document: %w", err)}
+	}
+	doc, err := config.Parse(data)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("%s: %s", label, oneLine(err))}
+	}
+	return doc, nil
+}
+
+// oneLine joins the problems of a joined error with "; ", so a terminal shows one line.
+func oneLine(err error) string {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) {
+		parts := make([]string, 0, len(j.Unwrap()))
+		for _, e := range j.Unwrap() {
+			parts = append(parts, oneLine(e))
+		}
+		return strings.Join(parts, "; ")
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+func printRoutes(w io.Writer, doc *config.Document, plan notifier.Plan) {
+	dests := map[string]bool{}
+	for _, m := range plan.Messages {
+		dests[m.Destination] = true
+	}
+	env := ""
+	if doc.Environment != "" {
+		env = " (environment " + doc.Environment + ")"
+	}
+	fmt.Fprintf(w, "%d record(s)%s: %d message(s) to %d destination(s), %d suppressed\n",
+		plan.Records, env, len(plan.Messages), len(dests), len(plan.Suppressed))
+	routed := map[string]bool{}
+	k := 0
+	for _, r := range plan.Routed {
+		routed[r.Alert.EventID] = true
+		k++
+		printAlert(w, k, r.Alert)
+		printDecision(w, r.Decision)
+	}
+	for _, s := range plan.Suppressed {
+		if strings.HasPrefix(s.Rule, route.MuteRulePrefix) && routed[s.Alert.EventID] {
+			continue // shown above, with its route
+		}
+		k++
+		printAlert(w, k, s.Alert)
+		switch s.Rule {
+		case notifier.RuleDuplicate:
+			fmt.Fprintf(w, "    posts nothing: %s (%s)\n", s.Why, s.Rule)
+		default:
+			fmt.Fprintf(w, "    posts nothing: suppressed by noise rule %s: %s\n", s.Rule, s.Why)
+		}
+	}
+}
+
+func printAlert(w io.Writer, k int, a alert.Alert) {
+	fmt.Fprintf(w, "\n%d. %s\n", k, a.Title)
+	facts := []string{string(a.Kind), a.Event, string(a.Severity)}
+	id := a.Identity
+	for _, f := range [][2]string{{"account", id.Account}, {"region", id.Region}, {"cluster", id.Cluster}, {"service", id.Service}} {
+		if f[1] != "" {
+			facts = append(facts, f[0]+" "+f[1])
+		}
+	}
+	if !a.Time.IsZero() {
+		facts = append(facts, "at "+a.Time.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "    %s\n", strings.Join(facts, " · "))
+}
+
+func printDecision(w io.Writer, d route.Decision) {
+	switch {
+	case d.Implicit:
+		fmt.Fprintln(w, "    no routes in the document: every destination")
+	case d.Default:
+		fmt.Fprintln(w, "    no route matched: the default route")
+	}
+	for _, h := range d.Hits {
+		line := fmt.Sprintf("    matched %s", h.Label)
+		if h.Label != fmt.Sprintf("routes[%d]", h.Index) {
+			line += fmt.Sprintf(" (routes[%d])", h.Index)
+		}
+		if h.Muted != nil {
+			line += fmt.Sprintf(": muted, %s (%s)", h.Muted.Reason, h.Muted)
+		} else {
+			line += " → " + strings.Join(h.Destinations, ", ")
+		}
+		if h.Continue {
+			line += "; continue"
+		}
+		fmt.Fprintln(w, line)
+	}
+	if h, muted := d.Muted(); muted {
+		fmt.Fprintf(w, "    posts nothing: muted by route %s (rule %s)\n", h.Label, h.Rule())
+		return
+	}
+	width := 0
+	for _, s := range d.Sends {
+		width = max(width, len(s.Destination))
+	}
+	for _, s := range d.Sends {
+		fmt.Fprintf(w, "    → %-*s  %s\n", width, s.Destination, sendWhy(s.Routes))
+	}
+}
+
+// sendWhy says which routes chose a destination.
+func sendWhy(routes []string) string {
+	switch {
+	case len(routes) == 0:
+		return "every destination (no routes)"
+	case len(routes) == 1 && routes[0] == route.Default:
+		return "by the default route"
+	case len(routes) == 1:
+		return "by route " + routes[0]
+	}
+	return "by routes " + strings.Join(routes, ", ")
+}
