@@ -113,8 +113,8 @@ func (m Mute) parse() (mute.Window, []fieldError) {
 	return mute.Weekly(m.Reason, days, from, to, loc), errs
 }
 
-// Severities are the values match.severity accepts; minSeverity takes all but resolved.
-var Severities = []string{string(alert.Critical), string(alert.Warning), string(alert.Info), string(alert.Resolved)}
+// severities are the values match.severity accepts; minSeverity takes all but resolved.
+var severities = []string{string(alert.Critical), string(alert.Warning), string(alert.Info), string(alert.Resolved)}
 
 // MatchesAll reports whether m has no matchers, and so selects every alert.
 func (m Match) MatchesAll() bool {
@@ -215,8 +215,8 @@ func (d *Document) validateMatch(bad func(key, format string, args ...any), key 
 	}
 	noRepeats(bad, key+".kind", m.Kind)
 	for i, s := range m.Severity {
-		if !slices.Contains(Severities, s) {
-			bad(fmt.Sprintf("%s.severity[%d]", key, i), "%q is not a severity (allowed: %s)", s, strings.Join(Severities, ", "))
+		if !slices.Contains(severities, s) {
+			bad(fmt.Sprintf("%s.severity[%d]", key, i), "%q is not a severity (allowed: %s)", s, strings.Join(severities, ", "))
 		}
 	}
 	noRepeats(bad, key+".severity", m.Severity)
