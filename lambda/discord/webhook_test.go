@@ -1,0 +1,204 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/fixtures"
+)
+
+// The webhook URL the code under test is given: obviously fake, of the real shape. The
+// harness sends its requests to the fake server.
+const (
+	fakeToken      = "fake-token-for-tests"
+	fakePath       = "/api/webhooks/0000/" + fakeToken
+	fakeWebhookURL = "https://discord.example" + fakePath
+)
+
+var secrets = []string{fakeToken, fakeWebhookURL, "0000/fake"}
+
+func okBody() []byte {
+	b, err := Render(fixtures.Samples()["critical-oom"])
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
+	return NewWebhook(fakeWebhookURL, h.Client).Post(ctx, body)
+}
+
+func TestWebhookDeliveryClasses(t *testing.T) {
+	s, ms := time.Second, time.Millisecond
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
+		return func(h *fixtures.Harness) { h.Fake.Script(fakePath, f...) }
+	}
+	for _, tc := range []fixtures.DeliveryCase{
+		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
+		{Name: "429 retry_after float wins over the rounded header",
+			Setup: script(fakechat.DiscordRateLimited(1.5, false)),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{1500 * ms}},
+		{Name: "429 global",
+			Setup: script(fakechat.DiscordRateLimited(0.25, true)),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{250 * ms}},
+		{Name: "429 without a body: the header",
+			Setup: script(fakechat.RateLimited("3")),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{3 * s}},
+		{Name: "429 longer than the deadline: fail fast",
+			Setup:    script(fakechat.DiscordRateLimited(64.57, false)),
+			Deadline: 20 * s,
+			Class:    deliver.RateLimited, Status: 429, Requests: 1},
+		{Name: "rate limiter of the fake: 5 per 2 s spent, then wait as told",
+			Opts: fakechat.Options{RateLimit: true},
+			Setup: func(h *fixtures.Harness) {
+				for range 5 {
+					if err := NewWebhook(fakeWebhookURL, h.Client).Post(context.Background(), okBody()); err != nil {
+						panic(err)
+					}
+				}
+			},
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{400 * ms}},
+		{Name: "500 html, 502 empty, then ok",
+			Setup: script(fakechat.HTMLError(500), fakechat.Empty(502)),
+			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
+		{Name: "5xx until attempts run out",
+			Setup: script(fakechat.Empty(503).Forever()),
+			Class: deliver.Retryable, Status: 503, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
+		{Name: "tcp reset after the request, then ok",
+			Setup: script(fakechat.ResetConn()),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
+		{Name: "unknown webhook: gone, no retry",
+			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Deleted) },
+			Class: deliver.Gone, Status: 404, Code: "10015", Requests: 1},
+		{Name: "invalid webhook token: gone, no retry",
+			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Revoked) },
+			Class: deliver.Gone, Status: 401, Code: "50027", Requests: 1},
+		{Name: "404 without Discord's code: permanent, not gone",
+			Setup: script(fakechat.Answer(404, "<html>not found</html>")),
+			Class: deliver.Permanent, Status: 404, Requests: 1},
+		{Name: "missing permissions: permanent",
+			Setup: script(fakechat.DiscordError(403, 50013, "Missing Permissions")),
+			Class: deliver.Permanent, Status: 403, Code: "50013", Requests: 1},
+		{Name: "over the 6000 total: invalid form body, permanent",
+			Body:  []byte(`{"embeds":[{"title":"t","description":"` + strings.Repeat("x", 4000) + `","fields":[{"name":"n","value":"` + strings.Repeat("y", 1024) + `"},{"name":"n","value":"` + strings.Repeat("y", 1024) + `"}]}]}`),
+			Class: deliver.Permanent, Status: 400, Code: "50035", Requests: 1},
+		{Name: "empty message: permanent",
+			Body:  []byte(`{"content":"  ","embeds":[]}`),
+			Class: deliver.Permanent, Status: 400, Code: "50006", Requests: 1},
+		{Name: "invalid JSON: permanent",
+			Body:  []byte(`{"content":`),
+			Class: deliver.Permanent, Status: 400, Code: "50109", Requests: 1},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
+		})
+	}
+}
+
+// The body goes out with wait=true, and the 200 with the message counts as delivered.
+func TestWebhookWaits(t *testing.T) {
+	h := fixtures.NewHarness(t, fakechat.Options{})
+	if err := post(context.Background(), h, okBody()); err != nil {
+		t.Fatal(err)
+	}
+	reqs := h.Fake.Requests(fakePath)
+	if len(reqs) != 1 || reqs[0].Query != "wait=true" || reqs[0].Response.Status != 200 {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if ct := reqs[0].Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	for _, k := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset-After", "X-RateLimit-Bucket"} {
+		if reqs[0].Response.Header.Get(k) == "" {
+			t.Errorf("the fake's answer lacks %s", k)
+		}
+	}
+}
+
+// A dead webhook is asked once per post, never in a loop: Discord bans IPs that send many
+// 401/403/429 answers.
+func TestWebhookGoneIsNotHammered(t *testing.T) {
+	h := fixtures.NewHarness(t, fakechat.Options{})
+	h.Fake.Script(fakePath, fakechat.Dies(fakechat.Deleted))
+	for range 3 {
+		if err := post(context.Background(), h, okBody()); deliver.ClassOf(err) != deliver.Gone {
+			t.Fatalf("%v, want gone", err)
+		}
+	}
+	if n := len(h.Fake.Requests(fakePath)); n != 3 {
+		t.Errorf("%d requests for 3 posts", n)
+	}
+	h.Fake.SetState(fakePath, fakechat.Revoked)
+	_ = post(context.Background(), h, okBody())
+	if n := h.Fake.InvalidAnswers(); n != 1 {
+		t.Errorf("%d invalid answers (401/403/429), want 1", n)
+	}
+}
+
+// The webhook token must not leak through any error path: transport failures, a malformed
+// URL, logs, or printing the webhook itself.
+func TestWebhookNeverLeaksURL(t *testing.T) {
+	h := fixtures.NewHarness(t, fakechat.Options{})
+	h.Fake.Close()
+	hook := NewWebhook(fakeWebhookURL, h.Client)
+	err := hook.Post(context.Background(), okBody())
+	if deliver.ClassOf(err) != deliver.Retryable {
+		t.Fatalf("closed server: %v, want retryable", err)
+	}
+	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
+
+	bad := NewWebhook(fakeWebhookURL+"/\x7f", &deliver.Client{MaxAttempts: 1})
+	err = bad.Post(context.Background(), okBody())
+	if deliver.ClassOf(err) != deliver.Permanent {
+		t.Fatalf("malformed URL: %v, want permanent", err)
+	}
+	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
+	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
+
+	var printed bytes.Buffer
+	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "hook", hook, "value", *hook)
+	printed.WriteString(hook.String())
+	fixtures.AssertNoSecret(t, "printed webhook", printed.String(), secrets...)
+}
+
+func TestCheck(t *testing.T) {
+	at := fixtures.Epoch
+	for _, tc := range []struct {
+		status int
+		body   string
+		header http.Header
+		class  deliver.Class
+		code   string
+		after  time.Duration
+	}{
+		{200, `{"id":"1"}`, nil, deliver.Delivered, "", 0},
+		{204, "", nil, deliver.Delivered, "", 0},
+		{429, `{"message":"You are being rate limited.","retry_after":64.57,"global":false}`, http.Header{"Retry-After": {"65"}}, deliver.RateLimited, "", 64570 * time.Millisecond},
+		{429, `{"message":"x","retry_after":0.3,"global":true}`, nil, deliver.RateLimited, "global", 300 * time.Millisecond},
+		{429, `{"message":"x","retry_after":-1}`, http.Header{"Retry-After": {"2"}}, deliver.RateLimited, "", 2 * time.Second},
+		{429, ``, http.Header{"Retry-After": {"2"}}, deliver.RateLimited, "", 2 * time.Second},
+		{429, `{"retry_after":1e300}`, nil, deliver.RateLimited, "", 24 * time.Hour},
+		{404, `{"message":"Unknown Webhook","code":10015}`, nil, deliver.Gone, "10015", 0},
+		{401, `{"message":"Invalid Webhook Token","code":50027}`, nil, deliver.Gone, "50027", 0},
+		{401, `{"message":"401: Unauthorized","code":0}`, nil, deliver.Permanent, "", 0},
+		{404, `not json`, nil, deliver.Permanent, "", 0},
+		{400, `{"code":50035,"message":"Invalid Form Body","errors":{}}`, nil, deliver.Permanent, "50035", 0},
+		{413, `{"code":40005,"message":"Request entity too large"}`, nil, deliver.Permanent, "40005", 0},
+		{408, ``, nil, deliver.Retryable, "", 0},
+		{502, `{"message":"502: Bad Gateway","code":0}`, nil, deliver.Retryable, "", 0},
+		{500, `<html>oops</html>`, nil, deliver.Retryable, "", 0},
+	} {
+		v := Check(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: at})
+		if v.Class != tc.class || v.Code != tc.code || v.RetryAfter != tc.after {
+			t.Errorf("%d %q: %+v, want %v %q %v", tc.status, tc.body, v, tc.class, tc.code, tc.after)
+		}
+	}
+}
