@@ -1,0 +1,219 @@
+package awsfake
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+)
+
+//go:embed taskdefs/*.json
+var shipped embed.FS
+
+// TaskDefinitions returns the shipped task definitions, as DescribeTaskDefinition returns
+// them, by "family:revision":
+//
+//	checkout-api:42   app (awslogs, group /ecs/checkout-api, prefix ecs) and log-router
+//	report-worker:7   worker logs with awsfirelens; its log_router with awslogs
+//	legacy-cron:3     an EC2 task with no log configuration
+//	billing-sync:12   awslogs to /billing/sync in us-west-2, prefix billing
+func TaskDefinitions() map[string][]byte {
+	entries, err := shipped.ReadDir("taskdefs")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		b, err := shipped.ReadFile(path.Join("taskdefs", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		td, err := parseTaskDefinition(b)
+		if err != nil {
+			panic("awsfake: shipped " + e.Name() + ": " + err.Error())
+		}
+		out[td.key()] = b
+	}
+	return out
+}
+
+// ECSRequest is one DescribeTaskDefinition call as the fake received it.
+type ECSRequest struct {
+	TaskDefinition string
+	Include        []string
+	Region         string // from the SigV4 credential scope
+}
+
+// ECS is a fake Amazon ECS endpoint answering DescribeTaskDefinition.
+type ECS struct {
+	endpoint
+	defs   map[string]json.RawMessage // by family:revision
+	latest map[string]int             // family → highest revision
+	faults map[string]Fault           // by family:revision; "" for every request
+	reqs   []ECSRequest
+}
+
+// NewECS starts a fake ECS endpoint holding no task definitions. Close it when done.
+func NewECS() *ECS {
+	f := &ECS{
+		endpoint: endpoint{service: "AmazonEC2ContainerServiceV20141113", signingName: "ecs"},
+		defs:     map[string]json.RawMessage{},
+		latest:   map[string]int{},
+		faults:   map[string]Fault{},
+	}
+	f.start(f.serve)
+	return f
+}
+
+// Client returns an ECS client for the fake, in Region, signed with Credentials.
+func (f *ECS) Client(optFns ...func(*ecs.Options)) *ecs.Client {
+	return ecs.New(ecs.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(f.URL()),
+		Credentials:  Credentials,
+		HTTPClient:   f.HTTPClient(),
+	}, optFns...)
+}
+
+// Add registers a task definition (the taskDefinition object of a DescribeTaskDefinition
+// answer, or of `aws ecs describe-task-definition`).
+func (f *ECS) Add(taskDefinition []byte) error {
+	td, err := parseTaskDefinition(taskDefinition)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.defs[td.key()] = json.RawMessage(taskDefinition)
+	if td.Revision > f.latest[td.Family] {
+		f.latest[td.Family] = td.Revision
+	}
+	return nil
+}
+
+// AddShipped registers every task definition of TaskDefinitions.
+func (f *ECS) AddShipped() {
+	for _, b := range TaskDefinitions() {
+		if err := f.Add(b); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// Fail makes requests for taskDefinition ("family:revision") answer fault; "" means every
+// request. A zero Fault clears it.
+func (f *ECS) Fail(taskDefinition string, fault Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fault == (Fault{}) {
+		delete(f.faults, taskDefinition)
+		return
+	}
+	f.faults[taskDefinition] = fault
+}
+
+// Requests returns the well-formed requests received, in order.
+func (f *ECS) Requests() []ECSRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]ECSRequest(nil), f.reqs...)
+}
+
+func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
+	req, ok := f.accept(w, r)
+	if !ok {
+		return
+	}
+	if req.op != "DescribeTaskDefinition" {
+		f.problem("%s: the fake answers only DescribeTaskDefinition", req.op)
+		writeFault(w, Fault{Type: "UnknownOperationException"})
+		return
+	}
+	var in struct {
+		TaskDefinition *string  `json:"taskDefinition"`
+		Include        []string `json:"include"`
+	}
+	if err := json.Unmarshal(req.body, &in); err != nil {
+		f.problem("DescribeTaskDefinition: %v", err)
+		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+		return
+	}
+	if in.TaskDefinition == nil || *in.TaskDefinition == "" {
+		f.problem("DescribeTaskDefinition without taskDefinition")
+		writeFault(w, Fault{Type: "InvalidParameterException", Message: "Task Definition can not be blank."})
+		return
+	}
+	for _, inc := range in.Include {
+		if inc != "TAGS" {
+			f.problem("DescribeTaskDefinition: include %q is not TAGS", inc)
+			writeFault(w, Fault{Type: "InvalidParameterException", Message: "Unrecognized include value: " + inc})
+			return
+		}
+	}
+
+	f.mu.Lock()
+	f.reqs = append(f.reqs, ECSRequest{TaskDefinition: *in.TaskDefinition, Include: in.Include, Region: req.region})
+	key := f.resolve(*in.TaskDefinition)
+	fault, faulty := f.faults[key]
+	if !faulty {
+		fault, faulty = f.faults[""]
+	}
+	def, found := f.defs[key]
+	f.mu.Unlock()
+
+	switch {
+	case faulty:
+		writeFault(w, fault)
+	case !found:
+		// What ECS says for a family or revision it does not know.
+		writeFault(w, Fault{Type: "ClientException", Message: "Unable to describe task definition."})
+	default:
+		out := map[string]any{"taskDefinition": def}
+		if len(in.Include) > 0 {
+			out["tags"] = []any{}
+		}
+		writeJSON(w, out)
+	}
+}
+
+// resolve turns "family", "family:revision" or a task definition ARN into family:revision.
+// Callers hold f.mu.
+func (f *ECS) resolve(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		_, s, _ = strings.Cut(s, ":task-definition/")
+	}
+	family, rev, ok := strings.Cut(s, ":")
+	if !ok {
+		return family + ":" + strconv.Itoa(f.latest[family])
+	}
+	return family + ":" + rev
+}
+
+// taskDefinitionHead is what the fake needs of a task definition to index it.
+type taskDefinitionHead struct {
+	TaskDefinitionARN string `json:"taskDefinitionArn"`
+	Family            string `json:"family"`
+	Revision          int    `json:"revision"`
+}
+
+func (td taskDefinitionHead) key() string { return td.Family + ":" + strconv.Itoa(td.Revision) }
+
+func parseTaskDefinition(b []byte) (taskDefinitionHead, error) {
+	var td taskDefinitionHead
+	if err := json.Unmarshal(b, &td); err != nil {
+		return td, fmt.Errorf("awsfake: task definition: %w", err)
+	}
+	if td.Family == "" || td.Revision <= 0 {
+		return td, fmt.Errorf("awsfake: task definition needs family and revision, got %q:%d", td.Family, td.Revision)
+	}
+	if want := ":task-definition/" + td.key(); !strings.HasSuffix(td.TaskDefinitionARN, want) {
+		return td, fmt.Errorf("awsfake: taskDefinitionArn %q does not end in %s", td.TaskDefinitionARN, want)
+	}
+	return td, nil
+}
