@@ -1,0 +1,228 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// The DynamoDB table, one item per key, as the Pulumi component creates it: on demand, hash
+// key pk (the only attribute the table definition declares), TTL enabled on expires.
+//
+//	pk       S  partition key (no sort key): Item.Key
+//	version  N  Item.Version, 1 on creation, +1 on every write
+//	data     B  Item.Data; absent when empty
+//	expires  N  Item.Expires in epoch seconds, rounded up; absent when zero. The table's TTL
+//	            attribute: DynamoDB deletes expired items, but only within days, so reads
+//	            treat an expired item as absent themselves.
+//	writer   S  a random token per Put call, so that a Put can recognise its own write
+//	            when the SDK retries after a lost answer (see Put)
+const (
+	AttrKey     = "pk"
+	AttrVersion = "version"
+	AttrData    = "data"
+	AttrExpires = "expires"
+	AttrWriter  = "writer"
+)
+
+// The conditions Put writes under. Attribute names go through placeholders so that no name
+// can ever collide with DynamoDB's reserved words ("data" is one).
+const (
+	// condCreate: version 0 means "absent or expired", as Get reads it. "<=", because Get
+	// reads an item as expired from the second its expires is reached; with "<", a key read
+	// as absent could not be created for up to a second.
+	condCreate = "attribute_not_exists(#pk) OR #expires <= :now"
+	// condUpdate: the version read is still the one stored.
+	condUpdate = "#version = :v"
+)
+
+// DynamoAPI is the two DynamoDB calls the store makes; *dynamodb.Client satisfies it.
+type DynamoAPI interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+}
+
+// Dynamo is a Store in a DynamoDB table laid out as above. Safe for concurrent use.
+//
+// Expiry is kept to the second (the TTL attribute's unit), rounded up so an item is never
+// forgotten early; the item Put returns carries Expires as stored. An item whose version was
+// read before it expired can still be updated after (the condition is on the version only);
+// Memory would call that a conflict. Either way at most one of two racing writers wins.
+type Dynamo struct {
+	api   DynamoAPI
+	table string
+	// Now is the clock expiry is measured on; nil means time.Now.
+	Now func() time.Time
+}
+
+// NewDynamo returns a store over the named table.
+func NewDynamo(api DynamoAPI, table string) *Dynamo {
+	return &Dynamo{api: api, table: table}
+}
+
+func (d *Dynamo) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d *Dynamo) check(key string) error {
+	if d.table == "" {
+		return errors.New("state: no DynamoDB table name")
+	}
+	if key == "" {
+		// DynamoDB rejects an empty key string; say so before the round trip.
+		return errors.New("state: empty key")
+	}
+	return nil
+}
+
+// Get implements Store. It reads consistently: an eventually consistent read could miss the
+// write of an invocation that ran a moment ago, and announce its crash loop a second time.
+func (d *Dynamo) Get(ctx context.Context, key string) (Item, error) {
+	if err := d.check(key); err != nil {
+		return Item{}, err
+	}
+	out, err := d.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(d.table),
+		Key:            map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: key}},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return Item{}, fmt.Errorf("state: get %q from table %q: %w", key, d.table, err)
+	}
+	if out.Item == nil {
+		return Item{Key: key}, nil
+	}
+	it, err := decodeItem(key, out.Item)
+	if err != nil {
+		return Item{}, fmt.Errorf("state: get %q from table %q: %w", key, d.table, err)
+	}
+	if !it.Expires.IsZero() && !d.now().Before(it.Expires) {
+		return Item{Key: key}, nil
+	}
+	return it, nil
+}
+
+// Put implements Store.
+//
+// The SDK retries a PutItem whose answer was lost (a 500, a reset connection) although the
+// write may have taken effect; the retry then fails its own condition. Left alone, that
+// would read as a conflict, the caller would re-read, find "someone else" already claimed
+// the crash loop, and nobody would announce it. So every Put writes a fresh token and asks
+// for the stored item when the condition fails: if it holds our token, the write was ours.
+func (d *Dynamo) Put(ctx context.Context, it Item) (Item, error) {
+	if err := d.check(it.Key); err != nil {
+		return Item{}, err
+	}
+	stored := Item{Key: it.Key, Version: it.Version + 1, Expires: ceilSecond(it.Expires)}
+	if len(it.Data) > 0 {
+		stored.Data = append([]byte(nil), it.Data...)
+	}
+	token := rand.Text()
+	av := encodeItem(stored)
+	av[AttrWriter] = &types.AttributeValueMemberS{Value: token}
+	in := &dynamodb.PutItemInput{
+		TableName:                           aws.String(d.table),
+		Item:                                av,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}
+	if it.Version == 0 {
+		in.ConditionExpression = aws.String(condCreate)
+		in.ExpressionAttributeNames = map[string]string{"#pk": AttrKey, "#expires": AttrExpires}
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":now": epoch(d.now())}
+	} else {
+		in.ConditionExpression = aws.String(condUpdate)
+		in.ExpressionAttributeNames = map[string]string{"#version": AttrVersion}
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": number(it.Version)}
+	}
+	if _, err := d.api.PutItem(ctx, in); err != nil {
+		if ccf := (*types.ConditionalCheckFailedException)(nil); errors.As(err, &ccf) {
+			if w, ok := ccf.Item[AttrWriter].(*types.AttributeValueMemberS); ok && w.Value == token {
+				return stored, nil
+			}
+			return Item{}, ErrConflict
+		}
+		return Item{}, fmt.Errorf("state: put %q in table %q: %w", it.Key, d.table, err)
+	}
+	return stored, nil
+}
+
+func encodeItem(it Item) map[string]types.AttributeValue {
+	av := map[string]types.AttributeValue{
+		AttrKey:     &types.AttributeValueMemberS{Value: it.Key},
+		AttrVersion: number(it.Version),
+	}
+	if len(it.Data) > 0 {
+		av[AttrData] = &types.AttributeValueMemberB{Value: it.Data}
+	}
+	if !it.Expires.IsZero() {
+		av[AttrExpires] = epoch(it.Expires)
+	}
+	return av
+}
+
+// decodeItem reads an item written by encodeItem; anything else in the table is an error
+// rather than a guess.
+func decodeItem(key string, av map[string]types.AttributeValue) (Item, error) {
+	it := Item{Key: key}
+	v, ok := av[AttrVersion].(*types.AttributeValueMemberN)
+	if !ok {
+		return Item{}, fmt.Errorf("item has no numeric %q attribute", AttrVersion)
+	}
+	n, err := strconv.ParseInt(v.Value, 10, 64)
+	if err != nil || n < 1 {
+		return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrVersion, v.Value)
+	}
+	it.Version = n
+	switch a := av[AttrData].(type) {
+	case nil:
+	case *types.AttributeValueMemberB:
+		if len(a.Value) > 0 {
+			it.Data = a.Value
+		}
+	default:
+		return Item{}, fmt.Errorf("item's %q attribute is not binary", AttrData)
+	}
+	switch a := av[AttrExpires].(type) {
+	case nil:
+	case *types.AttributeValueMemberN:
+		// Whole seconds is what Put writes; TTL also accepts nothing else.
+		s, err := strconv.ParseInt(a.Value, 10, 64)
+		if err != nil {
+			return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrExpires, a.Value)
+		}
+		it.Expires = time.Unix(s, 0)
+	default:
+		return Item{}, fmt.Errorf("item's %q attribute is not a number", AttrExpires)
+	}
+	return it, nil
+}
+
+func number(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+// epoch is t in whole epoch seconds, rounded down: ":now" in condCreate, so that an item
+// whose expires <= :now is exactly one that Get (now >= expires) reads as expired.
+func epoch(t time.Time) types.AttributeValue { return number(t.Unix()) }
+
+// ceilSecond rounds t up to a whole second, so an item outlives what it was asked to.
+func ceilSecond(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	s := t.Truncate(time.Second)
+	if s.Before(t) {
+		s = s.Add(time.Second)
+	}
+	return time.Unix(s.Unix(), 0)
+}
