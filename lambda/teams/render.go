@@ -1,0 +1,371 @@
+// Package teams renders alerts as Adaptive Cards for Microsoft Teams Workflows webhooks (the
+// "When a Teams webhook request is received" trigger that replaced Office 365 connectors) and
+// posts them.
+//
+// The body is exactly the envelope the Workflows template loops over:
+// {"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive",
+// "contentUrl":null,"content":<card>}]}. The card is Adaptive Card 1.4, full width, so it uses
+// nothing Teams' Workflows bot cannot render (TextBlock style "heading" is 1.5, so the heading
+// is a bold, medium, coloured TextBlock instead). Colours are Teams' semantic ones.
+//
+// Layout: a heading (emoji and title, coloured by severity), the why as one TextBlock per
+// detail, the facts as a FactSet, the raw excerpt and the log tail as monospace TextBlocks (one
+// per line: a single newline is not a line break in the card's Markdown), the small print, and
+// up to five Action.OpenUrl buttons. No Action.Submit: Workflows cannot receive it.
+//
+// Size: Teams refuses messages over 28 KB, and has been seen refusing smaller ones when the body
+// is re-encoded as UTF-16, so the whole body is kept within MaxBody (20 KB of UTF-8) by shrink,
+// which drops whole elements in a fixed order and never cuts JSON.
+package teams
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chattext"
+)
+
+// MaxBody is the largest body Render produces, in bytes.
+const MaxBody = 20 << 10
+
+// CardVersion is the Adaptive Card schema version of every card.
+const CardVersion = "1.4"
+
+// Our budgets, in bytes, so that one long field cannot crowd out the rest before shrink runs.
+const (
+	headingBudget   = 400
+	reasonBudget    = 3000 // the reason sentence, all its lines
+	reasonLine      = 1000
+	detailBudget    = 600
+	containerBudget = 500
+	factsShown      = 20
+	factTitleBudget = 120
+	factValueBudget = 800
+	excerptLines    = 20
+	excerptLine     = 300
+	logLines        = 50
+	logLine         = 400
+	maxActions      = 5 // Teams renders at most a handful of actions side by side
+	actionTitle     = 60
+	maxURL          = 2048
+	contextBudget   = 400
+	fallbackBudget  = 300
+)
+
+type envelope struct {
+	Type        string       `json:"type"`
+	Attachments []attachment `json:"attachments"`
+}
+
+type attachment struct {
+	ContentType string  `json:"contentType"`
+	ContentURL  *string `json:"contentUrl"` // always null, as the template expects
+	Content     card    `json:"content"`
+}
+
+type card struct {
+	Schema       string    `json:"$schema"`
+	Type         string    `json:"type"`
+	Version      string    `json:"version"`
+	FallbackText string    `json:"fallbackText,omitempty"`
+	MSTeams      msteams   `json:"msteams"`
+	Body         []element `json:"body"`
+	Actions      []action  `json:"actions,omitempty"`
+}
+
+type msteams struct {
+	Width string `json:"width"`
+}
+
+// element is a TextBlock or a FactSet; the concrete structs keep each element's JSON exact.
+type element interface{ elementType() string }
+
+type textBlock struct {
+	Type      string `json:"type"`
+	Text      string `json:"text"`
+	Wrap      bool   `json:"wrap"`
+	Weight    string `json:"weight,omitempty"`
+	Size      string `json:"size,omitempty"`
+	Color     string `json:"color,omitempty"`
+	IsSubtle  bool   `json:"isSubtle,omitempty"`
+	FontType  string `json:"fontType,omitempty"`
+	Spacing   string `json:"spacing,omitempty"`
+	Separator bool   `json:"separator,omitempty"`
+}
+
+type factSet struct {
+	Type  string `json:"type"`
+	Facts []fact `json:"facts"`
+}
+
+type fact struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
+}
+
+type action struct {
+	Type  string `json:"type"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+func (textBlock) elementType() string { return "TextBlock" }
+func (factSet) elementType() string   { return "FactSet" }
+
+// look is how a severity shows: an emoji and Teams' semantic colour.
+type look struct{ emoji, color string }
+
+var looks = map[alert.Severity]look{
+	alert.Critical: {"🚨", "Attention"},
+	alert.Warning:  {"⚠️", "Warning"},
+	alert.Info:     {"ℹ️", "Accent"},
+	alert.Resolved: {"✅", "Good"},
+}
+
+func lookOf(s alert.Severity) look {
+	if l, ok := looks[s]; ok {
+		return l
+	}
+	return look{"❔", "Default"}
+}
+
+// parts is a card before it is laid out, in pieces shrink can drop.
+type parts struct {
+	heading     textBlock
+	fallback    string
+	why         []textBlock
+	facts       []fact
+	factsLeft   int
+	excerpt     []textBlock
+	logs        []textBlock // oldest first
+	logsDropped bool
+	context     chattext.Context
+	actions     []action
+	linksLeft   int
+}
+
+// Render returns the Workflows webhook body for a: compact JSON of at most MaxBody bytes.
+func Render(a alert.Alert) ([]byte, error) {
+	p := build(a)
+	body, err := p.encode()
+	if err != nil {
+		return nil, err
+	}
+	for len(body) > MaxBody {
+		if !p.shrink(len(body) - MaxBody) {
+			return nil, fmt.Errorf("teams: the card is %d bytes after every cut, more than %d", len(body), MaxBody)
+		}
+		if body, err = p.encode(); err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
+}
+
+func build(a alert.Alert) *parts {
+	l := lookOf(a.Severity)
+	p := &parts{
+		heading: textBlock{Type: "TextBlock", Text: l.emoji + " " + text(chattext.Title(a), headingBudget),
+			Wrap: true, Weight: "Bolder", Size: "Medium", Color: l.color},
+		fallback: plain(chattext.Headline(a), fallbackBudget),
+		context:  chattext.ContextOf(a),
+	}
+	p.why = why(a)
+	for _, f := range a.Facts {
+		switch {
+		case chattext.Line(f.Label) == "" && chattext.Line(f.Value) == "":
+		case len(p.facts) == factsShown:
+			p.factsLeft++
+		default:
+			v := strings.Join(lines(f.Value, factValueBudget), " ")
+			p.facts = append(p.facts, fact{Title: orDash(text(f.Label, factTitleBudget)), Value: orDash(cut(v, factValueBudget))})
+		}
+	}
+	if ex := lines(a.Excerpt, excerptLine); len(ex) > 0 {
+		p.excerpt = append(p.excerpt, label("Raw event"))
+		for i, l := range ex {
+			if i == excerptLines {
+				p.excerpt = append(p.excerpt, mono("…"))
+				break
+			}
+			p.excerpt = append(p.excerpt, mono(l))
+		}
+	}
+	var logs []textBlock
+	for i := len(a.LogLines) - 1; i >= 0; i-- {
+		l := strings.Join(lines(a.LogLines[i], logLine), " ")
+		if l == "" {
+			continue
+		}
+		if len(logs) == logLines {
+			p.logsDropped = true
+			break
+		}
+		logs = append(logs, mono(cut(l, logLine)))
+	}
+	for i := len(logs) - 1; i >= 0; i-- {
+		p.logs = append(p.logs, logs[i])
+	}
+	for _, ln := range a.Links {
+		u, ok := chattext.LinkURL(ln.URL, maxURL, "")
+		if !ok || len(p.actions) == maxActions {
+			p.linksLeft++
+			continue
+		}
+		title := plain(ln.Label, actionTitle)
+		if title == "" {
+			title = "Open"
+		}
+		p.actions = append(p.actions, action{Type: "Action.OpenUrl", Title: title, URL: u})
+	}
+	return p
+}
+
+// why is one TextBlock per line of the reason sentence, then one per detail.
+func why(a alert.Alert) []textBlock {
+	var out []textBlock
+	for _, d := range chattext.Why(a) {
+		switch {
+		case d.Label == "":
+			left := reasonBudget
+			for _, l := range lines(d.Text, reasonLine) {
+				if left-len(l) < 0 {
+					break
+				}
+				out = append(out, textBlock{Type: "TextBlock", Text: l, Wrap: true, Spacing: "Small"})
+				left -= len(l)
+			}
+		case d.Label == "•":
+			out = append(out, textBlock{Type: "TextBlock", Text: "• " + text(d.Text, containerBudget), Wrap: true, Spacing: "None"})
+		default:
+			out = append(out, textBlock{Type: "TextBlock", Text: "**" + d.Label + ":** " + text(d.Text, detailBudget), Wrap: true, Spacing: "Small"})
+		}
+	}
+	return out
+}
+
+func label(s string) textBlock {
+	return textBlock{Type: "TextBlock", Text: "**" + s + "**", Wrap: true, Spacing: "Medium"}
+}
+
+func mono(s string) textBlock {
+	return textBlock{Type: "TextBlock", Text: s, Wrap: true, FontType: "Monospace", Size: "Small", Spacing: "None"}
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+// card lays the parts out.
+func (p *parts) card() card {
+	body := []element{p.heading}
+	for _, b := range p.why {
+		body = append(body, b)
+	}
+	if len(p.facts) > 0 {
+		body = append(body, factSet{Type: "FactSet", Facts: p.facts})
+	}
+	for _, b := range p.excerpt {
+		body = append(body, b)
+	}
+	if len(p.logs) > 0 {
+		body = append(body, label("Last log lines"))
+		if p.logsDropped {
+			body = append(body, mono("…"))
+		}
+		for _, b := range p.logs {
+			body = append(body, b)
+		}
+	}
+	body = append(body, p.small())
+	return card{
+		Schema:       "http://adaptivecards.io/schemas/adaptive-card.json",
+		Type:         "AdaptiveCard",
+		Version:      CardVersion,
+		FallbackText: p.fallback,
+		MSTeams:      msteams{Width: "Full"},
+		Body:         body,
+		Actions:      p.actions,
+	}
+}
+
+// small is the small print: severity • region • account • time • count • what was left out.
+func (p *parts) small() textBlock {
+	c := p.context
+	out := []string{"**" + c.Label + "**"}
+	for _, s := range []string{text(c.Region, 100), text(c.Account, 100), c.Time, c.Count,
+		chattext.NotShown(p.factsLeft, "more fact", "more facts"), chattext.NotShown(p.linksLeft, "link", "links")} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return textBlock{Type: "TextBlock", Text: cut(strings.Join(out, " • "), contextBudget), Wrap: true,
+		IsSubtle: true, Size: "Small", Separator: true}
+}
+
+func (p *parts) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // <, > and & cost one byte each instead of six
+	err := enc.Encode(envelope{Type: "message", Attachments: []attachment{{
+		ContentType: "application/vnd.microsoft.card.adaptive",
+		Content:     p.card(),
+	}}})
+	if err != nil {
+		return nil, fmt.Errorf("teams: encoding the card: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// size is what one element costs in the body: its JSON and a comma.
+func size(v any) int {
+	b, _ := json.Marshal(v)
+	return len(b) + 1
+}
+
+// shrink drops at least over bytes' worth of the card, in this order: the log tail's oldest
+// lines, the excerpt's last lines, the facts from the last, the why from its last detail, the
+// links from the last, then the heading is cut. It reports false when nothing is left to drop.
+func (p *parts) shrink(over int) bool {
+	dropped := 0
+	take := func(n int) { dropped += n }
+	for len(p.logs) > 0 && dropped < over {
+		take(size(p.logs[0]))
+		p.logs = p.logs[1:]
+		p.logsDropped = true
+	}
+	for len(p.excerpt) > 0 && dropped < over {
+		take(size(p.excerpt[len(p.excerpt)-1]))
+		p.excerpt = p.excerpt[:len(p.excerpt)-1]
+		if len(p.excerpt) == 1 { // the label alone says nothing
+			take(size(p.excerpt[0]))
+			p.excerpt = nil
+		}
+	}
+	for len(p.facts) > 0 && dropped < over {
+		take(size(p.facts[len(p.facts)-1]))
+		p.facts = p.facts[:len(p.facts)-1]
+		p.factsLeft++
+	}
+	for len(p.why) > 0 && dropped < over {
+		take(size(p.why[len(p.why)-1]))
+		p.why = p.why[:len(p.why)-1]
+	}
+	for len(p.actions) > 0 && dropped < over {
+		take(size(p.actions[len(p.actions)-1]))
+		p.actions = p.actions[:len(p.actions)-1]
+		p.linksLeft++
+	}
+	if dropped < over && len(p.heading.Text) > 100 {
+		n := max(100, len(p.heading.Text)-(over-dropped))
+		dropped += len(p.heading.Text) - len(cut(p.heading.Text, n))
+		p.heading.Text = cut(p.heading.Text, n)
+	}
+	return dropped > 0
+}

@@ -1,0 +1,104 @@
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/target"
+)
+
+// Workflow is a Teams Workflows webhook. Its URL carries the trigger's sig and is a secret:
+// String and LogValue hide it, and delivery errors never contain it.
+type Workflow struct {
+	URL    string
+	Client *deliver.Client
+}
+
+var _ target.Target = (*Workflow)(nil)
+
+// NewWorkflow returns the workflow target for url; a nil client means deliver's defaults.
+func NewWorkflow(url string, c *deliver.Client) *Workflow {
+	return &Workflow{URL: url, Client: c}
+}
+
+// Render is the package's Render, so that a Workflow is a target.Target.
+func (w *Workflow) Render(a alert.Alert) ([]byte, error) { return Render(a) }
+
+// Post sends a rendered body. The error, if any, is a *deliver.Error.
+func (w *Workflow) Post(ctx context.Context, body []byte) error {
+	c := w.Client
+	if c == nil {
+		c = &deliver.Client{}
+	}
+	h := http.Header{"Content-Type": {"application/json"}}
+	_, err := c.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
+	return err
+}
+
+// String keeps the URL out of anything that prints a Workflow.
+func (w Workflow) String() string { return "teams workflow (url redacted)" }
+
+// LogValue keeps the URL out of structured logs.
+func (w Workflow) LogValue() slog.Value { return slog.StringValue(w.String()) }
+
+// legacyThrottled is how the retired Office 365 connectors said 429: inside a 200's text.
+var legacyThrottled = []byte("HTTP error 429")
+
+// Check classifies a Workflows answer:
+//
+//   - 2xx: delivered. Workflows answers 202 Accepted and runs the flow afterwards, so there is
+//     no confirmation to wait for; treating only 200 as success re-sends every alert (tools
+//     that did so posted each message three times).
+//   - 200 whose text says "HTTP error 429": rate limited, as legacy connectors reported it.
+//   - 429: rate limited, with Retry-After.
+//   - 401, 403, 404: gone (the URL's sig was regenerated, the flow turned off or deleted).
+//   - 413: permanent, never retried: Render already keeps bodies well under the limit, so a
+//     413 means the limit moved and sending the same bytes again cannot help.
+//   - 408 and 5xx: retryable.
+//   - any other status: permanent.
+//
+// The verdict's code is the error code of Azure's {"error":{"code":…}} answer, when there is one.
+func Check(resp deliver.Response) deliver.Verdict {
+	code := errorCode(resp.Body)
+	switch s := resp.Status; {
+	case s == http.StatusOK && bytes.Contains(resp.Body, legacyThrottled):
+		return deliver.Verdict{Class: deliver.RateLimited, Code: "legacy_429", RetryAfter: deliver.RetryAfter(resp)}
+	case s >= 200 && s < 300:
+		return deliver.Verdict{Class: deliver.Delivered}
+	case s == http.StatusTooManyRequests:
+		return deliver.Verdict{Class: deliver.RateLimited, Code: code, RetryAfter: deliver.RetryAfter(resp)}
+	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound:
+		return deliver.Verdict{Class: deliver.Gone, Code: code}
+	case s == http.StatusRequestTimeout || s >= 500:
+		return deliver.Verdict{Class: deliver.Retryable, Code: code}
+	}
+	return deliver.Verdict{Class: deliver.Permanent, Code: code}
+}
+
+// errorCode reads Azure's error code, if it looks like one: whatever else a proxy says never
+// reaches an error message or a log line.
+func errorCode(body []byte) string {
+	var v struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	s := v.Error.Code
+	if len(s) > 64 {
+		return ""
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.') {
+			return ""
+		}
+	}
+	return s
+}

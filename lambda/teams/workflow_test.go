@@ -1,0 +1,162 @@
+package teams
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/fixtures"
+)
+
+// The workflow URL the code under test is given: obviously fake, of the real shape, sig and all.
+const (
+	fakeSig  = "fake-sig-for-tests"
+	fakePath = "/workflows/0000fake/triggers/manual/paths/invoke"
+	fakeURL  = "https://prod-00.westeurope.logic.example:443" + fakePath +
+		"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + fakeSig
+)
+
+var secrets = []string{fakeSig, fakeURL, "sig="}
+
+func okBody() []byte {
+	b, err := Render(fixtures.Samples()["critical-oom"])
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
+	return NewWorkflow(fakeURL, h.Client).Post(ctx, body)
+}
+
+func TestWorkflowDeliveryClasses(t *testing.T) {
+	s, ms := time.Second, time.Millisecond
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
+		return func(h *fixtures.Harness) { h.Fake.Script(fakePath, f...) }
+	}
+	for _, tc := range []fixtures.DeliveryCase{
+		{Name: "202 accepted is delivered, once", Class: deliver.Delivered, Requests: 1},
+		{Name: "200 is delivered too", Setup: script(fakechat.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
+		{Name: "a bad card is still 202: delivered, the flow fails later",
+			Body:  []byte(`{"type":"message","attachments":null}`),
+			Class: deliver.Delivered, Requests: 1},
+		{Name: "429 with Retry-After",
+			Setup: script(fakechat.RateLimited("2")),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
+		{Name: "legacy 200 saying HTTP error 429: rate limited, then ok",
+			Setup: script(fakechat.TeamsLegacyRateLimited()),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
+		{Name: "legacy 429 text forever: rate limited in the end",
+			Setup: script(fakechat.TeamsLegacyRateLimited().Forever()),
+			Class: deliver.RateLimited, Status: 200, Code: "legacy_429", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
+		{Name: "rate limiter of the fake: 4 a second",
+			Opts: fakechat.Options{RateLimit: true},
+			Setup: func(h *fixtures.Harness) {
+				for range 4 {
+					if err := post(context.Background(), h, okBody()); err != nil {
+						panic(err)
+					}
+				}
+			},
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
+		{Name: "too large: permanent, never retried",
+			Body:  []byte(`{"type":"message","attachments":[` + strings.Repeat(" ", 29<<10) + `]}`),
+			Class: deliver.Permanent, Status: 413, Code: "MessageTooLarge", Requests: 1},
+		{Name: "not JSON: permanent",
+			Body:  []byte(`{"type":`),
+			Class: deliver.Permanent, Status: 400, Code: "InvalidRequestContent", Requests: 1},
+		{Name: "sig regenerated: gone",
+			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Revoked) },
+			Class: deliver.Gone, Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Requests: 1},
+		{Name: "flow turned off: gone",
+			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Archived) },
+			Class: deliver.Gone, Status: 403, Code: "WorkflowDisabled", Requests: 1},
+		{Name: "flow deleted: gone",
+			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Deleted) },
+			Class: deliver.Gone, Status: 404, Code: "WorkflowNotFound", Requests: 1},
+		{Name: "502 empty, 500 html, then ok",
+			Setup: script(fakechat.Empty(502), fakechat.HTMLError(500)),
+			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
+		{Name: "5xx until attempts run out",
+			Setup: script(fakechat.Empty(503).Forever()),
+			Class: deliver.Retryable, Status: 503, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
+		{Name: "reset, then ok",
+			Setup: script(fakechat.ResetConn()),
+			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
+		})
+	}
+}
+
+// The fake records a 202 with a failed flow for a bad envelope: the sender cannot tell, which
+// is why the renderer's tests check every card against the same rules.
+func TestWorkflowBadCardFailsAfterTheFact(t *testing.T) {
+	h := fixtures.NewHarness(t, fakechat.Options{})
+	if err := post(context.Background(), h, []byte(`{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"type":"AdaptiveCard","version":"1.4","body":[],"actions":[{"type":"Action.Submit","title":"x"}]}}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	reqs := h.Fake.Requests(fakePath)
+	if len(reqs) != 1 || !strings.HasPrefix(reqs[0].Problem, fakechat.TeamsFlowRunFailed) {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
+func TestWorkflowNeverLeaksURL(t *testing.T) {
+	h := fixtures.NewHarness(t, fakechat.Options{})
+	h.Fake.Close()
+	w := NewWorkflow(fakeURL, h.Client)
+	err := w.Post(context.Background(), okBody())
+	if deliver.ClassOf(err) != deliver.Retryable {
+		t.Fatalf("closed server: %v", err)
+	}
+	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
+	bad := NewWorkflow(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1})
+	err = bad.Post(context.Background(), okBody())
+	if deliver.ClassOf(err) != deliver.Permanent {
+		t.Fatalf("malformed URL: %v", err)
+	}
+	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
+	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
+	var printed bytes.Buffer
+	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "w", w, "value", *w)
+	printed.WriteString(w.String())
+	fixtures.AssertNoSecret(t, "printed workflow", printed.String(), secrets...)
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		header http.Header
+		class  deliver.Class
+		code   string
+	}{
+		{202, "", nil, deliver.Delivered, ""},
+		{200, "1", nil, deliver.Delivered, ""},
+		{204, "", nil, deliver.Delivered, ""},
+		{200, "Microsoft Teams endpoint returned HTTP error 429 with ContextId x", nil, deliver.RateLimited, "legacy_429"},
+		{429, `{"error":{"code":"WorkflowRequestsThrottled","message":"x"}}`, http.Header{"Retry-After": {"5"}}, deliver.RateLimited, "WorkflowRequestsThrottled"},
+		{413, `{"error":{"code":"MessageTooLarge"}}`, nil, deliver.Permanent, "MessageTooLarge"},
+		{400, `{"error":{"code":"<script>"}}`, nil, deliver.Permanent, ""},
+		{401, ``, nil, deliver.Gone, ""},
+		{403, ``, nil, deliver.Gone, ""},
+		{404, `{"error":{"code":"WorkflowNotFound"}}`, nil, deliver.Gone, "WorkflowNotFound"},
+		{408, ``, nil, deliver.Retryable, ""},
+		{500, `<html/>`, nil, deliver.Retryable, ""},
+		{302, ``, nil, deliver.Permanent, ""},
+	} {
+		v := Check(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: fixtures.Epoch})
+		if v.Class != tc.class || v.Code != tc.code {
+			t.Errorf("%d %q: %+v, want %v %q", tc.status, tc.body, v, tc.class, tc.code)
+		}
+	}
+}
