@@ -106,11 +106,19 @@ func buildBootstrap(t *testing.T) string {
 	return bin
 }
 
-func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) (*exec.Cmd, *bytes.Buffer) {
+// bootstrap is the notifier binary running against the fakes. Its output is copied by
+// exec's goroutines, so it is read only after stop (or exit) has waited for them.
+type bootstrap struct {
+	cmd  *exec.Cmd
+	logs *bytes.Buffer
+	done chan error
+}
+
+func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) *bootstrap {
 	t.Helper()
-	var logs bytes.Buffer
-	cmd := exec.Command(bin)
-	cmd.Env = []string{
+	b := &bootstrap{logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	b.cmd = exec.Command(bin)
+	b.cmd.Env = []string{
 		"AWS_LAMBDA_RUNTIME_API=" + runtimeAddr,
 		"AWS_LAMBDA_FUNCTION_NAME=foghorn-test",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
@@ -120,13 +128,70 @@ func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) 
 		"AWS_ENDPOINT_URL_SSM=" + ssmURL,
 		"FOGHORN_CONFIG_PARAM=" + configParam,
 	}
-	cmd.Stdout = &logs
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
+	b.cmd.Stdout = b.logs
+	b.cmd.Stderr = b.logs
+	if err := b.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd, &logs
+	go func() { b.done <- b.cmd.Wait() }()
+	// Cleanups run last-in first-out: the process goes before the servers it polls.
+	t.Cleanup(func() { b.stop() })
+	return b
+}
+
+// stop kills the process (if still running) and returns its output.
+func (b *bootstrap) stop() string {
+	select {
+	case err := <-b.done:
+		b.done <- err
+	default:
+		b.cmd.Process.Kill()
+		err := <-b.done
+		b.done <- err
+	}
+	return b.logs.String()
+}
+
+// wait returns the process's exit error, or false if it is still running after d.
+func (b *bootstrap) wait(d time.Duration) (error, bool) {
+	select {
+	case err := <-b.done:
+		b.done <- err
+		return err, true
+	case <-time.After(d):
+		return nil, false
+	}
+}
+
+// serve starts an httptest server closed at the end of the test, after the bootstrap
+// process (registered later) is gone.
+func serve(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// invoke runs the bootstrap on one event and returns the runtime API's record of the answer
+// and the process's output.
+func invoke(t *testing.T, doc, hook string, event []byte) (response []byte, logs string) {
+	t.Helper()
+	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	api := newRuntimeAPI(event)
+	rt := serve(t, api)
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	select {
+	case <-api.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no answer from the function; logs:\n%s", b.stop())
+	}
+	logs = b.stop()
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	resp, ok := api.responses["req-1"]
+	if !ok {
+		t.Fatalf("the function did not answer with a response; errors %q; logs:\n%s", api.errors, logs)
+	}
+	return resp, logs
 }
 
 func TestBootstrapServesAnSQSBatch(t *testing.T) {
@@ -134,34 +199,14 @@ func TestBootstrapServesAnSQSBatch(t *testing.T) {
 		t.Skip("builds the bootstrap binary")
 	}
 	chat := fakechat.New(fakechat.Options{})
-	defer chat.Close()
+	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
-
 	doc := `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
-	defer ssm.Close()
-
-	stopped, err := os.ReadFile("testdata/aws-derived/ecs-task-state-change-stopped-essential-container-exited-1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch := sqsBatch(t, map[string][]byte{"msg-alert": stopped, "msg-noise": mustRead(t, "testdata/aws/ecs-service-action-service-steady-state.json")})
-	api := newRuntimeAPI(batch)
-	rt := httptest.NewServer(api)
-	defer rt.Close()
-
-	_, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
-	select {
-	case <-api.done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("no answer from the function; logs:\n%s", logs)
-	}
-	api.mu.Lock()
-	resp, ok := api.responses["req-1"]
-	api.mu.Unlock()
-	if !ok {
-		t.Fatalf("the function did not answer with a response; errors %q; logs:\n%s", api.errors, logs)
-	}
+	batch := sqsBatch(t, map[string][]byte{
+		"msg-alert": mustRead(t, "testdata/aws-derived/ecs-task-state-change-stopped-essential-container-exited-1.json"),
+		"msg-noise": mustRead(t, "testdata/aws/ecs-service-action-service-steady-state.json"),
+	})
+	resp, logs := invoke(t, doc, hook, batch)
 	var out struct {
 		BatchItemFailures []struct{ ItemIdentifier string } `json:"batchItemFailures"`
 	}
@@ -174,7 +219,12 @@ func TestBootstrapServesAnSQSBatch(t *testing.T) {
 	if got := len(chat.Requests()); got != 1 {
 		t.Errorf("chat received %d posts, want 1 (the steady state is noise)", got)
 	}
-	if strings.Contains(logs.String(), hook) || strings.Contains(logs.String(), "/services/") {
+	for _, want := range []string{`"outcome":"delivered"`, `"rule":"steady-state"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, hook) || strings.Contains(logs, "/services/") {
 		t.Errorf("logs leak the webhook URL:\n%s", logs)
 	}
 }
@@ -184,34 +234,19 @@ func TestBootstrapReportsFailedRecords(t *testing.T) {
 		t.Skip("builds the bootstrap binary")
 	}
 	chat := fakechat.New(fakechat.Options{})
-	defer chat.Close()
+	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
 	chat.SetState(strings.TrimPrefix(hook, chat.URL()), fakechat.Archived)
-
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
-	defer ssm.Close()
 	batch := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")})
-	api := newRuntimeAPI(batch)
-	rt := httptest.NewServer(api)
-	defer rt.Close()
-
-	_, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
-	select {
-	case <-api.done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("no answer from the function; logs:\n%s", logs)
-	}
-	api.mu.Lock()
-	resp := api.responses["req-1"]
-	api.mu.Unlock()
+	resp, logs := invoke(t, doc, hook, batch)
 	if !strings.Contains(string(resp), `"itemIdentifier":"msg-1"`) {
 		t.Errorf("response %s does not return msg-1 to the queue", resp)
 	}
-	if !strings.Contains(logs.String(), `"outcome":"gone"`) {
+	if !strings.Contains(logs, `"outcome":"gone"`) {
 		t.Errorf("logs do not record the dead destination:\n%s", logs)
 	}
-	if strings.Contains(logs.String(), hook) {
+	if strings.Contains(logs, hook) {
 		t.Errorf("logs leak the webhook URL:\n%s", logs)
 	}
 }
@@ -222,24 +257,22 @@ func TestBootstrapRefusesABadConfig(t *testing.T) {
 	}
 	hook := "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := httptest.NewServer(ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
-	defer ssm.Close()
-	rt := httptest.NewServer(newRuntimeAPI())
-	defer rt.Close()
-
-	cmd, logs := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Fatal("the function started with an invalid config")
-		}
-	case <-time.After(60 * time.Second):
+	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	rt := serve(t, newRuntimeAPI())
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	err, exited := b.wait(60 * time.Second)
+	if !exited {
 		t.Fatal("the function did not exit on an invalid config")
 	}
-	if !strings.Contains(logs.String(), `destinations[0].target`) {
+	if err == nil {
+		t.Fatal("the function exited cleanly on an invalid config")
+	}
+	logs := b.stop()
+	if !strings.Contains(logs, `destinations[0].target`) {
 		t.Errorf("the log does not name the bad key:\n%s", logs)
+	}
+	if strings.Contains(logs, "fake-secret-for-tests") {
+		t.Errorf("the log leaks the webhook:\n%s", logs)
 	}
 }
 
