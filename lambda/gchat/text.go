@@ -1,0 +1,90 @@
+package gchat
+
+import (
+	"strings"
+
+	"github.com/foghornhq/foghorn/lambda/chattext"
+	"github.com/foghornhq/foghorn/lambda/textlimit"
+)
+
+// Google Chat parses two markups. The message's text uses its own: *bold*, _italic_, ~strike~,
+// `code`, <url|label> links and <users/…> mentions (<users/all> notifies everyone). There a
+// zero-width space after every "<", "*", "~" and "`" keeps untrusted text from forming any of
+// them. Card text (decoratedText, textParagraph) is a subset of HTML, so there untrusted text
+// is HTML-escaped. Card headers and button labels are plain text and are only cleaned.
+//
+// Sizes are in bytes, because Google Chat's limit is on the message in bytes.
+
+const zws = chattext.ZeroWidthSpace
+
+var broadcasts = []string{"all", "everyone", "here"}
+
+// chatText cleans and guards untrusted one-line text for the message's text, cut to n bytes.
+func chatText(s string, n int) string {
+	s = chattext.BreakMentions(chattext.Line(s), broadcasts...)
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r)
+		if strings.ContainsRune("<*~`", r) {
+			b.WriteString(zws)
+		}
+	}
+	return cut(b.String(), n)
+}
+
+// html escapes clean text for card text.
+func html(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// cardText cleans and HTML-escapes untrusted one-line text for card text, cut to n bytes.
+func cardText(s string, n int) string {
+	return cut(html(chattext.BreakMentions(chattext.Line(s), broadcasts...)), n)
+}
+
+// cardLines is cardText for each non-blank line of multiline text, leading indentation kept.
+func cardLines(s string, n int) []string {
+	var out []string
+	for _, l := range strings.Split(chattext.Clean(s, true), "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		out = append(out, cut(html(chattext.BreakMentions(l, broadcasts...)), n))
+	}
+	return out
+}
+
+// plain cleans untrusted text for plain-text places (header, button labels), cut to n bytes.
+func plain(s string, n int) string {
+	return textlimit.Bytes(chattext.BreakMentions(chattext.Line(s), broadcasts...), n)
+}
+
+// cut cuts escaped text to n bytes with "…", never inside a rune, an entity or before the
+// zero-width space that guards a character.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if n < len(textlimit.Ellipsis) {
+		return ""
+	}
+	i := n - len(textlimit.Ellipsis)
+	for i > 0 && !validCut(s, i) {
+		i--
+	}
+	return s[:i] + textlimit.Ellipsis
+}
+
+func validCut(s string, i int) bool {
+	if i < len(s) && (s[i]&0xC0) == 0x80 {
+		return false
+	}
+	if strings.HasPrefix(s[i:], zws) {
+		return false
+	}
+	// Inside an entity: every "&" of escaped text starts one of at most five bytes (&amp;).
+	if j := strings.LastIndexByte(s[:i], '&'); j >= 0 && i-j < 5 && !strings.Contains(s[j:i], ";") {
+		return false
+	}
+	return true
+}
