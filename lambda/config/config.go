@@ -13,7 +13,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
+	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // Version is the document version this notifier reads.
@@ -35,6 +37,18 @@ type Document struct {
 	// every destination receives every alert.
 	Default []string `json:"default,omitempty"`
 	Noise   Noise    `json:"noise,omitempty"`
+	// CrashLoop tunes how task failures fold into crash-loop and deployment stories.
+	CrashLoop story.Options `json:"crashLoop,omitempty"`
+	// Logs says whether and how the dying container's last log lines join its alert.
+	Logs Logs `json:"logs,omitempty"`
+}
+
+// Logs configures the log tail. It is off unless enabled, because it needs the function to
+// be allowed ecs:DescribeTaskDefinition and logs:GetLogEvents (the Pulumi component grants
+// both, scoped to LogGroupPrefixes, when it enables this).
+type Logs struct {
+	Enabled bool `json:"enabled,omitempty"`
+	logtail.Options
 }
 
 // Destination is one place messages go.
@@ -132,6 +146,15 @@ func (d *Document) Validate() error {
 		}
 	}
 	d.validateRoutes(bad, known)
+	if err := d.CrashLoop.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
+	}
+	if err := d.Logs.Validate(); err != nil {
+		// The log tail names its fields "logtail: lines: …"; here they are keys of "logs".
+		for _, line := range strings.Split(err.Error(), "\n") {
+			errs = append(errs, errors.New("config: "+strings.Replace(line, "logtail: ", "logs.", 1)))
+		}
+	}
 	if err := policy.Validate(d.Noise.Rules); err != nil {
 		bad("noise.rules", "%v", err)
 	}
