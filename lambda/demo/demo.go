@@ -107,7 +107,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		if err != nil {
 			return sum, err
 		}
-		plan := n.Plan(recs)
+		plan := n.Plan(ctx, recs)
 		res := n.Deliver(ctx, plan)
 		sum.Events += len(step.Events)
 		sum.Messages += res.Delivered()

@@ -1,6 +1,7 @@
 package notifier
 
 import (
+	"context"
 	"testing"
 
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -21,6 +22,6 @@ func BenchmarkPipeline(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n.Plan(recs)
+		n.Plan(context.Background(), recs)
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/target"
 )
 
 // Outcome is what happened to one message.
 type Outcome struct {
-	Message  *Message
+	Message *Message
+	// Ref is where a story's announcement landed on a target that can edit messages.
+	Ref      *target.Ref
 	Class    deliver.Class
 	Err      error
 	Skipped  bool // already delivered by an earlier attempt of the same record (ledger hit)
@@ -68,6 +71,7 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 	}
 	wg.Wait()
 
+	n.saveRefs(ctx, outcomes)
 	res := Result{Outcomes: outcomes}
 	failed := map[string]bool{}
 	for _, o := range outcomes {
@@ -83,12 +87,34 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 	return res
 }
 
+// send posts, edits or replies, as the message says.
+func (n *Notifier) send(ctx context.Context, m *Message, o *Outcome) error {
+	t := n.dests[m.Destination].T
+	th, threaded := t.(target.Threaded)
+	switch {
+	case m.Op == opUpdate && threaded:
+		return th.Update(ctx, *m.Ref, m.Payload)
+	case m.Op == opReply && threaded:
+		return th.Reply(ctx, *m.Ref, m.Payload)
+	case m.story != "" && threaded:
+		ref, err := th.PostRef(ctx, m.Payload)
+		if err == nil {
+			o.Ref = &ref
+		}
+		return err
+	}
+	return t.Post(ctx, m.Payload)
+}
+
 // errNotAttempted marks messages skipped because their destination already failed hard.
 var errNotAttempted = errors.New("not attempted: the destination failed earlier in this invocation")
 
 func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outcome {
 	o := Outcome{Message: m}
-	key := m.Alert.EventID + "|" + m.Destination
+	key := m.key
+	if key == "" {
+		key = m.Alert.EventID + "|" + m.Destination
+	}
 	if n.ledger.Delivered(ctx, key) {
 		o.Skipped = true
 		n.logOutcome(o, "already_delivered")
@@ -101,7 +127,7 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 		return o
 	}
 	start := n.now()
-	err := n.dests[m.Destination].T.Post(ctx, m.Payload)
+	err := n.send(ctx, m, &o)
 	o.Duration = n.now().Sub(start)
 	if err != nil {
 		o.Err = err
@@ -136,5 +162,27 @@ func (n *Notifier) LogSuppressed(plan Plan) {
 		n.log.Info("alert suppressed",
 			"event_id", s.Alert.EventID, "kind", string(s.Alert.Kind), "event", s.Alert.Event,
 			"service", s.Alert.Identity.Subject(), "rule", s.Rule, "outcome", "suppressed", "why", s.Why)
+	}
+}
+
+// saveRefs records where announcements landed, so later failures edit them in place.
+func (n *Notifier) saveRefs(ctx context.Context, outcomes []Outcome) {
+	if n.stories == nil {
+		return
+	}
+	refs := map[string]map[string]target.Ref{}
+	for _, o := range outcomes {
+		if o.Ref == nil {
+			continue
+		}
+		if refs[o.Message.story] == nil {
+			refs[o.Message.story] = map[string]target.Ref{}
+		}
+		refs[o.Message.story][o.Message.Destination] = *o.Ref
+	}
+	for key, r := range refs {
+		if err := n.stories.SaveRefs(ctx, key, r); err != nil {
+			n.log.Warn("could not keep the story's message reference; its follow-ups will be new messages", "story", key, "error", err.Error())
+		}
 	}
 }

@@ -99,7 +99,7 @@ func TestDeliverClasses(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			// Messages go in event time order: the 2019 alarm (msg-3) first, then msg-1, msg-2.
-			res := n.Deliver(ctx, n.Plan(batch(t, failed, oom, alarmEB)))
+			res := n.Deliver(ctx, n.Plan(context.Background(), batch(t, failed, oom, alarmEB)))
 			if got := strings.Join(res.Failed, ","); got != strings.Join(tt.wantFailed, ",") {
 				t.Errorf("failed = %q, want %q", got, strings.Join(tt.wantFailed, ","))
 			}
@@ -127,7 +127,7 @@ func TestNothingLost(t *testing.T) {
 	// The second and fourth posts fail once each.
 	chat.Script(key, fakechat.Fault{Name: "pass"}, fakechat.Empty(500), fakechat.Fault{Name: "pass"}, fakechat.Empty(503))
 	ctx := context.Background()
-	plan := n.Plan(recs)
+	plan := n.Plan(context.Background(), recs)
 	res := n.Deliver(ctx, plan)
 
 	accounted := map[string]string{}
@@ -161,7 +161,7 @@ func TestNothingLost(t *testing.T) {
 	// SQS redelivers the whole batch's failures; the ledger keeps the delivered ones from
 	// being posted again even if they came back too.
 	before := len(chat.Requests())
-	again := n.Deliver(ctx, n.Plan(recs))
+	again := n.Deliver(ctx, n.Plan(context.Background(), recs))
 	if len(again.Failed) != 0 {
 		t.Errorf("redelivery failed %v", again.Failed)
 	}
@@ -212,7 +212,7 @@ func TestHandle(t *testing.T) {
 // twice in one batch. It posts once; both records share its fate.
 func TestPlanDedupsWithinABatch(t *testing.T) {
 	n := slackNotifier(t, "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests", nil, nil)
-	plan := n.Plan(batch(t, oom, oom))
+	plan := n.Plan(context.Background(), batch(t, oom, oom))
 	if len(plan.Messages) != 1 || len(plan.Suppressed) != 1 || plan.Suppressed[0].Rule != RuleDuplicate {
 		t.Fatalf("plan = %d messages, %+v; want one message and one duplicate", len(plan.Messages), plan.Suppressed)
 	}

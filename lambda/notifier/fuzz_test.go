@@ -2,6 +2,7 @@ package notifier
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -23,7 +24,7 @@ func FuzzPipeline(f *testing.F) {
 		if err != nil {
 			return
 		}
-		plan := n.Plan(recs)
+		plan := n.Plan(context.Background(), recs)
 		if len(plan.Messages)+len(plan.Suppressed) < len(recs) {
 			t.Fatalf("%d records, %d messages, %d suppressed: a record was dropped", len(recs), len(plan.Messages), len(plan.Suppressed))
 		}

@@ -81,7 +81,7 @@ func TestGoldenSlack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan := n.Plan(recs)
+			plan := n.Plan(context.Background(), recs)
 			if got := len(plan.Messages) + len(plan.Suppressed); got < len(recs) {
 				t.Fatalf("%d records became %d messages and suppressions: something was dropped", len(recs), got)
 			}

@@ -29,7 +29,7 @@ func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (*events
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-replyMargin))
 		defer cancel()
 	}
-	plan := n.Plan(recs)
+	plan := n.Plan(ctx, recs)
 	n.LogSuppressed(plan)
 	res := n.Deliver(ctx, plan)
 

@@ -16,8 +16,11 @@ import (
 	"github.com/foghornhq/foghorn/lambda/classify"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
+	"github.com/foghornhq/foghorn/lambda/state"
+	"github.com/foghornhq/foghorn/lambda/story"
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
@@ -37,6 +40,9 @@ type Notifier struct {
 	log    *slog.Logger
 	ledger Ledger
 	now    func() time.Time
+
+	stories *story.Tracker   // nil until UseState: failures post one by one
+	logs    *logtail.Fetcher // nil until UseLogs: alerts go without log lines
 }
 
 // Options configure a Notifier. Doc and Destinations are required; the rest have defaults.
@@ -91,13 +97,21 @@ type Message struct {
 	Target      string `json:"target"`
 	// Routes label the routes that sent the alert here (route.Send.Routes); empty when the
 	// document does no routing.
-	Routes  []string        `json:"routes,omitempty"`
+	Routes []string `json:"routes,omitempty"`
+	// Op is how the message is sent to a target that can edit messages: "" posts a new one,
+	// "update" replaces the message at Ref, "reply" posts in its thread.
+	Op      string          `json:"op,omitempty"`
+	Ref     *target.Ref     `json:"ref,omitempty"`
 	Payload json.RawMessage `json:"payload"`
 
 	Alert alert.Alert `json:"-"`
 	// Items are the SQS message ids this message stands for: if it cannot be delivered,
 	// they go back to the queue.
 	Items []string `json:"-"`
+	// key identifies the message in the delivery ledger; story is the crash-loop story an
+	// announcement starts, whose message reference is kept for later edits.
+	key   string
+	story string
 }
 
 // Suppression is an alert the policy kept out of the channel, and why.
@@ -116,6 +130,9 @@ type Plan struct {
 	// Routed holds every alert that reached the router, in posting order, with its decision:
 	// those posted, and those a mute window kept back (also in Suppressed).
 	Routed []Routed
+	// Folded are alerts not said on their own: each is counted in a crash-loop or
+	// deployment story whose message says it.
+	Folded []story.Folded
 }
 
 // Routed is one alert and where the router sent it.
@@ -129,52 +146,80 @@ type Routed struct {
 // deliver at least once). It is not a noise rule: it cannot be switched off.
 const RuleDuplicate = "duplicate"
 
-// Plan runs decode → classify → suppress → dedup → route → render on a batch of records.
-// Every record ends in at least one message or one suppression: nothing is dropped.
-func (n *Notifier) Plan(recs []envelope.Record) Plan {
+// Plan runs decode → classify → noise policy → dedup → stories → log tails → route →
+// render on a batch of records. Every record ends in a message, a story that counts it, or a
+// suppression that names its rule: nothing is dropped. Plan's only I/O is the state store
+// (stories) and the log tail, both optional and both bounded.
+func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
-	alerts := make([]alert.Alert, 0, len(recs))
-	items := make([][]string, 0, len(recs))
+	inputs := make([]story.Input, 0, len(recs))
+	why := map[string]policy.Decision{}
 	seen := map[string]int{}
 	for _, rec := range recs {
 		a := classify.Classify(rec)
 		if i, dup := seen[a.EventID]; dup {
 			// The first copy carries this record's fate too: if it fails, both go back.
-			items[i] = appendItem(items[i], rec.ItemID)
+			inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
 			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 			continue
 		}
-		if d := n.policy.Decide(&a); d.Suppress {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: d.Rule, Why: d.Why, Items: itemList(rec.ItemID)})
+		d := n.policy.Decide(&a)
+		seen[a.EventID] = len(inputs)
+		why[a.EventID] = d
+		inputs = append(inputs, story.Input{Alert: a, Suppressed: d.Suppress, Items: itemList(rec.ItemID)})
+	}
+
+	res := story.Result{Passed: inputs}
+	if n.stories != nil {
+		var err error
+		if res, err = n.stories.Apply(ctx, inputs); err != nil {
+			// Without stories every failure posts on its own: noisier, never lost.
+			n.log.Error("crash-loop stories unavailable; posting failures one by one", "error", err.Error())
+		}
+	}
+	plan.Folded = res.Folded
+	var says []story.Emit
+	for _, in := range res.Passed {
+		if d := why[in.Alert.EventID]; d.Suppress {
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: d.Rule, Why: d.Why, Items: in.Items})
 			continue
 		}
-		seen[a.EventID] = len(alerts)
-		alerts = append(alerts, a)
-		items = append(items, itemList(rec.ItemID))
+		says = append(says, story.Emit{Alert: in.Alert, Mode: story.Post, Items: in.Items})
 	}
+	says = append(says, res.Emits...)
+	n.tailLogs(ctx, says)
+
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
-	order := make([]int, len(alerts))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool { return alerts[order[x]].Time.Before(alerts[order[y]].Time) })
-	for _, i := range order {
-		a := alerts[i]
+	sort.SliceStable(says, func(x, y int) bool { return says[x].Alert.Time.Before(says[y].Alert.Time) })
+	for _, e := range says {
+		a := e.Alert
 		d := n.router.Route(&a, n.now())
-		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: items[i]})
+		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: e.Items})
 		n.logRouted(&a, d)
 		if h, muted := d.Muted(); muted {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: h.Rule(), Why: h.Why(), Items: items[i]})
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: h.Rule(), Why: h.Why(), Items: e.Items})
 			continue
 		}
 		for _, s := range d.Sends {
-			m := n.render(s.Destination, a, items[i])
-			m.Routes = s.Routes
-			plan.Messages = append(plan.Messages, m)
+			for _, m := range n.messages(s.Destination, e) {
+				m.Routes = s.Routes
+				plan.Messages = append(plan.Messages, m)
+			}
 		}
 	}
 	return plan
 }
+
+// UseState gives the notifier a memory across invocations: crash-loop and deployment
+// stories, and a delivery ledger that outlives the container.
+func (n *Notifier) UseState(store state.Store, revisions story.Revisions) {
+	n.stories = story.New(store, n.doc.CrashLoop, n.now)
+	n.stories.Revisions = revisions
+	n.ledger = state.Ledger{Store: store, TTL: 24 * time.Hour, Now: n.now}
+}
+
+// UseLogs makes alerts about a stopped task carry its container's last log lines.
+func (n *Notifier) UseLogs(f *logtail.Fetcher) { n.logs = f }
 
 // logRouted writes one line per routed alert saying where it goes and why, so a message that
 // went to an unexpected channel, or a route's mute, can be explained from the logs alone.
@@ -214,6 +259,7 @@ func (n *Notifier) render(name string, a alert.Alert, items []string) Message {
 		m.Alert = g
 	}
 	m.Payload = body
+	m.key = a.EventID + "|" + name
 	return m
 }
 

@@ -101,7 +101,7 @@ func TestPlanRoutes(t *testing.T) {
 	chat := fakechat.New(fakechat.Options{})
 	defer chat.Close()
 	n := routedNotifier(t, chat, routedDoc(), Options{})
-	plan := n.Plan(routedBatch(t, checkoutOOM, deployFailed))
+	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, deployFailed))
 
 	type line struct{ dest, routes, items string }
 	var got []line
@@ -140,7 +140,7 @@ func TestPlanMutes(t *testing.T) {
 	// A Wednesday night: the clock decides for records that carry no time of their own.
 	night := time.Date(2026, 9, 9, 23, 0, 0, 0, time.UTC)
 	n := routedNotifier(t, chat, doc, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: func() time.Time { return night }})
-	plan := n.Plan(routedBatch(t, checkoutOOM, "aws/lambda-sqs-event-basic.json"))
+	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, "aws/lambda-sqs-event-basic.json"))
 
 	// The OOM kill: payments-team is muted but continues, so prod's channels still get it.
 	var dests []string
@@ -171,7 +171,7 @@ func TestPlanMutes(t *testing.T) {
 
 	// In the morning the same generic record goes to ops.
 	n.now = func() time.Time { return night.Add(8 * time.Hour) }
-	plan = n.Plan(routedBatch(t, "aws/lambda-sqs-event-basic.json"))
+	plan = n.Plan(context.Background(), routedBatch(t, "aws/lambda-sqs-event-basic.json"))
 	if len(plan.Messages) != 1 || plan.Messages[0].Destination != "ops" || len(plan.Suppressed) != 0 {
 		t.Errorf("after the window: %d messages, %+v", len(plan.Messages), plan.Suppressed)
 	}
@@ -204,7 +204,7 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 			// checkout-api's OOM kill → payments, prod-alerts, prod-oncall; a disconnected
 			// agent → prod-alerts, prod-oncall.
 			recs := routedBatch(t, checkoutOOM, agentGone)
-			res := n.Deliver(context.Background(), n.Plan(recs))
+			res := n.Deliver(context.Background(), n.Plan(context.Background(), recs))
 			if !slices.Equal(res.Failed, tt.wantFailed) {
 				t.Errorf("failed = %v, want %v", res.Failed, tt.wantFailed)
 			}
@@ -220,7 +220,7 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 			// The webhook recovers; SQS redelivers the failed records (here, the whole batch:
 			// the ledger must hold even for records that had fully succeeded).
 			chat.Reset()
-			again := n.Deliver(context.Background(), n.Plan(recs))
+			again := n.Deliver(context.Background(), n.Plan(context.Background(), recs))
 			if len(again.Failed) != 0 {
 				t.Errorf("redelivery failed %v", again.Failed)
 			}

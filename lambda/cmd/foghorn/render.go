@@ -14,6 +14,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
+	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // renderOnlyURL stands in for secrets when nothing is posted; the .invalid TLD never resolves.
@@ -119,7 +120,10 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan := n.Plan(recs)
+	// The batch is read as one invocation with fresh memory, so failures fold into crash-loop
+	// and deployment stories as they would in the function.
+	n.UseState(state.NewMemory(), nil)
+	plan := n.Plan(context.Background(), recs)
 	if c.explain {
 		explain(stderr, plan)
 	}
@@ -193,7 +197,8 @@ func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return usageError{fmt.Errorf("--webhook-url: %w", err)}
 	}
-	plan := n.Plan(recs)
+	n.UseState(state.NewMemory(), nil)
+	plan := n.Plan(ctx, recs)
 	if c.explain {
 		explain(stderr, plan)
 	}
