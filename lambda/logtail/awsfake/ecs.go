@@ -57,6 +57,34 @@ type ECS struct {
 	latest map[string]int             // family → highest revision
 	faults map[string]Fault           // by family:revision; "" for every request
 	reqs   []ECSRequest
+	// services answers DescribeServices, by "cluster/service".
+	services map[string]Service
+}
+
+// Service is what DescribeServices says of a service: its deployments.
+type Service struct {
+	Cluster, Name string
+	Region        string // default us-east-1
+	Account       string // default 123456789012
+	Deployments   []Deployment
+}
+
+// Deployment is one of a service's deployments.
+type Deployment struct {
+	ID             string // ecs-svc/…
+	Status         string // PRIMARY, ACTIVE, INACTIVE
+	TaskDefinition string // family:revision
+	RolloutState   string // IN_PROGRESS, COMPLETED, FAILED
+}
+
+// SetService answers DescribeServices for the service with these deployments.
+func (f *ECS) SetService(s Service) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.services == nil {
+		f.services = map[string]Service{}
+	}
+	f.services[s.Cluster+"/"+s.Name] = s
 }
 
 // NewECS starts a fake ECS endpoint holding no task definitions. Close it when done.
@@ -130,8 +158,12 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if req.op == "DescribeServices" {
+		f.describeServices(w, req)
+		return
+	}
 	if req.op != "DescribeTaskDefinition" {
-		f.problem("%s: the fake answers only DescribeTaskDefinition", req.op)
+		f.problem("%s: the fake answers only DescribeTaskDefinition and DescribeServices", req.op)
 		writeFault(w, Fault{Type: "UnknownOperationException"})
 		return
 	}
@@ -216,4 +248,78 @@ func parseTaskDefinition(b []byte) (taskDefinitionHead, error) {
 		return td, fmt.Errorf("awsfake: taskDefinitionArn %q does not end in %s", td.TaskDefinitionARN, want)
 	}
 	return td, nil
+}
+
+// describeServices answers as ECS does: known services with their deployments, unknown ones
+// as failures with reason MISSING.
+func (f *ECS) describeServices(w http.ResponseWriter, req request) {
+	var in struct {
+		Cluster  string   `json:"cluster"`
+		Services []string `json:"services"`
+	}
+	if err := json.Unmarshal(req.body, &in); err != nil {
+		f.problem("DescribeServices: %v", err)
+		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+		return
+	}
+	if len(in.Services) == 0 || len(in.Services) > 10 {
+		f.problem("DescribeServices with %d services (ECS takes 1 to 10)", len(in.Services))
+		writeFault(w, Fault{Type: "InvalidParameterException", Message: "services must hold 1 to 10 names."})
+		return
+	}
+	cluster := in.Cluster
+	if i := strings.LastIndex(cluster, "/"); i >= 0 {
+		cluster = cluster[i+1:]
+	}
+	if cluster == "" {
+		cluster = "default"
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	type dep struct {
+		ID             string `json:"id"`
+		Status         string `json:"status"`
+		TaskDefinition string `json:"taskDefinition"`
+		RolloutState   string `json:"rolloutState,omitempty"`
+	}
+	type svc struct {
+		ServiceName string `json:"serviceName"`
+		ServiceArn  string `json:"serviceArn"`
+		ClusterArn  string `json:"clusterArn"`
+		Deployments []dep  `json:"deployments"`
+	}
+	type failure struct {
+		Arn    string `json:"arn"`
+		Reason string `json:"reason"`
+	}
+	out := struct {
+		Services []svc     `json:"services"`
+		Failures []failure `json:"failures"`
+	}{Services: []svc{}, Failures: []failure{}}
+	for _, name := range in.Services {
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			name = name[i+1:]
+		}
+		s, ok := f.services[cluster+"/"+name]
+		region, account := firstOf(s.Region, "us-east-1"), firstOf(s.Account, "123456789012")
+		if !ok {
+			out.Failures = append(out.Failures, failure{Arn: "arn:aws:ecs:" + region + ":" + account + ":service/" + cluster + "/" + name, Reason: "MISSING"})
+			continue
+		}
+		o := svc{ServiceName: name, ServiceArn: "arn:aws:ecs:" + region + ":" + account + ":service/" + cluster + "/" + name,
+			ClusterArn: "arn:aws:ecs:" + region + ":" + account + ":cluster/" + cluster}
+		for _, d := range s.Deployments {
+			o.Deployments = append(o.Deployments, dep{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState,
+				TaskDefinition: "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + d.TaskDefinition})
+		}
+		out.Services = append(out.Services, o)
+	}
+	writeJSON(w, out)
+}
+
+func firstOf(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
 }
