@@ -4,7 +4,9 @@
 // the tests run the same JSON against recorded AWS events.
 //
 // The defaults mirror the notifier's noise policy (lambda/policy): when a noise rule is on,
-// the pattern leaves out what the rule would suppress, so AWS does not deliver it at all.
+// the pattern leaves out what the rule would suppress, so AWS does not deliver it at all. The
+// one exception is SERVICE_STEADY_STATE, which ends crash-loop stories: it is always delivered,
+// and the notifier keeps its message out of chat when the steady-state rule is on.
 // Where an event's noise status needs the notifier's own judgement (severity, exit codes),
 // the pattern lets it through and the notifier decides.
 package eventpattern
@@ -56,7 +58,8 @@ type Filter struct {
 	ServiceNames []string
 	// ServiceActionEvents and DeploymentEvents, when set, are allow-lists of event names. When
 	// empty the rule delivers every name the noise policy lets through, including names AWS
-	// adds later.
+	// adds later. Either way the service-action rule also delivers SERVICE_STEADY_STATE, which
+	// ends crash-loop stories (the steady-state noise rule still keeps it out of chat).
 	ServiceActionEvents []string
 	DeploymentEvents    []string
 	// AlarmNamePrefixes limits alarm events to alarms whose names start with one of these.
@@ -214,7 +217,7 @@ func (b builder) pattern(c Class) (obj, string, bool) {
 	case TaskState:
 		return b.taskState(), "ECS task stops and Fargate Spot interruption notices", true
 	case ServiceAction:
-		return b.serviceAction(), "ECS service actions: placement failures, start impairments, unhealthy targets", true
+		return b.serviceAction(), "ECS service actions: placement failures, start impairments, unhealthy targets, and steady states that end crash loops", true
 	case Deployment:
 		return b.deployment(), "ECS deployment state changes", true
 	case ContainerInstance:
@@ -345,14 +348,20 @@ func (b builder) taskState() obj {
 }
 
 // eventNames is the eventName condition: the configured allow-list, or everything but the
-// names switched-on noise rules suppress.
-func (b builder) eventNames(allow []string, suppressedBy map[string]string, known []string) []any {
+// names switched-on noise rules suppress; the names in always are delivered in both cases.
+func (b builder) eventNames(allow []string, suppressedBy map[string]string, known, always []string) []any {
 	if len(allow) > 0 {
-		return strs(allow...)
+		names := slices.Clone(allow)
+		for _, n := range always {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		return strs(names...)
 	}
 	var drop []string
 	for _, n := range known {
-		if rule := suppressedBy[n]; rule != "" && b.on(rule) {
+		if rule := suppressedBy[n]; rule != "" && b.on(rule) && !slices.Contains(always, n) {
 			drop = append(drop, n)
 		}
 	}
@@ -374,11 +383,11 @@ func (b builder) serviceLevel(detailType string, names []any) obj {
 }
 
 func (b builder) serviceAction() obj {
-	return b.serviceLevel(detailServiceAction, b.eventNames(b.f.ServiceActionEvents, serviceSuppressedBy(), ServiceActionEvents))
+	return b.serviceLevel(detailServiceAction, b.eventNames(b.f.ServiceActionEvents, serviceSuppressedBy(), ServiceActionEvents, storyEndEvents))
 }
 
 func (b builder) deployment() obj {
-	return b.serviceLevel(detailDeployment, b.eventNames(b.f.DeploymentEvents, deploymentSuppressedBy(), DeploymentEvents))
+	return b.serviceLevel(detailDeployment, b.eventNames(b.f.DeploymentEvents, deploymentSuppressedBy(), DeploymentEvents, nil))
 }
 
 func (b builder) containerInstance() obj {

@@ -133,8 +133,8 @@ func TestFixturesDefaultPolicy(t *testing.T) {
 		"ecs-deployment-state-change-completed.json":                                 "deployment",
 		"ecs-deployment-state-change-failed-circuit-breaker.json":                    "deployment",
 		"ecs-deployment-state-change-in-progress.json":                               "deployment",
-		"ecs-service-action-capacity-provider-steady-state.json":                     "", // steady-state
-		"ecs-service-action-service-steady-state.json":                               "", // steady-state
+		"ecs-service-action-capacity-provider-steady-state.json":                     "",               // steady-state
+		"ecs-service-action-service-steady-state.json":                               "service-action", // ends crash-loop stories; the notifier suppresses its message
 		"ecs-service-action-task-placement-failure-fargate-spot.json":                "service-action",
 		"ecs-service-action-task-start-impaired.json":                                "service-action",
 		"ecs-task-state-change-ec2-running-sidecar-container-exited.json":            "", // task-not-stopped
@@ -331,6 +331,9 @@ func TestStrictPolicy(t *testing.T) {
 	if got := matching(t, rules, ok); len(got) > 0 {
 		t.Errorf("alarm OK delivered by %v with alarm-ok on", got)
 	}
+	if got := matching(t, rules, readFixture(t, "ecs-service-action-service-steady-state.json")); !slices.Equal(got, []string{"service-action"}) {
+		t.Errorf("SERVICE_STEADY_STATE delivered by %v under the strict policy; crash-loop stories need it", got)
+	}
 	desired := variant(t, "ecs-service-action-task-start-impaired.json", map[string]any{"detail.eventName": "SERVICE_DESIRED_COUNT_UPDATED"})
 	if got := matching(t, rules, desired); len(got) > 0 {
 		t.Errorf("SERVICE_DESIRED_COUNT_UPDATED delivered by %v with scaling on", got)
@@ -345,6 +348,58 @@ func TestStrictPolicy(t *testing.T) {
 	undescribed := variant(t, "eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json", map[string]any{"detail.configuration.description": nil})
 	if got := matching(t, rules, undescribed); len(got) != 1 {
 		t.Errorf("an alarm without a description delivered by %v with scaling on, want the alarm rule", got)
+	}
+}
+
+// TestServiceSteadyStateAlwaysArrives: crash-loop stories end on SERVICE_STEADY_STATE, so
+// the service-action rule delivers it under every policy and allow-list (the notifier's
+// steady-state rule keeps its message out of chat); the other steady states end no story and
+// stay out while the rule is on.
+func TestServiceSteadyStateAlwaysArrives(t *testing.T) {
+	allOn := map[string]bool{}
+	for _, n := range policy.Names() {
+		allOn[n] = true
+	}
+	const (
+		service  = "ecs-service-action-service-steady-state.json"
+		capacity = "ecs-service-action-capacity-provider-steady-state.json"
+	)
+	taskset := variant(t, service, map[string]any{"detail.eventName": "TASKSET_STEADY_STATE"})
+	filters := map[string]eventpattern.Filter{
+		"default":            defaultFilter(),
+		"all noise rules on": {Noise: allOn, ExcludeAlarmPrefix: watchdogPrefix},
+		"allow-list without it": {
+			ServiceActionEvents: []string{"SERVICE_TASK_PLACEMENT_FAILURE"},
+			ExcludeAlarmPrefix:  watchdogPrefix,
+		},
+		"its own cluster": {
+			ClusterArns:  []string{"arn:aws:ecs:us-west-2:111122223333:cluster/default"},
+			ServiceNames: []string{"servicetest"},
+		},
+	}
+	for name, f := range filters {
+		rules := build(t, f)
+		ev := readFixture(t, service)
+		if name == "its own cluster" {
+			ev = variant(t, service, map[string]any{"resources": []any{"arn:aws:ecs:us-west-2:111122223333:service/default/servicetest"}})
+		}
+		if got := matching(t, rules, ev); !slices.Equal(got, []string{"service-action"}) {
+			t.Errorf("%s: SERVICE_STEADY_STATE delivered by %v, want exactly [service-action]", name, got)
+		}
+		if name == "allow-list without it" {
+			continue // an allow-list delivers only what it names, plus the story's end
+		}
+		for label, other := range map[string][]byte{"capacity provider": readFixture(t, capacity), "task set": taskset} {
+			if got := matching(t, rules, other); len(got) > 0 {
+				t.Errorf("%s: the %s steady state delivered by %v; only the service's ends a story", name, label, got)
+			}
+		}
+	}
+	// Outside the filtered clusters and services it stays out like any service action.
+	rules := build(t, filters["its own cluster"])
+	elsewhere := variant(t, service, map[string]any{"resources": []any{"arn:aws:ecs:us-west-2:111122223333:service/staging/servicetest"}})
+	if got := matching(t, rules, elsewhere); len(got) > 0 {
+		t.Errorf("a steady state of another cluster delivered by %v", got)
 	}
 }
 

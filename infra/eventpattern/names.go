@@ -17,6 +17,12 @@ var (
 	// notifier drops every service action whose name ends in _STEADY_STATE.
 	steadyStateEvents = []string{"SERVICE_STEADY_STATE", "TASKSET_STEADY_STATE", "CAPACITY_PROVIDER_STEADY_STATE"}
 
+	// storyEndEvents are the service actions the rule delivers whatever the noise policy and the
+	// allow-list say: a crash-loop story ends when its service is steady again, so the notifier
+	// must see SERVICE_STEADY_STATE even when the steady-state rule keeps its message out of
+	// chat. The other steady states (task sets, capacity providers) end no story and stay out.
+	storyEndEvents = []string{"SERVICE_STEADY_STATE"}
+
 	// scalingServiceEvents are the service actions that tell of ordinary scaling, which the
 	// "scaling" noise rule suppresses.
 	scalingServiceEvents = []string{"SERVICE_DESIRED_COUNT_UPDATED"}
