@@ -15,16 +15,27 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/deployments"
+	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/param"
+	"github.com/foghornhq/foghorn/lambda/state"
 )
 
-// EnvConfigParam names the SSM parameter holding the config document.
-const EnvConfigParam = "FOGHORN_CONFIG_PARAM"
+// The function's environment: parameter and table names, never secrets.
+const (
+	// EnvConfigParam names the SSM parameter holding the config document.
+	EnvConfigParam = "FOGHORN_CONFIG_PARAM"
+	// EnvStateTable names the DynamoDB table holding stories and the delivery ledger.
+	EnvStateTable = "FOGHORN_STATE_TABLE"
+)
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: logLevel(os.Getenv("FOGHORN_LOG_LEVEL"))}))
@@ -58,7 +69,26 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{}, log)
+	n, err := notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{}, log)
+	if err != nil {
+		return nil, err
+	}
+	ecsClient := ecs.NewFromConfig(awsCfg)
+	if table := os.Getenv(EnvStateTable); table != "" {
+		n.UseState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table), deployments.Lookup{API: ecsClient})
+	} else {
+		// Stories then last as long as this container: crash loops still fold within it.
+		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
+		n.UseState(state.NewMemory(), deployments.Lookup{API: ecsClient})
+	}
+	if doc.Logs.Enabled {
+		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs.Options)
+		if err != nil {
+			return nil, err
+		}
+		n.UseLogs(tail)
+	}
+	return n, nil
 }
 
 func logLevel(s string) slog.Level {

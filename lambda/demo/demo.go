@@ -15,9 +15,13 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/logtail"
+	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
 	"github.com/foghornhq/foghorn/lambda/notifier"
+	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 //go:embed incident.json
@@ -55,8 +59,8 @@ type Options struct {
 
 // Summary counts what a run did.
 type Summary struct {
-	Events, Messages, Suppressed int
-	Rules                        map[string]int
+	Events, Messages, Folded, Suppressed int
+	Rules                                map[string]int
 }
 
 // Run tells the incident.
@@ -79,6 +83,20 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	// ECS and CloudWatch Logs are fakes too, holding what the real ones would: the crashed
+	// tasks' logs and the service's deployments.
+	ecsFake, logsFake := awsfake.NewECS(), awsfake.NewLogs()
+	defer ecsFake.Close()
+	defer logsFake.Close()
+	if err := stageAWS(inc, ecsFake, logsFake); err != nil {
+		return Summary{}, err
+	}
+	tail, err := logtail.New(ecsFake.Client(), logsFake.Client(), logtail.Options{LogGroupPrefixes: []string{"/ecs/"}})
+	if err != nil {
+		return Summary{}, err
+	}
+	n.UseState(state.NewMemory(), deployments.Lookup{API: ecsFake.Client()})
+	n.UseLogs(tail)
 
 	term := Terminal{W: o.Out, Color: o.Color}
 	where := "a fake Slack channel on 127.0.0.1"
@@ -112,6 +130,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		sum.Events += len(step.Events)
 		sum.Messages += res.Delivered()
 		sum.Suppressed += len(plan.Suppressed)
+		sum.Folded += len(plan.Folded)
 		for _, s := range plan.Suppressed {
 			sum.Rules[s.Rule]++
 		}
@@ -120,7 +139,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 				return sum, fmt.Errorf("posting %q: %w", o.Message.Alert.Title, o.Err)
 			}
 		}
-		fmt.Fprintf(o.Out, "%s\n\n", term.style(ansiDim, fmt.Sprintf("   %d event(s) → %d message(s)%s", len(step.Events), res.Delivered(), suppressedNote(plan))))
+		fmt.Fprintf(o.Out, "%s\n\n", term.style(ansiDim, fmt.Sprintf("   %d event(s) → %d message(s)%s%s", len(step.Events), res.Delivered(), foldedNote(plan), suppressedNote(plan))))
 		if chat != nil {
 			reqs := chat.Requests()
 			for _, r := range reqs[seen:] {
@@ -133,9 +152,16 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 			}
 		}
 	}
-	fmt.Fprintf(o.Out, "%d AWS events → %d chat messages; %d kept out of the channel%s.\n",
-		sum.Events, sum.Messages, sum.Suppressed, rulesNote(sum.Rules))
+	fmt.Fprintf(o.Out, "%d AWS events → %d chat messages; %d folded into crash-loop and deployment stories; %d kept out of the channel%s.\n",
+		sum.Events, sum.Messages, sum.Folded, sum.Suppressed, rulesNote(sum.Rules))
 	return sum, nil
+}
+
+func foldedNote(p notifier.Plan) string {
+	if len(p.Folded) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d folded into a story", len(p.Folded))
 }
 
 func suppressedNote(p notifier.Plan) string {
@@ -159,4 +185,39 @@ func rulesNote(rules map[string]int) string {
 	}
 	sort.Strings(parts)
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// stageAWS loads the fakes with what AWS would hold during the incident: each crashed
+// checkout-api task's log stream, and the service's deployments once the circuit breaker
+// has rolled back.
+func stageAWS(inc Incident, ecsFake *awsfake.ECS, logsFake *awsfake.Logs) error {
+	for _, step := range inc.Steps {
+		for _, raw := range step.Events {
+			var ev struct {
+				Detail struct {
+					TaskArn    string `json:"taskArn"`
+					Group      string `json:"group"`
+					LastStatus string `json:"lastStatus"`
+					StoppedAt  string `json:"stoppedAt"`
+				} `json:"detail"`
+			}
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				return err
+			}
+			d := ev.Detail
+			if d.Group != "service:checkout-api" || d.LastStatus != "STOPPED" {
+				continue
+			}
+			stopped, err := time.Parse(time.RFC3339Nano, d.StoppedAt)
+			if err != nil {
+				return err
+			}
+			awsfake.AddCheckoutCrash(ecsFake, logsFake, d.TaskArn[strings.LastIndex(d.TaskArn, "/")+1:], stopped)
+		}
+	}
+	ecsFake.SetService(awsfake.Service{Cluster: "prod", Name: "checkout-api", Deployments: []awsfake.Deployment{
+		{ID: "ecs-svc/9204318811052734410", Status: "PRIMARY", TaskDefinition: "checkout-api:41", RolloutState: "IN_PROGRESS"},
+		{ID: "ecs-svc/4718350946203817256", Status: "ACTIVE", TaskDefinition: "checkout-api:42", RolloutState: "FAILED"},
+	}})
+	return nil
 }

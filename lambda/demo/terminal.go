@@ -190,7 +190,7 @@ func unescape(s string) string {
 }
 
 // emojiCodes are the codes the renderers use, drawn as emoji.
-var emojiCodes = []string{":rotating_light:", "🚨", ":warning:", "⚠️ ", ":information_source:", "ℹ️ ", ":white_check_mark:", "✅", ":grey_question:", "❔"}
+var emojiCodes = []string{"\u200b", "", "\u2060", "", ":rotating_light:", "🚨", ":warning:", "⚠️ ", ":information_source:", "ℹ️ ", ":white_check_mark:", "✅", ":grey_question:", "❔"}
 
 var (
 	emoji = strings.NewReplacer(emojiCodes...)

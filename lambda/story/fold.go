@@ -119,6 +119,15 @@ func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Re
 	var announceItems []string
 	var batchFailures []Input
 	announcing := false
+	// A rollback announced in the same batch as the failure it answers names its target.
+	rollbackHint := ""
+	for _, in := range g {
+		if in.Alert.Kind == alert.KindDeployment && in.Alert.Event == "SERVICE_DEPLOYMENT_IN_PROGRESS" {
+			if to := rollbackTarget(in.Alert.Reason.Deployment); to != "" {
+				rollbackHint = to
+			}
+		}
+	}
 
 	for _, in := range g {
 		a := in.Alert
@@ -171,7 +180,7 @@ func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Re
 				res.Passed = append(res.Passed, in)
 			}
 		case a.Kind == alert.KindDeployment:
-			t.deployment(ctx, s, key, in, at, &res)
+			t.deployment(ctx, s, key, in, at, rollbackHint, &res)
 		default: // a steady state
 			if s.open() {
 				t.resolve(s, key, in, at, "steady again", &res)
@@ -267,7 +276,7 @@ func (s *Story) addFailure(in Input, at time.Time, window time.Duration) {
 }
 
 // deployment applies a deployment state change.
-func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input, at time.Time, res *Result) {
+func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input, at time.Time, rollbackHint string, res *Result) {
 	a := in.Alert
 	id := a.Identity.DeploymentID
 	switch a.Event {
@@ -286,7 +295,7 @@ func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input
 		res.Passed = append(res.Passed, in)
 	case "SERVICE_DEPLOYMENT_FAILED":
 		s.Deployment, s.DeploymentState = id, "FAILED"
-		if to := rollbackTarget(a.Reason.Deployment); to != "" {
+		if to := firstNonEmpty(rollbackTarget(a.Reason.Deployment), rollbackHint); to != "" {
 			s.RollbackTo = to
 		}
 		if s.Total == 0 {

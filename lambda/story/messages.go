@@ -106,7 +106,11 @@ func (t *Tracker) crashAlert(s *Story, key string) alert.Alert {
 // reasonText says what keeps failing and, from the last failure, why.
 func (t *Tracker) reasonText(s *Story) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s of %s since %s (%s).", plural(s.Total, "task has", "tasks have")+" failed", orService(s.FromRevision, s.Identity.Service),
+	have := "have"
+	if s.Total == 1 {
+		have = "has"
+	}
+	fmt.Fprintf(&b, "%s of %s %s failed since %s (%s).", plural(s.Total, "task", "tasks"), orService(s.FromRevision, s.Identity.Service), have,
 		s.First.UTC().Format("15:04 UTC"), causes(s.Causes))
 	if lf := s.LastFailure; lf != nil && lf.Reason.Text != "" {
 		b.WriteString(" Last: " + lf.Reason.Text)
@@ -155,6 +159,10 @@ func (t *Tracker) deploymentFailedAlert(s *Story, ev alert.Alert) alert.Alert {
 	}
 	a.Title = fmt.Sprintf("%s: deployment %s of %s failed%s", svc, s.Deployment, from, rollback)
 	a.Summary = fmt.Sprintf("Deployment %s of %s failed: %s (%s)%s.", s.Deployment, from, plural(s.Total, "task failed", "tasks failed"), causes(s.Causes), rollback)
+	if s.Announced != nil {
+		// The crash loop's message already showed the logs and the task; this one tells the end.
+		a.Identity.TaskID = ""
+	}
 	a.Reason.Deployment = ev.Reason.Deployment
 	a.Reason.Text = strings.TrimSpace(ev.Reason.Deployment + " " + t.reasonText(s))
 	return a

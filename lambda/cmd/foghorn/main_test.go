@@ -31,10 +31,14 @@ func TestRender(t *testing.T) {
 		{name: "one alert", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 1,
 			wantStdout: []string{`"destination":"slack"`, `"target":"slack"`, `servicetest`, `circuit breaker`}},
 		{name: "flags after the file", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json"), "--explain"}, wantMessages: 1,
-			wantStderr: []string{"1 record(s): 1 message(s), 0 suppressed"}},
+			wantStderr: []string{"1 record(s): 1 message(s), 0 folded into stories, 0 suppressed"}},
 		{name: "all suppressed", args: []string{"render", "--explain", fixture("aws/ecs-service-action-service-steady-state.json")}, wantMessages: 0,
 			wantStderr: []string{"by rule steady-state"}},
 		{name: "stdin batch", args: []string{"render", "-"}, stdin: mustRead(t, fixture("aws/lambda-sns-event-cloudwatch-alarm-single-metric.json")), wantMessages: 1},
+		// A deployment, five failed starts of its tasks and its failure: three messages.
+		{name: "a bad deployment's batch", args: []string{"render", "--explain", filepath.Join("testdata", "bad-deployment-batch.json")}, wantMessages: 3,
+			wantStdout: []string{"is failing: 5 tasks failed", "exit 1 ×5", "rolling back to ecs-svc/9204318811052734410"},
+			wantStderr: []string{"9 record(s): 3 message(s), 5 folded into stories, 1 suppressed"}},
 		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},
 		{name: "missing file", args: []string{"render", "no/such/file.json"}, wantUsage: true},
 		{name: "no file", args: []string{"render"}, wantUsage: true},
@@ -126,7 +130,13 @@ func TestDemo(t *testing.T) {
 	if err := run(context.Background(), []string{"demo", "--fast"}, nil, &out, &out); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"checkout-api", "circuit breaker", "out of memory", "checkout-api-5xx-rate", "back to OK", "kept out of the channel"} {
+	for _, want := range []string{
+		"deployment ecs-svc/4718350946203817256 of checkout-api:42 is failing: 5 tasks failed",
+		"ConfigError: missing required env DATABASE_URL", "redis://checkout:***@", // the log tail, redacted
+		"rolling back to checkout-api:41", "rolled back to checkout-api:41; steady again",
+		"out of memory", "checkout-api-5xx-rate", "back to OK",
+		"14 AWS events → 7 chat messages; 5 folded into crash-loop and deployment stories; 2 kept out of the channel",
+	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo does not tell %q:\n%s", want, out.String())
 		}

@@ -143,7 +143,7 @@ func printMessages(w io.Writer, msgs []notifier.Message) error {
 }
 
 func explain(w io.Writer, plan notifier.Plan) {
-	fmt.Fprintf(w, "%d record(s): %d message(s), %d suppressed\n", plan.Records, len(plan.Messages), len(plan.Suppressed))
+	fmt.Fprintf(w, "%d record(s): %d message(s), %d folded into stories, %d suppressed\n", plan.Records, len(plan.Messages), len(plan.Folded), len(plan.Suppressed))
 	for _, m := range plan.Messages {
 		a := m.Alert
 		fmt.Fprintf(w, "post      %s → %s: %s [%s %s %s] %s\n", a.EventID, m.Destination, a.Title, a.Kind, a.Event, a.Severity, sendWhy(m.Routes))
@@ -158,6 +158,10 @@ func explain(w io.Writer, plan notifier.Plan) {
 				fmt.Fprintf(w, "mute      %s → %s: %s\n", r.Alert.EventID, strings.Join(h.Destinations, ", "), h.Why())
 			}
 		}
+	}
+	for _, f := range plan.Folded {
+		a := f.Alert
+		fmt.Fprintf(w, "fold      %s: %s [%s %s] counted in %s\n", a.EventID, a.Title, a.Kind, a.Event, f.Story)
 	}
 	for _, s := range plan.Suppressed {
 		a := s.Alert

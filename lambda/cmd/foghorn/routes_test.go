@@ -188,7 +188,7 @@ func TestRenderWithRoutes(t *testing.T) {
 	}{
 		{"a payments failure outside the load test: the team and prod", "aws-derived/ecs-service-action-service-task-configuration-failure.json",
 			[]string{"payments-alerts payments-team", "prod-alerts prod-failures"},
-			[]string{"1 record(s): 2 message(s), 0 suppressed", "→ payments-alerts: checkout-api", "by route payments-team\n", "→ prod-alerts: checkout-api", "by route prod-failures\n"}},
+			[]string{"1 record(s): 2 message(s), 0 folded into stories, 0 suppressed", "→ payments-alerts: checkout-api", "by route payments-team\n", "→ prod-alerts: checkout-api", "by route prod-failures\n"}},
 		{"during the load test: prod only, and the mute said", "aws-derived/ecs-task-state-change-stopped-oom.json",
 			[]string{"prod-alerts prod-failures"},
 			[]string{"by route prod-failures", "mute      5d0c8c1e-3a9f-4c55-9a7e-2b1f0e6d4c02 → payments-alerts: route payments-team is muted: checkout load test (test) (2024-03-14T09:00:00Z to 2024-03-14T09:27:00Z)"}},
