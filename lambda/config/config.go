@@ -22,7 +22,7 @@ import (
 const Version = 1
 
 // Targets are the chat services a destination can point at.
-var Targets = []string{"slack"}
+var Targets = []string{"slack", "slack-bot", "discord", "teams", "gchat", "webhook"}
 
 // Document is the whole configuration.
 type Document struct {
@@ -57,6 +57,22 @@ type Destination struct {
 	Target string `json:"target"`
 	// SecretParam is the SSM SecureString parameter holding the webhook URL or token.
 	SecretParam string `json:"secretParam"`
+	// Channel is where a slack-bot destination posts: a channel id (C0123ABCD) or #name the
+	// bot is a member of. Only slack-bot uses it, and requires it.
+	Channel string `json:"channel,omitempty"`
+	// SigningSecretParam is the SSM SecureString parameter holding the key a webhook
+	// destination signs its requests with. Only webhook uses it, and requires it.
+	SigningSecretParam string `json:"signingSecretParam,omitempty"`
+}
+
+// SecretParams lists the SSM parameters the destination reads, for fetching them and for
+// scoping the function's permission to exactly those.
+func (d Destination) SecretParams() []string {
+	out := []string{d.SecretParam}
+	if d.SigningSecretParam != "" {
+		out = append(out, d.SigningSecretParam)
+	}
+	return out
 }
 
 // Route sends matching alerts to destinations. README.md beside this file documents every key.
@@ -136,6 +152,20 @@ func (d *Document) Validate() error {
 		}
 		if dst.SecretParam == "" {
 			bad(key+".secretParam", "is required: the SSM parameter holding the webhook URL or token")
+		}
+		switch {
+		case dst.Target == "slack-bot" && strings.TrimSpace(dst.Channel) == "":
+			bad(key+".channel", "is required for target slack-bot: the channel id (C0123ABCD) or #name to post to")
+		case dst.Target != "slack-bot" && dst.Channel != "":
+			bad(key+".channel", "is only used by target slack-bot")
+		case strings.ContainsAny(dst.Channel, " \t\r\n"):
+			bad(key+".channel", "%q is not a channel id or name: it contains white space", dst.Channel)
+		}
+		switch {
+		case dst.Target == "webhook" && dst.SigningSecretParam == "":
+			bad(key+".signingSecretParam", "is required for target webhook: the SSM parameter holding the key requests are signed with")
+		case dst.Target != "webhook" && dst.SigningSecretParam != "":
+			bad(key+".signingSecretParam", "is only used by target webhook")
 		}
 	}
 	known := func(key string, list []string) {

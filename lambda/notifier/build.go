@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/slack"
 	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/targets"
 )
 
 // SecretFunc returns the value of a secret parameter by name.
@@ -26,7 +25,13 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
-		t, err := NewTarget(d, s, client)
+		secrets := targets.Secrets{Value: s}
+		if d.SigningSecretParam != "" {
+			if secrets.SigningKey, err = secret(ctx, d.SigningSecretParam); err != nil {
+				return nil, fmt.Errorf("destination %q: %w", d.Name, err)
+			}
+		}
+		t, err := targets.New(d, secrets, client)
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
@@ -35,24 +40,9 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 	return New(Options{Doc: doc, Destinations: dests, Logger: log})
 }
 
-// NewTarget builds the target for a destination from its secret. Errors describe the secret's
-// shape, never its value.
+// NewTarget builds the target for a destination from its secret (the registry is package
+// targets). Errors describe the secret's shape, never its value. A webhook destination also
+// needs its signing key, which FromDocument fetches.
 func NewTarget(d config.Destination, secret string, client *deliver.Client) (target.Target, error) {
-	switch d.Target {
-	case "slack":
-		if err := checkWebhookURL(secret); err != nil {
-			return nil, fmt.Errorf("parameter %q: %w", d.SecretParam, err)
-		}
-		return slack.NewWebhook(secret, client), nil
-	}
-	return nil, fmt.Errorf("unknown target %q", d.Target)
-}
-
-// checkWebhookURL rejects values that cannot be a webhook URL, without echoing them.
-func checkWebhookURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("does not hold a webhook URL (want https://…)")
-	}
-	return nil
+	return targets.New(d, targets.Secrets{Value: secret}, client)
 }
