@@ -16,7 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/demo"
+	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
+	"github.com/foghornhq/foghorn/lambda/state/dynamofake"
 )
 
 // runtimeAPI is a small fake of the Lambda Runtime API: it hands out queued events on
@@ -114,7 +118,7 @@ type bootstrap struct {
 	done chan error
 }
 
-func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) *bootstrap {
+func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string, env ...string) *bootstrap {
 	t.Helper()
 	b := &bootstrap{logs: &bytes.Buffer{}, done: make(chan error, 1)}
 	b.cmd = exec.Command(bin)
@@ -128,6 +132,7 @@ func startBootstrap(t *testing.T, bin, runtimeAddr, ssmURL, configParam string) 
 		"AWS_ENDPOINT_URL_SSM=" + ssmURL,
 		"FOGHORN_CONFIG_PARAM=" + configParam,
 	}
+	b.cmd.Env = append(b.cmd.Env, env...)
 	b.cmd.Stdout = b.logs
 	b.cmd.Stderr = b.logs
 	if err := b.cmd.Start(); err != nil {
@@ -305,4 +310,143 @@ func sqsBatch(t *testing.T, bodies map[string][]byte) []byte {
 	}
 	b, _ := json.Marshal(map[string]any{"Records": recs})
 	return b
+}
+
+// TestBootstrapTellsACrashLoop runs the shipped incident's bad deployment through the real
+// binary with every AWS service it calls faked: SSM for its config, DynamoDB for the story,
+// ECS for the task definition and the deployments, CloudWatch Logs for the log tail. Three
+// invocations (the deployment and its failing tasks; the failure and the rollback; the
+// rollback completing) come out as four messages that tell the whole story.
+func TestBootstrapTellsACrashLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	inc, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := fakechat.New(fakechat.Options{})
+	t.Cleanup(chat.Close)
+	hook := chat.SlackWebhookURL("ops")
+	table := dynamofake.Start(dynamofake.Options{Table: "foghorn-test-state"})
+	t.Cleanup(table.Close)
+	ecsFake, logsFake := awsfake.NewECS(), awsfake.NewLogs()
+	t.Cleanup(ecsFake.Close)
+	t.Cleanup(logsFake.Close)
+	var taskIDs []string
+	for _, ev := range inc.Steps[1].Events {
+		var e struct {
+			Detail struct{ TaskArn, LastStatus, StoppedAt string }
+		}
+		json.Unmarshal(ev, &e)
+		if e.Detail.LastStatus != "STOPPED" {
+			continue
+		}
+		id := e.Detail.TaskArn[strings.LastIndex(e.Detail.TaskArn, "/")+1:]
+		at, _ := time.Parse(time.RFC3339Nano, e.Detail.StoppedAt)
+		awsfake.AddCheckoutCrash(ecsFake, logsFake, id, at)
+		taskIDs = append(taskIDs, id)
+	}
+	ecsFake.SetService(awsfake.Service{Cluster: "prod", Name: "checkout-api", Deployments: []awsfake.Deployment{
+		{ID: "ecs-svc/9204318811052734410", Status: "PRIMARY", TaskDefinition: "checkout-api:41"},
+		{ID: "ecs-svc/4718350946203817256", Status: "ACTIVE", TaskDefinition: "checkout-api:42"},
+	}})
+
+	doc := `{"version":1,"environment":"prod","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}],
+		"logs":{"enabled":true,"logGroupPrefixes":["/ecs/"]}}`
+	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	var batches [][]byte
+	for _, steps := range [][]demo.Step{inc.Steps[0:2], inc.Steps[2:3], inc.Steps[3:4]} {
+		var evs []json.RawMessage
+		for _, st := range steps {
+			evs = append(evs, st.Events...)
+		}
+		b, err := envelope.SQSBatch(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batches = append(batches, b)
+	}
+	api := newRuntimeAPI(batches...)
+	rt := serve(t, api)
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config",
+		"FOGHORN_STATE_TABLE=foghorn-test-state",
+		"AWS_ENDPOINT_URL_DYNAMODB="+table.URL,
+		"AWS_ENDPOINT_URL_ECS="+ecsFake.URL(),
+		"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS="+logsFake.URL(),
+	)
+	for range batches {
+		select {
+		case <-api.done:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("the function did not answer; logs:\n%s", b.stop())
+		}
+	}
+	logs := b.stop()
+	api.mu.Lock()
+	for id, resp := range api.responses {
+		if !strings.Contains(string(resp), `"batchItemFailures":[]`) {
+			t.Errorf("%s answered %s, want no failures", id, resp)
+		}
+	}
+	api.mu.Unlock()
+
+	var titles []string
+	var bodies []string
+	for _, r := range chat.Requests() {
+		var msg struct {
+			Attachments []struct {
+				Blocks []struct {
+					Type string
+					Text struct{ Text string }
+				}
+			}
+		}
+		json.Unmarshal(r.Body, &msg)
+		if len(msg.Attachments) > 0 && len(msg.Attachments[0].Blocks) > 0 {
+			titles = append(titles, msg.Attachments[0].Blocks[0].Text.Text)
+		}
+		bodies = append(bodies, string(r.Body))
+	}
+	want := []string{
+		"checkout-api: deployment ecs-svc/4718350946203817256 started",
+		"checkout-api: deployment ecs-svc/4718350946203817256 of checkout-api:42 is failing: 5 tasks failed",
+		"checkout-api: deployment ecs-svc/4718350946203817256 of checkout-api:42 failed; rolling back to checkout-api:41",
+		"checkout-api: rolled back to checkout-api:41; steady again",
+	}
+	if len(titles) != len(want) {
+		t.Fatalf("the channel got %d messages, want %d:\n%s\nlogs:\n%s", len(titles), len(want), strings.Join(titles, "\n"), logs)
+	}
+	for i, w := range want {
+		if !strings.Contains(titles[i], w) {
+			t.Errorf("message %d = %q, want %q", i+1, titles[i], w)
+		}
+	}
+	crash := bodies[1]
+	for _, w := range []string{"ConfigError: missing required env DATABASE_URL", "exit 1 ×5", "redis://checkout:***@"} {
+		if !strings.Contains(crash, w) {
+			t.Errorf("the crash-loop message lacks %q", w)
+		}
+	}
+	if strings.Contains(crash, "example-redis-password") {
+		t.Error("the log tail leaks a password")
+	}
+	if n := len(logsFake.Requests()); n == 0 {
+		t.Error("the log tail never called GetLogEvents")
+	}
+	var puts int
+	for _, r := range table.Requests() {
+		if r.Op == "PutItem" && strings.HasPrefix(r.Key, "story#") {
+			puts++
+		}
+	}
+	if puts == 0 {
+		t.Error("the story was never written to DynamoDB")
+	}
+	for _, p := range append(ecsFake.Problems(), logsFake.Problems()...) {
+		t.Errorf("a request the real service would refuse: %s", p)
+	}
+	if strings.Contains(logs, hook) {
+		t.Error("logs leak the webhook URL")
+	}
 }
