@@ -39,6 +39,8 @@ func TestRender(t *testing.T) {
 		{name: "a bad deployment's batch", args: []string{"render", "--explain", filepath.Join("testdata", "bad-deployment-batch.json")}, wantMessages: 3,
 			wantStdout: []string{"is failing: 5 tasks failed", "exit 1 ×5", "rolling back to ecs-svc/9204318811052734410"},
 			wantStderr: []string{"9 record(s): 3 message(s), 5 folded into stories, 1 suppressed"}},
+		{name: "every target renders without secrets", args: []string{"render", "--config", filepath.Join("testdata", "every-target.json"), fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 6,
+			wantStdout: []string{`"target":"slack-bot"`, `"target":"discord"`, `"target":"teams"`, `"target":"gchat"`, `"schema":"foghorn.alert/v1"`}},
 		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},
 		{name: "missing file", args: []string{"render", "no/such/file.json"}, wantUsage: true},
 		{name: "no file", args: []string{"render"}, wantUsage: true},

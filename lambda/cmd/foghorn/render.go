@@ -15,10 +15,22 @@ import (
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/state"
+	"github.com/foghornhq/foghorn/lambda/targets"
 )
 
-// renderOnlyURL stands in for secrets when nothing is posted; the .invalid TLD never resolves.
-const renderOnlyURL = "https://render-only.invalid/"
+// renderOnlySecrets stands in for every secret a document names, in the shape its target
+// expects: nothing is posted, so no real secret is needed to render.
+func renderOnlySecrets(doc *config.Document) notifier.SecretFunc {
+	stand := map[string]string{}
+	for _, d := range doc.Destinations {
+		s := targets.RenderOnly(d.Target)
+		stand[d.SecretParam] = s.Value
+		if d.SigningSecretParam != "" {
+			stand[d.SigningSecretParam] = s.SigningKey
+		}
+	}
+	return func(_ context.Context, name string) (string, error) { return stand[name], nil }
+}
 
 type common struct {
 	target  string
@@ -115,8 +127,7 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	secret := func(context.Context, string) (string, error) { return renderOnlyURL, nil }
-	n, err := notifier.FromDocument(context.Background(), doc, secret, &deliver.Client{}, nil)
+	n, err := notifier.FromDocument(context.Background(), doc, renderOnlySecrets(doc), &deliver.Client{}, nil)
 	if err != nil {
 		return err
 	}
