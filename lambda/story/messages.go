@@ -79,9 +79,12 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// ofDeployment reports whether the story's failures are tasks of its deployment in progress.
+// ofDeployment reports whether the story's failures are tasks of a deployment seen in
+// progress. Tasks of a deployment that completed long ago crash-loop for other reasons, and
+// blaming the deployment would mislead.
 func (s *Story) ofDeployment() bool {
-	return s.Deployment != "" && s.LastFailure != nil && s.LastFailure.StartedBy == s.Deployment && s.DeploymentState != "COMPLETED"
+	return s.Deployment != "" && s.LastFailure != nil && s.LastFailure.StartedBy == s.Deployment &&
+		(s.DeploymentState == "IN_PROGRESS" || s.DeploymentState == "FAILED")
 }
 
 // crashAlert is the story as one message: announcement, digest, or the state to edit in.

@@ -92,7 +92,7 @@ func TestStories(t *testing.T) {
 			{inputs: failures(1, 2), wantPassed: 2},
 		}},
 		{name: "a burst is one announcement", batches: []batch{
-			{inputs: failures(1, 5), wantEmits: "announce", wantFolded: 4, wantTitle: "deployment " + dep + " of checkout-api:42 is failing: 5 tasks failed"},
+			{inputs: failures(1, 5), wantEmits: "announce", wantFolded: 4, wantTitle: "checkout-api is crash-looping: 5 tasks failed in 4 min"},
 		}},
 		{name: "across batches, then fold, then digest", batches: []batch{
 			{inputs: failures(1, 2), wantPassed: 2},
