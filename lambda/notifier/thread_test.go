@@ -55,8 +55,8 @@ func TestCrashLoopEditsInPlace(t *testing.T) {
 			t.Fatalf("failed: %v", res.Failed)
 		}
 	}
-	run(failures[:3]...)                                     // the threshold: announce
-	run(failures[3:]...)                                     // two more: edit and reply
+	run(failures[:3]...)                                // the threshold: announce
+	run(failures[3:]...)                                // two more: edit and reply
 	run(steadyFor(t, "svc-00", "2026-11-24T14:20:00Z")) // steady again: edit and reply
 
 	type call struct{ method, thread, text string }
