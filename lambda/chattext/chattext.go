@@ -26,11 +26,20 @@ const WordJoiner = "\u2060"
 // so that untrusted text cannot open or close formatting.
 const ZeroWidthSpace = "\u200b"
 
+// MaxInput bounds the work done on one untrusted string: no renderer shows more than a few
+// kilobytes of any field, so Clean drops what lies beyond before doing anything else.
+const MaxInput = 64 << 10
+
 // Clean makes untrusted text safe to place anywhere: invalid UTF-8 becomes U+FFFD, control
 // and bidirectional-override characters go (tabs become spaces; newlines stay only when
 // multiline). Single-line text is trimmed; multiline text loses trailing blanks only, so
 // indentation (a stack trace) survives.
 func Clean(s string, multiline bool) string {
+	if len(s) > MaxInput {
+		// Whatever is cut here is past every renderer's own budget, so the renderer's cut,
+		// with its "…", still marks it; a rune split here becomes U+FFFD out of sight.
+		s = s[:MaxInput]
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder

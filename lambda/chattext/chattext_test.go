@@ -83,3 +83,10 @@ func TestWhy(t *testing.T) {
 		t.Errorf("summary equal to the title: %+v", d)
 	}
 }
+
+func TestCleanBoundsItsWork(t *testing.T) {
+	got := Clean(strings.Repeat("é", MaxInput), false)
+	if len(got) > MaxInput+len("\uFFFD") {
+		t.Errorf("%d bytes out of a %d-byte input", len(got), 2*MaxInput)
+	}
+}
