@@ -4,9 +4,10 @@
 // misbehave: any status or body, rate limits with every shape of Retry-After, dead
 // destinations, latency, connection resets and truncated answers.
 //
-// Endpoints so far: the Slack incoming webhook (POST /services/{T}/{B}/{secret}). Each chat
-// API lives in its own file and registers an endpoint from init (see slackwebhook.go), so
-// Discord, Teams, Google Chat and Slack's Web API are added beside it without changes here.
+// Endpoints: the Slack incoming webhook (slackwebhook.go), Slack's Web API chat.postMessage
+// and chat.update (slackapi.go), Discord webhooks (discord.go), Teams Workflows (teams.go),
+// Google Chat webhooks (gchat.go) and the generic signed webhook (webhook.go). Each lives in
+// its own file and registers itself from init, so a new one needs no change here.
 //
 // A request goes through the same steps whatever the endpoint: scripted faults first (they
 // stand for the network and the service misbehaving), then the destination's state (a revoked
