@@ -6,7 +6,7 @@
 //
 // Endpoints: the Slack incoming webhook (slackwebhook.go), Slack's Web API chat.postMessage
 // and chat.update (slackapi.go), Discord webhooks (discord.go), Teams Workflows (teams.go),
-// Google Chat webhooks (gchat.go) and the generic signed webhook (webhook.go). Each lives in
+// Google Chat webhooks (gchat.go) and the generic signed webhook (genericwebhook.go). Each lives in
 // its own file and registers itself from init, so a new one needs no change here.
 //
 // A request goes through the same steps whatever the endpoint: scripted faults first (they
