@@ -77,8 +77,9 @@ const (
 	DefaultMinAttemptTime = time.Second
 )
 
-// Client posts requests with bounded retries. The zero value is usable; set fields to tune.
-// A Client is safe for concurrent use if its function fields are.
+// Client posts requests with bounded retries. The zero value is usable, and so is a nil
+// *Client, which posts with the defaults; set fields to tune. A Client is safe for concurrent
+// use if its function fields are.
 type Client struct {
 	// HTTP sends the requests. nil means a client that does not follow redirects (a webhook
 	// that redirects is misconfigured, and following would turn the POST into a GET).
@@ -172,6 +173,9 @@ func (c *Client) backoff(attempt int) time.Duration {
 // Retryable) or be dropped with a log line (Permanent, Gone). The response is the last one
 // received, if any.
 func (c *Client) Do(ctx context.Context, req Request, check Checker) (Response, error) {
+	if c == nil {
+		c = &Client{}
+	}
 	if check == nil {
 		check = DefaultChecker
 	}

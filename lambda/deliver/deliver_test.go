@@ -292,3 +292,27 @@ func TestDoMalformedURLIsPermanentAndRedacted(t *testing.T) {
 		t.Errorf("error leaks the URL: %v", err)
 	}
 }
+
+// A nil client posts with the defaults; a Hook sends with the Content-Type it is given, and
+// neither its printing nor its errors show the URL.
+func TestHookSendsWithANilClient(t *testing.T) {
+	fake := fakechat.New(fakechat.Options{})
+	defer fake.Close()
+	url := fake.SlackWebhookURL("hook")
+	h := Hook{Kind: "test hook", URL: url}
+	if err := h.Send(context.Background(), url, "application/json; charset=utf-8", []byte(`{"text":"x"}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := fake.Requests(url)
+	if len(reqs) != 1 || reqs[0].Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if s := fmt.Sprintf("%v %s %+v", h, h.String(), h.LogValue()); strings.Contains(s, url) || !strings.Contains(s, "test hook (url redacted)") {
+		t.Errorf("printed %q", s)
+	}
+	fake.Close()
+	err := Hook{URL: url, Client: &Client{MaxAttempts: 1}}.Send(context.Background(), url, "application/json", nil, nil)
+	if ClassOf(err) != Retryable || strings.Contains(err.Error(), url) {
+		t.Errorf("closed server: %v", err)
+	}
+}

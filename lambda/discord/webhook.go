@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -15,18 +14,15 @@ import (
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
-// Webhook is a Discord webhook. Its URL holds the webhook's token and is a secret: String and
-// LogValue hide it, and delivery errors never contain it.
-type Webhook struct {
-	URL    string
-	Client *deliver.Client
-}
+// Webhook is a Discord webhook. Its URL holds the webhook's token and is a secret: printing and
+// logging a Webhook hide it, and delivery errors never contain it (see deliver.Hook).
+type Webhook struct{ deliver.Hook }
 
 var _ target.Target = (*Webhook)(nil)
 
 // NewWebhook returns the webhook target for url; a nil client means deliver's defaults.
 func NewWebhook(url string, c *deliver.Client) *Webhook {
-	return &Webhook{URL: url, Client: c}
+	return &Webhook{deliver.Hook{Kind: "discord webhook", URL: url, Client: c}}
 }
 
 // Render is the package's Render, so that a Webhook is a target.Target.
@@ -35,13 +31,7 @@ func (w *Webhook) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 // Post sends a rendered body with wait=true: without it Discord answers 204 before saving the
 // message, and a message that is then not saved reports no error.
 func (w *Webhook) Post(ctx context.Context, body []byte) error {
-	c := w.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
-	h := http.Header{"Content-Type": {"application/json"}}
-	_, err := c.Do(ctx, deliver.Request{URL: WaitURL(w.URL), Header: h, Body: body}, Check)
-	return err
+	return w.Send(ctx, WaitURL(w.URL), "application/json", body, Check)
 }
 
 // WaitURL returns u with wait=true in its query. A URL that does not parse is returned as it
@@ -56,12 +46,6 @@ func WaitURL(u string) string {
 	p.RawQuery = q.Encode()
 	return p.String()
 }
-
-// String keeps the URL out of anything that prints a Webhook.
-func (w Webhook) String() string { return "discord webhook (url redacted)" }
-
-// LogValue keeps the URL out of structured logs.
-func (w Webhook) LogValue() slog.Value { return slog.StringValue(w.String()) }
 
 // Discord's JSON error codes that mean the webhook is gone for good (opcodes and status codes
 // in Discord's API reference).

@@ -3,7 +3,6 @@ package gchat
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -17,17 +16,15 @@ import (
 const ReplyOption = "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"
 
 // Webhook is a Google Chat incoming webhook. Its URL carries the webhook's key and token and is
-// a secret: String and LogValue hide it, and delivery errors never contain it.
-type Webhook struct {
-	URL    string
-	Client *deliver.Client
-}
+// a secret: printing and logging a Webhook hide it, and delivery errors never contain it (see
+// deliver.Hook).
+type Webhook struct{ deliver.Hook }
 
 var _ target.Target = (*Webhook)(nil)
 
 // NewWebhook returns the webhook target for url; a nil client means deliver's defaults.
 func NewWebhook(url string, c *deliver.Client) *Webhook {
-	return &Webhook{URL: url, Client: c}
+	return &Webhook{deliver.Hook{Kind: "google chat webhook", URL: url, Client: c}}
 }
 
 // Render is the package's Render, so that a Webhook is a target.Target.
@@ -35,13 +32,7 @@ func (w *Webhook) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 
 // Post sends a rendered body, in the thread its thread.threadKey names.
 func (w *Webhook) Post(ctx context.Context, body []byte) error {
-	c := w.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
-	h := http.Header{"Content-Type": {"application/json; charset=UTF-8"}}
-	_, err := c.Do(ctx, deliver.Request{URL: ThreadURL(w.URL, bodyThreadKey(body)), Header: h, Body: body}, Check)
-	return err
+	return w.Send(ctx, ThreadURL(w.URL, bodyThreadKey(body)), "application/json; charset=UTF-8", body, Check)
 }
 
 // ThreadURL returns u with the query that puts a message in key's thread: messageReplyOption,
@@ -71,12 +62,6 @@ func bodyThreadKey(body []byte) string {
 	_ = json.Unmarshal(body, &m)
 	return m.Thread.ThreadKey
 }
-
-// String keeps the URL out of anything that prints a Webhook.
-func (w Webhook) String() string { return "google chat webhook (url redacted)" }
-
-// LogValue keeps the URL out of structured logs.
-func (w Webhook) LogValue() slog.Value { return slog.StringValue(w.String()) }
 
 // Check classifies an answer, which on error is Google's envelope
 // {"error":{"code":n,"message":"…","status":"…"}}:

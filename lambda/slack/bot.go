@@ -127,10 +127,6 @@ func withArgs(body []byte, args map[string]string) ([]byte, error) {
 }
 
 func (b *Bot) call(ctx context.Context, method string, body []byte) (deliver.Response, error) {
-	c := b.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
 	base := b.APIURL
 	if base == "" {
 		base = DefaultAPIURL
@@ -139,7 +135,7 @@ func (b *Bot) call(ctx context.Context, method string, body []byte) (deliver.Res
 		"Content-Type":  {"application/json; charset=utf-8"},
 		"Authorization": {"Bearer " + b.Token},
 	}
-	return c.Do(ctx, deliver.Request{URL: base + method, Header: h, Body: body}, CheckAPI)
+	return b.Client.Do(ctx, deliver.Request{URL: base + method, Header: h, Body: body}, CheckAPI)
 }
 
 // String keeps the token out of anything that prints a Bot.

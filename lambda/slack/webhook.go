@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -12,18 +11,15 @@ import (
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
-// Webhook is a Slack incoming webhook. Its URL is a secret: String and LogValue hide it, and
-// delivery errors never contain it.
-type Webhook struct {
-	URL    string
-	Client *deliver.Client
-}
+// Webhook is a Slack incoming webhook. Its URL is a secret: printing and logging a Webhook hide
+// it, and delivery errors never contain it (see deliver.Hook).
+type Webhook struct{ deliver.Hook }
 
 var _ target.Target = (*Webhook)(nil)
 
 // NewWebhook returns the webhook target for url; a nil client means deliver's defaults.
 func NewWebhook(url string, c *deliver.Client) *Webhook {
-	return &Webhook{URL: url, Client: c}
+	return &Webhook{deliver.Hook{Kind: "slack webhook", URL: url, Client: c}}
 }
 
 // Render is the package's Render, so that a Webhook is a target.Target.
@@ -31,20 +27,8 @@ func (w *Webhook) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 
 // Post sends a rendered body. The error, if any, is a *deliver.Error.
 func (w *Webhook) Post(ctx context.Context, body []byte) error {
-	c := w.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
-	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
-	_, err := c.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
-	return err
+	return w.Send(ctx, w.URL, "application/json; charset=utf-8", body, Check)
 }
-
-// String keeps the URL out of anything that prints a Webhook.
-func (w Webhook) String() string { return "slack webhook (url redacted)" }
-
-// LogValue keeps the URL out of structured logs.
-func (w Webhook) LogValue() slog.Value { return slog.StringValue(w.String()) }
 
 // goneCodes are the answers that mean the webhook or its channel no longer exists
 // (Slack's 2016 error changelog plus what is seen in the wild): retrying cannot bring it back,

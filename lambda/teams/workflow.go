@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -13,17 +12,15 @@ import (
 )
 
 // Workflow is a Teams Workflows webhook. Its URL carries the trigger's sig and is a secret:
-// String and LogValue hide it, and delivery errors never contain it.
-type Workflow struct {
-	URL    string
-	Client *deliver.Client
-}
+// printing and logging a Workflow hide it, and delivery errors never contain it (see
+// deliver.Hook).
+type Workflow struct{ deliver.Hook }
 
 var _ target.Target = (*Workflow)(nil)
 
 // NewWorkflow returns the workflow target for url; a nil client means deliver's defaults.
 func NewWorkflow(url string, c *deliver.Client) *Workflow {
-	return &Workflow{URL: url, Client: c}
+	return &Workflow{deliver.Hook{Kind: "teams workflow", URL: url, Client: c}}
 }
 
 // Render is the package's Render, so that a Workflow is a target.Target.
@@ -31,20 +28,8 @@ func (w *Workflow) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 
 // Post sends a rendered body. The error, if any, is a *deliver.Error.
 func (w *Workflow) Post(ctx context.Context, body []byte) error {
-	c := w.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
-	h := http.Header{"Content-Type": {"application/json"}}
-	_, err := c.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
-	return err
+	return w.Send(ctx, w.URL, "application/json", body, Check)
 }
-
-// String keeps the URL out of anything that prints a Workflow.
-func (w Workflow) String() string { return "teams workflow (url redacted)" }
-
-// LogValue keeps the URL out of structured logs.
-func (w Workflow) LogValue() slog.Value { return slog.StringValue(w.String()) }
 
 // legacyThrottled is how the retired Office 365 connectors said 429: inside a 200's text.
 var legacyThrottled = []byte("HTTP error 429")

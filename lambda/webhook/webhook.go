@@ -61,17 +61,13 @@ func (w *Webhook) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 // Post signs and sends a rendered body. The timestamp is taken once, so retries within the
 // invocation carry the same signature; receivers' tolerance covers them.
 func (w *Webhook) Post(ctx context.Context, body []byte) error {
-	c := w.Client
-	if c == nil {
-		c = &deliver.Client{}
-	}
 	now := time.Now
 	if w.Now != nil {
 		now = w.Now
 	}
 	h := signature.Sign(w.Key, body, now())
 	h.Set("Content-Type", "application/json")
-	_, err := c.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
+	_, err := w.Client.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
 	return err
 }
 
