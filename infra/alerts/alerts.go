@@ -1,6 +1,6 @@
 // Package alerts is foghorn's Pulumi component: the whole ECS-to-chat stack behind one
 // constructor, NewEcsChatAlerts. It is built from smaller components (EventRules, Buffer,
-// Notifier, Watchdog), each in its own file, all parented to it.
+// StateTable, Notifier, Watchdog), each in its own file, all parented to it.
 //
 //	ECS / CloudWatch ─▶ EventBridge rules ─▶ SNS topic ─▶ SQS queue (+DLQ) ─▶ Lambda notifier ─▶ chat
 //	                                                                 watchdog alarms ─▶ ops topic
@@ -47,6 +47,8 @@ type EcsChatAlerts struct {
 	OpsTopicArn pulumi.StringOutput `pulumi:"opsTopicArn"`
 	// ConfigParameterName is the SSM parameter holding the notifier's config document.
 	ConfigParameterName pulumi.StringOutput `pulumi:"configParameterName"`
+	// StateTableName is the DynamoDB table holding crash-loop stories and the delivery ledger.
+	StateTableName pulumi.StringOutput `pulumi:"stateTableName"`
 	// KmsKeyArn is the key encrypting the topics and the webhook parameter, if any.
 	KmsKeyArn pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
 }
@@ -80,11 +82,12 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	if err != nil {
 		return nil, errors.Join(argErrors(err)...)
 	}
-	// Validate the config document before creating anything; the notifier component fills in
-	// the real parameter name.
-	document, err := args.document("placeholder")
-	if err != nil {
-		return nil, err
+	// validate has checked the document with the notifier's own code; the Notifier fills in
+	// the real parameter names.
+	document := args.document()
+	var secrets []DestinationSecrets
+	for _, d := range args.destinations(name) {
+		secrets = append(secrets, d.secrets)
 	}
 
 	// The build runs in preview too: the engine hashes the zip to decide whether code changed.
@@ -135,12 +138,23 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		return nil, err
 	}
 
+	table, err := NewStateTable(ctx, name, StateTableArgs{
+		PointInTimeRecovery: args.StateTablePointInTimeRecovery,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	notifier, err := NewNotifier(ctx, name, NotifierArgs{
 		FunctionName:     FunctionName(ctx.Project(), ctx.Stack(), name),
 		Code:             pulumi.NewFileArchive(zip),
-		WebhookUrl:       args.WebhookUrl,
+		Secrets:          secrets,
 		Document:         document,
 		KmsKeyArn:        keyArn,
+		StateTableName:   table.TableName,
+		StateTableArn:    table.TableArn,
+		ClusterArns:      args.ClusterArns,
+		ServiceNames:     args.ServiceNames,
 		QueueArn:         buffer.QueueArn,
 		LogLevel:         args.LogLevel,
 		MemorySize:       args.MemorySize,
@@ -172,6 +186,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	c.FunctionName = notifier.FunctionName
 	c.OpsTopicArn = watchdog.OpsTopicArn
 	c.ConfigParameterName = notifier.ConfigParameterName
+	c.StateTableName = table.TableName
 	c.KmsKeyArn = pulumi.StringPtr("").ToStringPtrOutput()
 	if keyArn != nil {
 		c.KmsKeyArn = keyArn.ToStringPtrOutput()
@@ -183,6 +198,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		"functionName":        c.FunctionName,
 		"opsTopicArn":         c.OpsTopicArn,
 		"configParameterName": c.ConfigParameterName,
+		"stateTableName":      c.StateTableName,
 		"kmsKeyArn":           c.KmsKeyArn,
 	}); err != nil {
 		return nil, err

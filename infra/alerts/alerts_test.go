@@ -31,6 +31,7 @@ const (
 	tMapping   = "aws:lambda/eventSourceMapping:EventSourceMapping"
 	tAlarm     = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	tKey       = "aws:kms/key:Key"
+	tTable     = "aws:dynamodb/table:Table"
 	name       = "foghorn"
 	testStack  = "dev"
 	testProjct = "foghorn"
@@ -115,10 +116,10 @@ func TestMinimalGraph(t *testing.T) {
 	r := res.rec
 	counts := map[string]int{
 		alerts.Type: 1, "foghorn:index:EventRules": 1, "foghorn:index:Buffer": 1,
-		"foghorn:index:Notifier": 1, "foghorn:index:Watchdog": 1,
+		"foghorn:index:Notifier": 1, "foghorn:index:Watchdog": 1, "foghorn:index:StateTable": 1,
 		tTopic: 2, tTopicPol: 2, tSub: 1, tRule: len(eventpattern.Classes), tTarget: len(eventpattern.Classes),
 		tQueue: 2, tQueuePol: 1, tRedrive: 1, tParam: 2, tLogGroup: 1, tRole: 1, tRolePol: 1,
-		tFunction: 1, tMapping: 1, tAlarm: 4, tKey: 0,
+		tFunction: 1, tMapping: 1, tAlarm: 4, tKey: 0, tTable: 1,
 	}
 	for typ, want := range counts {
 		if got := len(r.of(typ)); got != want {
@@ -170,8 +171,11 @@ func TestFunctionAndMapping(t *testing.T) {
 		keys = append(keys, string(k))
 	}
 	slices.Sort(keys)
-	if !slices.Equal(keys, []string{alerts.EnvConfigParam, alerts.EnvLogLevel}) {
-		t.Errorf("environment holds %v, want only the config parameter and the log level", keys)
+	if !slices.Equal(keys, []string{alerts.EnvConfigParam, alerts.EnvLogLevel, alerts.EnvStateTable}) {
+		t.Errorf("environment holds %v, want only the config parameter, the log level and the state table", keys)
+	}
+	if got, table := env[alerts.EnvStateTable].StringValue(), r.one(t, tTable).Physical; got != table {
+		t.Errorf("%s = %q, want the state table %q", alerts.EnvStateTable, got, table)
 	}
 	cfgParam := r.named(t, tParam, name+"-config")
 	if got := env[alerts.EnvConfigParam].StringValue(); got != cfgParam.Physical {
@@ -301,36 +305,18 @@ func TestPoliciesAreScoped(t *testing.T) {
 	rp := parsePolicy(t, str(t, r.one(t, tRolePol).Inputs, "policy"))
 	cfg := r.named(t, tParam, name+"-config")
 	secret := r.named(t, tParam, name+"-webhook")
-	paramArn := func(p string) string { return "arn:aws:ssm:" + testRegion + ":" + testAccount + ":parameter/" + p }
 	fnName := alerts.FunctionName(testProjct, testStack, name)
-	want := map[string]struct {
-		actions, resources []string
-	}{
-		"ReadConfigAndWebhook": {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
-		"ConsumeBufferQueue":   {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
-		"WriteOwnLogs":         {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{"arn:aws:logs:" + testRegion + ":" + testAccount + ":log-group:/aws/lambda/" + fnName + ":*"}},
-	}
-	if len(rp.Statement) != len(want) {
-		t.Errorf("role policy has %d statements, want %d (no KMS statement with the default aws/ssm key)", len(rp.Statement), len(want))
-	}
-	for sid, w := range want {
-		s := rp.stmt(t, sid)
-		if s.Effect != "Allow" || !slices.Equal(s.Action, w.actions) || !slices.Equal(s.Resource, w.resources) {
-			t.Errorf("%s: %v on %v, want %v on %v", sid, s.Action, s.Resource, w.actions, w.resources)
-		}
-	}
-	for _, s := range rp.Statement {
-		for _, res := range s.Resource {
-			if strings.Contains(res, "*") && !strings.HasSuffix(res, ":log-group:/aws/lambda/"+fnName+":*") {
-				t.Errorf("%s: wildcard resource %s", s.Sid, res)
-			}
-		}
-		for _, a := range s.Action {
-			if strings.Contains(a, "*") {
-				t.Errorf("%s: wildcard action %s", s.Sid, a)
-			}
-		}
-	}
+	ownLogs := "arn:aws:logs:" + testRegion + ":" + testAccount + ":log-group:/aws/lambda/" + fnName + ":*"
+	// No clusters configured: the rules deliver every cluster's events, so any service of the
+	// account and region may roll back.
+	allServices := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service/*"
+	checkRolePolicy(t, rp, map[string]grant{
+		"ReadConfigAndSecrets":    {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
+		"ConsumeBufferQueue":      {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
+		"WriteOwnLogs":            {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
+		"KeepStateInTable":        {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
+		"DescribeWatchedServices": {[]string{"ecs:DescribeServices"}, []string{allServices}},
+	}, ownLogs, allServices)
 
 	ops := r.named(t, tTopic, name+"-watchdog")
 	op := parsePolicy(t, str(t, r.named(t, tTopicPol, name+"-watchdog").Inputs, "policy"))
@@ -379,13 +365,13 @@ func TestKmsKeyCreated(t *testing.T) {
 		t.Error("webhook parameter not encrypted with the key")
 	}
 	rp := parsePolicy(t, str(t, r.one(t, tRolePol).Inputs, "policy"))
-	d := rp.stmt(t, "DecryptWebhookParameter")
+	d := rp.stmt(t, "DecryptSecretParameters")
 	if !slices.Equal(d.Action, []string{"kms:Decrypt"}) || !slices.Equal(d.Resource, []string{keyArn}) {
 		t.Errorf("decrypt statement %+v", d)
 	}
 	eq := d.Condition["StringEquals"]
 	if eq["kms:ViaService"] != "ssm."+testRegion+".amazonaws.com" ||
-		eq["kms:EncryptionContext:PARAMETER_ARN"] != "arn:aws:ssm:"+testRegion+":"+testAccount+":parameter/"+secret.Physical {
+		!sameSet(anyList(eq["kms:EncryptionContext:PARAMETER_ARN"]), []any{paramArn(secret.Physical)}) {
 		t.Errorf("decrypt statement not scoped to SSM and the webhook parameter: %v", eq)
 	}
 	if len(r.of(tSub)) != 2 {
@@ -405,7 +391,7 @@ func TestExistingKey(t *testing.T) {
 		t.Error("created a key although one was given")
 	}
 	rp := parsePolicy(t, str(t, r.one(t, tRolePol).Inputs, "policy"))
-	if s := rp.stmt(t, "DecryptWebhookParameter"); !slices.Equal(s.Resource, []string{a.KmsKeyArn}) {
+	if s := rp.stmt(t, "DecryptSecretParameters"); !slices.Equal(s.Resource, []string{a.KmsKeyArn}) {
 		t.Errorf("decrypt on %v", s.Resource)
 	}
 }
@@ -574,6 +560,75 @@ func TestInvalidArgs(t *testing.T) {
 			a.CreateKmsKey = true
 		}, "kmsKeyArn"},
 		"watchdog alarm prefix": {func(a *alerts.EcsChatAlertsArgs) { a.AlarmNamePrefixes = []string{"fog"} }, "alarmNamePrefixes"},
+		"shortcut to a bot":     {func(a *alerts.EcsChatAlertsArgs) { a.ChatTarget = "slack-bot" }, "chatTarget"},
+
+		// The state store's and the log tail's settings.
+		"threshold out of range": {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopThreshold = 101 }, "crashLoopThreshold"},
+		"threshold of one":       {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopThreshold = 1 }, "crashLoopThreshold"},
+		"window not a duration":  {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopWindow = "ten minutes" }, "crashLoopWindow"},
+		"window too short":       {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopWindow = "30s" }, "crashLoopWindow"},
+		"digest every two days":  {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopDigestInterval = "48h" }, "crashLoopDigestInterval"},
+		"logs without prefixes":  {func(a *alerts.EcsChatAlertsArgs) { a.LogTailEnabled = true }, "logGroupPrefixes"},
+		"log prefix with a space": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes = true, []string{"/ecs/", "my logs"}
+		}, "logGroupPrefixes[1]"},
+		"too many log lines": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogTailLines = true, []string{"/ecs/"}, 500
+		}, "logTailLines"},
+		"log budget over 10s": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogTailBudget = true, []string{"/ecs/"}, "20s"
+		}, "logTailBudget"},
+		"log budget past the timeout": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogTailBudget, a.Timeout = true, []string{"/ecs/"}, "5s", 5
+		}, "logTailBudget"},
+		"redact pattern that does not compile": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogRedactPatterns = true, []string{"/ecs/"}, []string{"token=(\\S+"}
+		}, "logRedactPatterns[0]"},
+
+		// Destinations and routes.
+		"webhook and destinations": {func(a *alerts.EcsChatAlertsArgs) {
+			a.Destinations = []alerts.DestinationArgs{{Name: "ops", Target: "slack", Secret: secret(testWebhook)}}
+		}, "destinations"},
+		"destination to an unknown target": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "pager", Secret: secret(testWebhook)})
+		}, "destinations[1].target"},
+		"missing secret": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "discord"})
+		}, "destinations[1].secret"},
+		"bot without a channel": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "slack-bot", Secret: secret("xoxb-FAKE")})
+		}, "destinations[1].channel"},
+		"channel on a webhook target": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "teams", Secret: secret(testWebhook), Channel: "C0FAKE0001"})
+		}, "destinations[1].channel"},
+		"webhook without a signing secret": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "webhook", Secret: secret(testWebhook)})
+		}, "destinations[1].signingSecret"},
+		"signing secret on slack": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops", Target: "slack", Secret: secret(testWebhook), SigningSecret: secret("FAKE")})
+		}, "destinations[1].signingSecret"},
+		"name twice": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "prod", Target: "slack", Secret: secret(testWebhook)})
+		}, "destinations[1].name"},
+		"name with a space": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a, alerts.DestinationArgs{Name: "ops team", Target: "slack", Secret: secret(testWebhook)})
+		}, "destinations[1].name"},
+		"route to an unknown destination": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a)
+			a.Routes[0].Destinations = []string{"prod", "pagerduty"}
+		}, "routes[0].destinations"},
+		"route on an unknown kind": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a)
+			a.Routes[0].Match.Kind = []string{"crashloop"}
+		}, "routes[0].match.kind[0]"},
+		"mute without a reason": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a)
+			a.Routes[0].Mute = []alerts.MuteArgs{{Start: "2026-01-01T00:00:00Z", End: "2026-01-01T01:00:00Z"}}
+		}, "routes[0].mute[0].reason"},
+		"routes without a default": {func(a *alerts.EcsChatAlertsArgs) {
+			routed(a)
+			a.Default = nil
+		}, "default"},
 	}
 	for label, c := range cases {
 		a := minimalArgs(t)
@@ -588,6 +643,7 @@ func TestInvalidArgs(t *testing.T) {
 			t.Errorf("%s: got %d argument errors in %v, want one message", label, len(aes), err)
 			continue
 		}
+		t.Logf("%s: %v", label, aes[0])
 		if aes[0].Key != c.key || strings.Contains(aes[0].Error(), "\n") {
 			t.Errorf("%s: error %q, want one line naming %q", label, aes[0], c.key)
 		}
@@ -605,4 +661,13 @@ func TestPreview(t *testing.T) {
 	if got := len(res.rec.of(tFunction)); got != 1 {
 		t.Errorf("preview registered %d functions", got)
 	}
+}
+
+// routed switches args from the webhook shortcut to one destination, "prod", with a route to
+// it and a default, and appends extra destinations.
+func routed(a *alerts.EcsChatAlertsArgs, extra ...alerts.DestinationArgs) {
+	a.WebhookUrl = nil
+	a.Destinations = append([]alerts.DestinationArgs{{Name: "prod", Target: "slack", Secret: secret(testWebhook)}}, extra...)
+	a.Routes = []alerts.RouteArgs{{Name: "services", Match: alerts.RouteMatchArgs{Service: []string{"checkout-*"}}, Destinations: []string{"prod"}}}
+	a.Default = []string{"prod"}
 }

@@ -7,23 +7,37 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
+	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // EcsChatAlertsArgs configures the stack. Field tags name the same keys as the Pulumi stack
 // config, and validation errors use those names, so a message reads the same whether it came
 // from Pulumi.<stack>.yaml or from a Go program importing the component.
 type EcsChatAlertsArgs struct {
-	// WebhookUrl is the chat webhook. Pass a secret (config.RequireSecret): it is stored only in
-	// an SSM SecureString parameter. Required.
-	WebhookUrl pulumi.StringInput `pulumi:"webhookUrl"`
-	// ChatTarget is the chat service the webhook belongs to (lambda/config.Targets). Default slack.
+	// WebhookUrl is the simple case: one destination, named "default", that gets every alert.
+	// Pass a secret (config.RequireSecret): it is stored only in an SSM SecureString
+	// parameter. Give either WebhookUrl or Destinations.
+	WebhookUrl pulumi.StringInput `pulumi:"webhookUrl,optional"`
+	// ChatTarget is the chat service WebhookUrl belongs to: slack, discord, teams or gchat
+	// (lambda/config.Targets). Default slack. Destinations name their own targets.
 	ChatTarget string `pulumi:"chatTarget,optional"`
+	// Destinations are the named places alerts go, each with its secrets; see DestinationArgs.
+	Destinations []DestinationArgs `pulumi:"destinations,optional"`
+	// Routes send alerts to destinations by environment, account, region, cluster, service,
+	// kind, event and severity, in order (lambda/config/README.md). Without routes and
+	// Default, every destination gets every alert.
+	Routes []RouteArgs `pulumi:"routes,optional"`
+	// Default names the destinations of alerts no route matched; required with routes unless
+	// the last route matches everything.
+	Default []string `pulumi:"default,optional"`
 	// Environment names the stack in alerts and routes. Default: the Pulumi stack name.
 	Environment string `pulumi:"environment,optional"`
 
@@ -76,6 +90,34 @@ type EcsChatAlertsArgs struct {
 	// keys (alias/aws/...) are refused: their policies cannot grant those services.
 	KmsKeyArn string `pulumi:"kmsKeyArn,optional"`
 
+	// CrashLoopThreshold task failures of one service within CrashLoopWindow make one
+	// crash-loop alert instead of one message per dead task (2-100). Default 3.
+	CrashLoopThreshold int `pulumi:"crashLoopThreshold,optional"`
+	// CrashLoopWindow is how far back failures count, as a Go duration (1m-24h). Default 10m.
+	CrashLoopWindow string `pulumi:"crashLoopWindow,optional"`
+	// CrashLoopDigestInterval is the least time between two follow-up digests of one crash loop
+	// on targets that cannot edit a message (1m-24h). Default 5m.
+	CrashLoopDigestInterval string `pulumi:"crashLoopDigestInterval,optional"`
+	// StateTablePointInTimeRecovery turns on continuous backups of the state table. Its items
+	// live minutes to hours, so this is off by default.
+	StateTablePointInTimeRecovery bool `pulumi:"stateTablePointInTimeRecovery,optional"`
+
+	// LogTailEnabled adds a stopped container's last log lines to its alert. It grants the
+	// function ecs:DescribeTaskDefinition and logs:GetLogEvents on the streams of the log
+	// groups under LogGroupPrefixes, which it then requires.
+	LogTailEnabled bool `pulumi:"logTailEnabled,optional"`
+	// LogTailLines is how many of the last lines to show (1-100). Default 20.
+	LogTailLines int `pulumi:"logTailLines,optional"`
+	// LogTailBudget bounds the time spent fetching them, as a Go duration (at most 10s, and
+	// below the function's timeout); past it the alert goes out without them. Default 1.5s.
+	LogTailBudget string `pulumi:"logTailBudget,optional"`
+	// LogGroupPrefixes are the log group name prefixes (e.g. /ecs/) the function may read.
+	// Required when LogTailEnabled: an empty list is never taken to mean every group.
+	LogGroupPrefixes []string `pulumi:"logGroupPrefixes,optional"`
+	// LogRedactPatterns are regular expressions (RE2) redacted from the lines after the
+	// built-in rules (AWS keys, bearer tokens, passwords in URLs).
+	LogRedactPatterns []string `pulumi:"logRedactPatterns,optional"`
+
 	// NotifierZip is a prebuilt deployment zip (e.g. from `make build` in CI). Default: build
 	// the notifier while the program runs, preview included.
 	NotifierZip string `pulumi:"notifierZip,optional"`
@@ -96,6 +138,16 @@ const (
 	DefaultMaxReceiveCount           = 5
 	DefaultLogRetentionDays          = 30
 	DefaultOldestMessageAlarmSeconds = 900
+)
+
+// Defaults taken from the notifier, so the document the component writes says what the
+// notifier would assume anyway.
+var (
+	DefaultCrashLoopThreshold      = story.Options{}.Defaults().Threshold
+	DefaultCrashLoopWindow         = time.Duration(story.Options{}.Defaults().Window)
+	DefaultCrashLoopDigestInterval = time.Duration(story.Options{}.Defaults().DigestInterval)
+	DefaultLogTailLines            = logtail.DefaultLines
+	DefaultLogTailBudget           = logtail.DefaultBudget
 )
 
 // RetentionDays are the only values CloudWatch Logs accepts for a log group's retention.
@@ -170,6 +222,21 @@ func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
 	if a.OldestMessageAlarmSeconds == 0 {
 		a.OldestMessageAlarmSeconds = DefaultOldestMessageAlarmSeconds
 	}
+	if a.CrashLoopThreshold == 0 {
+		a.CrashLoopThreshold = DefaultCrashLoopThreshold
+	}
+	if a.CrashLoopWindow == "" {
+		a.CrashLoopWindow = DefaultCrashLoopWindow.String()
+	}
+	if a.CrashLoopDigestInterval == "" {
+		a.CrashLoopDigestInterval = DefaultCrashLoopDigestInterval.String()
+	}
+	if a.LogTailLines == 0 {
+		a.LogTailLines = DefaultLogTailLines
+	}
+	if a.LogTailBudget == "" {
+		a.LogTailBudget = DefaultLogTailBudget.String()
+	}
 	return a
 }
 
@@ -206,12 +273,10 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 			bad(key, "%d is out of range (allowed: %d-%d%s)", v, lo, hi, unit)
 		}
 	}
-	if a.WebhookUrl == nil {
-		bad("webhookUrl", "is required: set it with `pulumi config set --secret webhookUrl <url>`")
-	}
-	if !slices.Contains(config.Targets, a.ChatTarget) {
+	if len(a.Destinations) == 0 && !slices.Contains(config.Targets, a.ChatTarget) {
 		bad("chatTarget", "%q is not a chat target (allowed: %s)", a.ChatTarget, strings.Join(config.Targets, ", "))
 	}
+	a.validateDestinations(bad)
 	for _, e := range a.Events {
 		if !slices.Contains(eventpattern.ClassNames(), e) {
 			bad("events", "unknown event class %q (allowed: %s)", e, strings.Join(eventpattern.ClassNames(), ", "))
@@ -251,7 +316,113 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 			bad("kmsKeyArn", "%q is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>)", a.KmsKeyArn)
 		}
 	}
+	if a.LogTailEnabled && len(a.LogGroupPrefixes) == 0 {
+		bad("logGroupPrefixes", "is required when logTailEnabled is true: list the log group name prefixes the function may read, e.g. [\"/ecs/\"] (an empty list is not taken to mean every log group)")
+	}
+	durations := a.durations()
+	for _, d := range durations {
+		if d.err != nil {
+			bad(d.key, "%q is not a duration (write it as Go does: 90s, 10m, 1h30m, 1500ms)", d.text)
+		}
+	}
+	// Past logtail.MaxBudget the notifier's own check says so; this one is about the timeout.
+	if b := durations[2]; b.err == nil && b.value <= logtail.MaxBudget && b.value >= time.Duration(a.Timeout)*time.Second {
+		bad("logTailBudget", "%s is not below the function's timeout of %d seconds: the alert would never go out without its log lines", b.value, a.Timeout)
+	}
+	// The rest is the notifier's own validation of the document these args make, its keys
+	// renamed to the args'; a key already reported above is not reported twice.
+	reported := map[string]bool{}
+	for _, e := range errs {
+		var ae *ArgError
+		if errors.As(e, &ae) {
+			reported[ae.Key] = true
+		}
+	}
+	d := a.document()
+	errs = append(errs, a.documentErrors(d.Validate(), reported)...)
 	return errors.Join(errs...)
+}
+
+// duration is one duration argument, parsed.
+type duration struct {
+	key, text string
+	value     time.Duration
+	err       error
+}
+
+// durations parses the duration arguments: the crash-loop window, the digest interval and
+// the log tail's budget, in that order.
+func (a EcsChatAlertsArgs) durations() [3]duration {
+	out := [3]duration{
+		{key: "crashLoopWindow", text: a.CrashLoopWindow},
+		{key: "crashLoopDigestInterval", text: a.CrashLoopDigestInterval},
+		{key: "logTailBudget", text: a.LogTailBudget},
+	}
+	for i := range out {
+		out[i].value, out[i].err = time.ParseDuration(out[i].text)
+	}
+	return out
+}
+
+// documentKeys renames the config document's keys to the arguments they come from.
+var documentKeys = map[string]string{
+	"crashLoop.threshold":      "crashLoopThreshold",
+	"crashLoop.window":         "crashLoopWindow",
+	"crashLoop.digestInterval": "crashLoopDigestInterval",
+	"logs.lines":               "logTailLines",
+	"logs.budget":              "logTailBudget",
+	"logs.logGroupPrefixes":    "logGroupPrefixes",
+	"logs.redact":              "logRedactPatterns",
+	"noise.rules":              "noiseRules",
+}
+
+// documentErrors turns the document's validation errors, each "config: <key>: <message>",
+// into argument errors, skipping keys in reported.
+func (a EcsChatAlertsArgs) documentErrors(err error, reported map[string]bool) []error {
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	var out []error
+	for _, e := range list {
+		key, msg, ok := strings.Cut(strings.TrimPrefix(e.Error(), "config: "), ": ")
+		if !ok {
+			out = append(out, e)
+			continue
+		}
+		key = a.argKey(key)
+		if reported[key] {
+			continue
+		}
+		reported[key] = true
+		out = append(out, &ArgError{Key: key, Message: msg})
+	}
+	return out
+}
+
+// argKey renames one document key, keeping any index: logs.redact[1] is logRedactPatterns[1].
+func (a EcsChatAlertsArgs) argKey(key string) string {
+	if strings.HasPrefix(key, "destinations[") {
+		if len(a.Destinations) == 0 {
+			return "chatTarget" // the webhookUrl shortcut's one destination
+		}
+		// The args hold the secrets where the document holds their parameters' names.
+		if k, ok := strings.CutSuffix(key, "Param"); ok && (strings.HasSuffix(k, ".secret") || strings.HasSuffix(k, ".signingSecret")) {
+			return k
+		}
+		return key
+	}
+	base, index, _ := strings.Cut(key, "[")
+	if index != "" {
+		index = "[" + index
+	}
+	if arg, ok := documentKeys[base]; ok {
+		return arg + index
+	}
+	return key
 }
 
 // isAWSManagedKey spots alias/aws/... in any of the forms SNS accepts.
@@ -299,21 +470,37 @@ func (a EcsChatAlertsArgs) filter(watchdogPrefix string) eventpattern.Filter {
 	}
 }
 
-// Document returns the notifier's config document for these args, naming secretParam as the
-// webhook's parameter. It is validated with the notifier's own code.
-func (a EcsChatAlertsArgs) document(secretParam string) (config.Document, error) {
-	d := config.Document{
-		Version:     config.Version,
-		Environment: a.Environment,
-		Destinations: []config.Destination{{
-			Name:        "default",
-			Target:      a.ChatTarget,
-			SecretParam: secretParam,
-		}},
-		Noise: config.Noise{Rules: a.NoiseRules},
+// document returns the notifier's config document for these (defaulted) args. Parameter
+// names are placeholders until the Notifier fills in those of the parameters it creates.
+func (a EcsChatAlertsArgs) document() config.Document {
+	d := a.durations()
+	var dests []config.Destination
+	for _, x := range a.destinations("") {
+		dests = append(dests, x.doc)
 	}
-	if err := d.Validate(); err != nil {
-		return config.Document{}, err
+	return config.Document{
+		Version:      config.Version,
+		Environment:  a.Environment,
+		Destinations: dests,
+		Routes:       a.routes(),
+		Default:      a.Default,
+		Noise:        config.Noise{Rules: a.NoiseRules},
+		CrashLoop: story.Options{
+			Threshold:      a.CrashLoopThreshold,
+			Window:         story.Duration(d[0].value),
+			DigestInterval: story.Duration(d[1].value),
+		},
+		Logs: config.Logs{
+			Enabled: a.LogTailEnabled,
+			Options: logtail.Options{
+				Lines:            a.LogTailLines,
+				Budget:           logtail.Duration(d[2].value),
+				LogGroupPrefixes: a.LogGroupPrefixes,
+				Redact:           a.LogRedactPatterns,
+			},
+		},
 	}
-	return d, nil
 }
+
+// placeholderParam stands for a parameter's name before the parameter exists.
+const placeholderParam = "/foghorn/placeholder"

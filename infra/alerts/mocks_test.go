@@ -63,6 +63,8 @@ func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.Prop
 		arn = prefix + "lambda:" + testRegion + ":" + testAccount + ":function:" + physical
 	case "aws:kms/key:Key":
 		arn = prefix + "kms:" + testRegion + ":" + testAccount + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	case "aws:dynamodb/table:Table":
+		arn = prefix + "dynamodb:" + testRegion + ":" + testAccount + ":table/" + physical
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
 		arn = prefix + "cloudwatch:" + testRegion + ":" + testAccount + ":alarm:" + physical
 	}
@@ -267,4 +269,56 @@ func argErrors(err error) []*alerts.ArgError {
 	}
 	visit(err)
 	return out
+}
+
+func paramArn(physical string) string {
+	return "arn:aws:ssm:" + testRegion + ":" + testAccount + ":parameter/" + physical
+}
+
+func tableArn(physical string) string {
+	return "arn:aws:dynamodb:" + testRegion + ":" + testAccount + ":table/" + physical
+}
+
+// anyList reads a policy value that may be one string or a list of them.
+func anyList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
+}
+
+// grant is what one role policy statement allows.
+type grant struct {
+	actions, resources []string
+}
+
+// checkRolePolicy asserts the role policy holds exactly the statements in want, each with
+// exactly its actions and resources (in order), and no wildcard beyond those in allowed.
+func checkRolePolicy(t *testing.T, rp policyDoc, want map[string]grant, allowed ...string) {
+	t.Helper()
+	if len(rp.Statement) != len(want) {
+		var sids []string
+		for _, s := range rp.Statement {
+			sids = append(sids, s.Sid)
+		}
+		t.Errorf("role policy has statements %v, want %d", sids, len(want))
+	}
+	for sid, w := range want {
+		s := rp.stmt(t, sid)
+		if s.Effect != "Allow" || !slices.Equal(s.Action, w.actions) || !slices.Equal(s.Resource, w.resources) {
+			t.Errorf("%s: %v on %v, want %v on %v", sid, s.Action, s.Resource, w.actions, w.resources)
+		}
+	}
+	for _, s := range rp.Statement {
+		for _, res := range s.Resource {
+			if strings.Contains(res, "*") && !slices.Contains(allowed, res) {
+				t.Errorf("%s: wildcard resource %s", s.Sid, res)
+			}
+		}
+		for _, a := range s.Action {
+			if strings.Contains(a, "*") {
+				t.Errorf("%s: wildcard action %s", s.Sid, a)
+			}
+		}
+	}
 }

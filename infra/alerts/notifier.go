@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -17,6 +19,8 @@ import (
 const (
 	EnvConfigParam = "FOGHORN_CONFIG_PARAM"
 	EnvLogLevel    = "FOGHORN_LOG_LEVEL"
+	// EnvStateTable names the DynamoDB table of crash-loop stories and the delivery ledger.
+	EnvStateTable = "FOGHORN_STATE_TABLE"
 )
 
 // NotifierArgs configures the function and what it reads.
@@ -26,13 +30,23 @@ type NotifierArgs struct {
 	FunctionName string `pulumi:"functionName"`
 	// Code is the deployment zip (one bootstrap entry).
 	Code pulumi.Archive `pulumi:"code"`
-	// WebhookUrl goes into an SSM SecureString parameter and nowhere else.
-	WebhookUrl pulumi.StringInput `pulumi:"webhookUrl"`
-	// Document is the config document; its destination's secretParam is filled in with the
-	// webhook parameter's name.
+	// Secrets are the destinations' credentials. Each goes into an SSM SecureString parameter
+	// of its own and nowhere else.
+	Secrets []DestinationSecrets `pulumi:"secrets"`
+	// Document is the config document; its destinations' secretParam and signingSecretParam
+	// are filled in with the parameters' names. Its logs settings also decide the log-tail
+	// permissions.
 	Document config.Document `pulumi:"document"`
-	// KmsKeyArn, if set, encrypts the webhook parameter with a customer-managed key.
+	// KmsKeyArn, if set, encrypts the secret parameters with a customer-managed key.
 	KmsKeyArn pulumi.StringPtrInput `pulumi:"kmsKeyArn,optional"`
+
+	// StateTableName and StateTableArn are the table the function reads and writes its state in.
+	StateTableName pulumi.StringInput `pulumi:"stateTableName"`
+	StateTableArn  pulumi.StringInput `pulumi:"stateTableArn"`
+	// ClusterArns and ServiceNames are the services whose events the rules deliver: the
+	// function may describe those (rollback messages name the revisions), and only those.
+	ClusterArns  []string `pulumi:"clusterArns,optional"`
+	ServiceNames []string `pulumi:"serviceNames,optional"`
 
 	QueueArn         pulumi.StringInput `pulumi:"queueArn"`
 	LogLevel         string             `pulumi:"logLevel"`
@@ -48,12 +62,14 @@ type NotifierArgs struct {
 type Notifier struct {
 	pulumi.ResourceState
 
-	FunctionName         pulumi.StringOutput `pulumi:"functionName"`
-	FunctionArn          pulumi.StringOutput `pulumi:"functionArn"`
-	RoleArn              pulumi.StringOutput `pulumi:"roleArn"`
-	ConfigParameterName  pulumi.StringOutput `pulumi:"configParameterName"`
-	WebhookParameterName pulumi.StringOutput `pulumi:"webhookParameterName"`
-	LogGroupName         pulumi.StringOutput `pulumi:"logGroupName"`
+	FunctionName        pulumi.StringOutput `pulumi:"functionName"`
+	FunctionArn         pulumi.StringOutput `pulumi:"functionArn"`
+	RoleArn             pulumi.StringOutput `pulumi:"roleArn"`
+	ConfigParameterName pulumi.StringOutput `pulumi:"configParameterName"`
+	// SecretParameterNames are the SecureString parameters, in the order of Secrets (each
+	// secret, then its signing secret if any).
+	SecretParameterNames pulumi.StringArrayOutput `pulumi:"secretParameterNames"`
+	LogGroupName         pulumi.StringOutput      `pulumi:"logGroupName"`
 }
 
 // NewNotifier creates the notifier's resources.
@@ -64,20 +80,47 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 	}
 	parent := pulumi.Parent(n)
 
-	secret, err := ssm.NewParameter(ctx, name+"-webhook", &ssm.ParameterArgs{
-		Type:        ssm.ParameterTypeSecureString,
-		Description: pulumi.String("foghorn: chat webhook URL of the default destination"),
-		// ToSecret again even if the caller forgot: the value is a credential.
-		Value: pulumi.ToSecret(args.WebhookUrl).(pulumi.StringOutput),
-		KeyId: args.KmsKeyArn,
-	}, parent)
-	if err != nil {
-		return nil, err
+	// One parameter per secret, so the function's permission lists exactly the ones the
+	// document names, and a rotated webhook touches one parameter.
+	var paramNames, paramArns pulumi.StringArray
+	secretParam := func(logical, description string, value pulumi.StringInput) error {
+		p, err := ssm.NewParameter(ctx, logical, &ssm.ParameterArgs{
+			Type:        ssm.ParameterTypeSecureString,
+			Description: pulumi.String(description),
+			// ToSecret again even if the caller forgot: the value is a credential.
+			Value: pulumi.ToSecret(value).(pulumi.StringOutput),
+			KeyId: args.KmsKeyArn,
+		}, parent)
+		if err != nil {
+			return err
+		}
+		paramNames, paramArns = append(paramNames, p.Name), append(paramArns, p.Arn)
+		return nil
 	}
-	document := secret.Name.ApplyT(func(param string) (string, error) {
+	for _, d := range args.Secrets {
+		if err := secretParam(d.SecretParam, "foghorn: webhook URL or token of destination "+d.Destination, d.Secret); err != nil {
+			return nil, err
+		}
+		if d.SigningSecret != nil {
+			if err := secretParam(d.SigningSecretParam, "foghorn: signing key of destination "+d.Destination, d.SigningSecret); err != nil {
+				return nil, err
+			}
+		}
+	}
+	document := paramNames.ToStringArrayOutput().ApplyT(func(names []string) (string, error) {
 		d := args.Document
 		d.Destinations = append([]config.Destination(nil), d.Destinations...)
-		d.Destinations[0].SecretParam = param
+		next := 0
+		for _, s := range args.Secrets {
+			i := slices.IndexFunc(d.Destinations, func(x config.Destination) bool { return x.Name == s.Destination })
+			if i < 0 {
+				return "", fmt.Errorf("the document has no destination %q", s.Destination)
+			}
+			d.Destinations[i].SecretParam, next = names[next], next+1
+			if s.SigningSecret != nil {
+				d.Destinations[i].SigningSecretParam, next = names[next], next+1
+			}
+		}
 		if err := d.Validate(); err != nil {
 			return "", err
 		}
@@ -115,20 +158,27 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 	}
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-notifier", &iam.RolePolicyArgs{
 		Role: role.ID(),
-		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, secret.Arn, keyArn).ApplyT(func(v []any) string {
+		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn).ApplyT(func(v []any) string {
 			key := ""
 			if k, ok := v[4].(*string); ok && k != nil {
 				key = *k
 			}
 			queue := v[0].(string)
-			return notifierPolicy(notifierPolicyArgs{
-				Account:        accountOf(queue),
-				QueueArn:       queue,
-				LogGroupArn:    v[1].(string),
-				ConfigParamArn: v[2].(string),
-				SecretParamArn: v[3].(string),
-				KmsKeyArn:      key,
-			})
+			p := notifierPolicyArgs{
+				Account:         accountOf(queue),
+				QueueArn:        queue,
+				LogGroupArn:     v[1].(string),
+				ConfigParamArn:  v[2].(string),
+				SecretParamArns: v[3].([]string),
+				KmsKeyArn:       key,
+				StateTableArn:   v[5].(string),
+				ClusterArns:     args.ClusterArns,
+				ServiceNames:    args.ServiceNames,
+			}
+			if args.Document.Logs.Enabled {
+				p.LogGroupPrefixes = args.Document.Logs.LogGroupPrefixes
+			}
+			return notifierPolicy(p)
 		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {
@@ -148,6 +198,7 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
 			EnvConfigParam: cfg.Name,
 			EnvLogLevel:    pulumi.String(args.LogLevel),
+			EnvStateTable:  args.StateTableName,
 		}},
 	}, parent,
 		// The log group first, so Lambda does not create it without a retention; the role
@@ -172,10 +223,10 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 	}
 
 	n.FunctionName, n.FunctionArn, n.RoleArn = fn.Name, fn.Arn, role.Arn
-	n.ConfigParameterName, n.WebhookParameterName, n.LogGroupName = cfg.Name, secret.Name, logGroup.Name
+	n.ConfigParameterName, n.SecretParameterNames, n.LogGroupName = cfg.Name, paramNames.ToStringArrayOutput(), logGroup.Name
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"functionName": n.FunctionName, "functionArn": n.FunctionArn, "roleArn": n.RoleArn,
-		"configParameterName": n.ConfigParameterName, "webhookParameterName": n.WebhookParameterName,
+		"configParameterName": n.ConfigParameterName, "secretParameterNames": n.SecretParameterNames,
 		"logGroupName": n.LogGroupName,
 	}); err != nil {
 		return nil, err

@@ -7,7 +7,8 @@ import (
 
 // The resource policies and the role policy, built as plain JSON from known ARNs so tests can
 // parse and check them without a provider. Every statement names the exact resources it
-// needs. A Resource of "*" appears only in the KMS key policy, where it means "this key".
+// needs. A Resource of "*" appears in the KMS key policy, where it means "this key", and for
+// ecs:DescribeTaskDefinition, which has no resource-level permissions (see notifierPolicy).
 
 // PolicyDocument is an IAM policy document.
 type PolicyDocument struct {
@@ -174,21 +175,70 @@ type notifierPolicyArgs struct {
 	QueueArn       string
 	LogGroupArn    string // without the ":*" suffix
 	ConfigParamArn string
-	SecretParamArn string
-	// KmsKeyArn is the customer-managed key encrypting the webhook parameter, if any.
+	// SecretParamArns are the destinations' SecureString parameters: the ones the config
+	// document names, no others.
+	SecretParamArns []string
+	// KmsKeyArn is the customer-managed key encrypting the secret parameters, if any.
 	KmsKeyArn string
+	// StateTableArn is the table of crash-loop stories and the delivery ledger.
+	StateTableArn string
+	// ClusterArns and ServiceNames are the services the rules deliver events of; empty means
+	// every cluster or service of the account and region, as in the rules.
+	ClusterArns, ServiceNames []string
+	// LogGroupPrefixes scope the log tail's reads; empty when the log tail is off, which
+	// grants nothing for it.
+	LogGroupPrefixes []string
 }
 
-// notifierPolicy is the notifier's least-privilege role policy. No statement needs "*": every
-// action used has resource-level permissions.
+// serviceArns are the ECS services the rules deliver events of, as IAM resources. Without
+// configured clusters it is every service of the account and region: the rules then deliver
+// every cluster's events, and a rollback in any of them is reported.
+func (p notifierPolicyArgs) serviceArns() []string {
+	var out []string
+	switch {
+	case len(p.ClusterArns) > 0:
+		for _, c := range p.ClusterArns {
+			base := strings.Replace(c, ":cluster/", ":service/", 1) + "/"
+			if len(p.ServiceNames) == 0 {
+				out = append(out, base+"*")
+			}
+			for _, s := range p.ServiceNames {
+				out = append(out, base+s)
+			}
+		}
+	default:
+		base := "arn:" + p.Account.Partition + ":ecs:" + p.Account.Region + ":" + p.Account.ID + ":service/"
+		if len(p.ServiceNames) == 0 {
+			out = append(out, base+"*")
+		}
+		// Service ARNs are service/<cluster>/<name>; cluster names hold no "/".
+		for _, s := range p.ServiceNames {
+			out = append(out, base+"*/"+s)
+		}
+	}
+	return out
+}
+
+// logStreamArns are the streams of the log groups under the prefixes: GetLogEvents is
+// authorized on the log stream.
+func (p notifierPolicyArgs) logStreamArns() []string {
+	out := make([]string, len(p.LogGroupPrefixes))
+	for i, prefix := range p.LogGroupPrefixes {
+		out[i] = "arn:" + p.Account.Partition + ":logs:" + p.Account.Region + ":" + p.Account.ID + ":log-group:" + prefix + "*:log-stream:*"
+	}
+	return out
+}
+
+// notifierPolicy is the notifier's least-privilege role policy. Every statement names its
+// resources, except ecs:DescribeTaskDefinition's, which cannot (see below).
 func notifierPolicy(p notifierPolicyArgs) string {
 	st := []Statement{
 		{
-			// Read at cold start: the config document and the webhook it names.
-			Sid:      "ReadConfigAndWebhook",
+			// Read at cold start: the config document and the secrets it names.
+			Sid:      "ReadConfigAndSecrets",
 			Effect:   "Allow",
 			Action:   []string{"ssm:GetParameter"},
-			Resource: []string{p.ConfigParamArn, p.SecretParamArn},
+			Resource: append([]string{p.ConfigParamArn}, p.SecretParamArns...),
 		},
 		{
 			// What the SQS event source mapping does with the function's role.
@@ -205,20 +255,60 @@ func notifierPolicy(p notifierPolicyArgs) string {
 			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			Resource: []string{strings.TrimSuffix(p.LogGroupArn, ":*") + ":*"},
 		},
+		{
+			// Crash-loop stories and the delivery ledger: one item at a time, read
+			// consistently and written on a version condition. No Query, Scan, Update or Delete.
+			Sid:      "KeepStateInTable",
+			Effect:   "Allow",
+			Action:   []string{"dynamodb:GetItem", "dynamodb:PutItem"},
+			Resource: []string{p.StateTableArn},
+		},
+		{
+			// A rollback message names the revisions before and after: only the services
+			// whose events the rules deliver.
+			Sid:      "DescribeWatchedServices",
+			Effect:   "Allow",
+			Action:   []string{"ecs:DescribeServices"},
+			Resource: p.serviceArns(),
+		},
+	}
+	if len(p.LogGroupPrefixes) > 0 {
+		st = append(st,
+			Statement{
+				// The log tail finds a container's log group and stream in its task
+				// definition. ECS offers no resource-level permission for
+				// DescribeTaskDefinition (the Service Authorization Reference lists no resource
+				// type for it), so "*" is the only grant possible. It is read-only; task
+				// definitions can hold plain environment values, which is why it is granted
+				// only with the log tail on.
+				Sid:      "ReadTaskDefinitions",
+				Effect:   "Allow",
+				Action:   []string{"ecs:DescribeTaskDefinition"},
+				Resource: []string{"*"},
+			},
+			Statement{
+				// The last lines of a stopped container, from the configured log groups only.
+				Sid:      "ReadTaskLogTails",
+				Effect:   "Allow",
+				Action:   []string{"logs:GetLogEvents"},
+				Resource: p.logStreamArns(),
+			},
+		)
 	}
 	if p.KmsKeyArn != "" {
-		// With a customer-managed key, reading the SecureString needs kms:Decrypt on it. Only
-		// through SSM, and only for this parameter (SSM sets PARAMETER_ARN as the encryption
-		// context). The default aws/ssm key needs no statement: its key policy already allows
-		// every principal of the account to decrypt through SSM.
+		// With a customer-managed key, reading a SecureString needs kms:Decrypt on it. Only
+		// through SSM, and only for these parameters (SSM sets PARAMETER_ARN as the encryption
+		// context; a list under StringEquals matches any one of them). The default aws/ssm key
+		// needs no statement: its key policy already allows every principal of the account to
+		// decrypt through SSM.
 		st = append(st, Statement{
-			Sid:      "DecryptWebhookParameter",
+			Sid:      "DecryptSecretParameters",
 			Effect:   "Allow",
 			Action:   []string{"kms:Decrypt"},
 			Resource: []string{p.KmsKeyArn},
 			Condition: map[string]map[string]any{"StringEquals": {
 				"kms:ViaService":                      "ssm." + p.Account.Region + ".amazonaws.com",
-				"kms:EncryptionContext:PARAMETER_ARN": p.SecretParamArn,
+				"kms:EncryptionContext:PARAMETER_ARN": p.SecretParamArns,
 			}},
 		})
 	}
