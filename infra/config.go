@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -22,10 +24,13 @@ const componentName = "foghorn"
 // default and description (a test keeps the two in step).
 var configKeys = []string{
 	"webhookUrl", "chatTarget", "environment",
+	"destinations", "destinationSecrets", "destinationSigningSecrets", "routes", "default",
 	"events", "clusterArns", "serviceNames", "serviceActionEvents", "deploymentEvents", "alarmNamePrefixes",
 	"noiseRulesOn", "noiseRulesOff",
 	"logLevel", "memorySize", "timeout", "batchSize", "batchingWindow", "maxConcurrency", "maxReceiveCount", "logRetentionDays",
 	"opsEmail", "oldestMessageAlarmSeconds",
+	"crashLoopThreshold", "crashLoopWindow", "crashLoopDigestInterval", "stateTablePointInTimeRecovery",
+	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logRedactPatterns",
 	"createKmsKey", "kmsKeyArn", "notifierZip",
 }
 
@@ -132,23 +137,228 @@ func (r *configReader) noiseRules() map[string]bool {
 	return rules
 }
 
-// webhook reads the secret webhook URL. Its value never appears in a message.
-func (r *configReader) webhook() pulumi.StringInput {
+// webhook reads the secret webhook URL of the one-destination shortcut. Its value never
+// appears in a message. It is required unless there are destinations.
+func (r *configReader) webhook(required bool) pulumi.StringInput {
 	const key = "webhookUrl"
 	v, ok := r.raw(key)
 	if !ok {
-		r.bad(key, "is required: run `pulumi config set --secret %s <webhook URL>`", key)
+		if required {
+			r.bad(key, "is required unless destinations are set: run `pulumi config set --secret %s <webhook URL>`", key)
+		}
 		return nil
 	}
 	if !r.ctx.IsConfigSecret(r.full(key)) {
 		r.bad(key, "is stored in plain text: set it again with `pulumi config set --secret %s <webhook URL>`", key)
 		return nil
 	}
-	if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
+	if !isHTTPS(v) {
 		r.bad(key, "is not an https:// URL (the value is not shown because it is secret)")
 		return nil
 	}
+	return secretString(v)
+}
+
+func isHTTPS(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && u.Scheme == "https" && u.Host != ""
+}
+
+func secretString(v string) pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+}
+
+// destinationEntry is one element of the destinations key. Its secrets are set apart, under
+// destinationSecrets and destinationSigningSecrets, so they can be encrypted one by one with
+// `pulumi config set --secret --path` while the rest stays readable in the stack file.
+type destinationEntry struct {
+	Name    string `json:"name"`
+	Target  string `json:"target"`
+	Channel string `json:"channel,omitempty"`
+}
+
+// objects reads a key holding a list of objects, as raw JSON each.
+func (r *configReader) objects(key, example string) []json.RawMessage {
+	v, ok := r.raw(key)
+	if !ok {
+		return nil
+	}
+	var out []json.RawMessage
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.bad(key, "must be a list of objects, e.g. %s", example)
+		return nil
+	}
+	return out
+}
+
+// strict decodes one object, refusing keys the type does not have: a misspelt key would
+// otherwise be dropped silently (and a misspelt matcher would widen its route to every alert).
+// Stack config turns values such as account ids into numbers; every value these objects
+// hold is a string or a boolean, so numbers are read back as the text they were written as.
+func strict(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return err
+	}
+	b, err := json.Marshal(numbersAsText(generic))
+	if err != nil {
+		return err
+	}
+	dec = json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+func numbersAsText(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case map[string]any:
+		for k, x := range v {
+			v[k] = numbersAsText(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = numbersAsText(x)
+		}
+	}
+	return v
+}
+
+// secrets reads a secret object of strings by destination name (destinationSecrets,
+// destinationSigningSecrets). Values are never shown.
+// ok is false when the key is unusable (and reported), so that its destinations are not
+// reported once more each.
+func (r *configReader) secrets(key string) (_ map[string]string, ok bool) {
+	v, set := r.raw(key)
+	if !set {
+		return nil, true
+	}
+	var out map[string]string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.bad(key, "must map destination names to secrets: `pulumi config set --secret --path '%s.<destination>' <value>`", key)
+		return nil, false
+	}
+	if len(out) > 0 && !r.ctx.IsConfigSecret(r.full(key)) {
+		r.bad(key, "is stored in plain text: set each value again with `pulumi config set --secret --path '%s.<destination>' <value>`", key)
+		return nil, false
+	}
+	return out, true
+}
+
+// destinations reads the destinations and their secrets. A destination's secret is checked
+// for its shape (an https URL, or a Slack bot token) without ever being shown.
+// set says whether the key holds anything, valid or not, so that webhookUrl is not asked for
+// on top of an invalid destinations value.
+func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
+	if v, ok := r.raw("destinations"); !ok || v == "[]" {
+		return nil, false
+	}
+	raw := r.objects("destinations", `[{"name": "prod-slack", "target": "slack"}]`)
+	if len(raw) == 0 {
+		return nil, true
+	}
+	secrets, secretsOK := r.secrets("destinationSecrets")
+	signing, signingOK := r.secrets("destinationSigningSecrets")
+	var out []alerts.DestinationArgs
+	names := map[string]bool{}
+	for i, m := range raw {
+		key := fmt.Sprintf("destinations[%d]", i)
+		var e destinationEntry
+		if err := strict(m, &e); err != nil {
+			r.bad(key, "%v (a destination has name, target and, for slack-bot, channel; its secrets go under destinationSecrets and destinationSigningSecrets)", err)
+			_ = json.Unmarshal(m, &e) // its name, if it has one, so its secrets are not reported as strays
+			names[e.Name] = true
+			continue
+		}
+		d := alerts.DestinationArgs{Name: e.Name, Target: e.Target, Channel: e.Channel}
+		names[e.Name] = true
+		// The component reports a missing or malformed name; a secret can only be looked up
+		// under a well-formed one.
+		if alerts.ValidDestinationName(e.Name) && secretsOK {
+			d.Secret = r.destinationSecret(e, secrets)
+		}
+		if alerts.ValidDestinationName(e.Name) && signingOK {
+			d.SigningSecret = r.signingSecret(e, signing)
+		}
+		out = append(out, d)
+	}
+	for _, k := range []struct {
+		key    string
+		values map[string]string
+	}{{"destinationSecrets", secrets}, {"destinationSigningSecrets", signing}} {
+		for _, n := range slices.Sorted(maps.Keys(k.values)) {
+			if !names[n] {
+				r.bad(k.key+"."+n, "no destination is named %q: remove it with `pulumi config rm --path '%s.%s'`", n, k.key, n)
+			}
+		}
+	}
+	return out, true
+}
+
+func (r *configReader) destinationSecret(e destinationEntry, secrets map[string]string) pulumi.StringInput {
+	key := "destinationSecrets." + e.Name
+	v, ok := secrets[e.Name]
+	what := "webhook URL"
+	if e.Target == "slack-bot" {
+		what = "bot token"
+	}
+	switch {
+	case !ok || v == "":
+		r.bad(key, "is required: run `pulumi config set --secret --path '%s' <%s>`", key, what)
+		return nil
+	case e.Target == "slack-bot" && !strings.HasPrefix(v, "xoxb-"):
+		r.bad(key, "is not a Slack bot token (xoxb-…) (the value is not shown because it is secret)")
+		return nil
+	case e.Target != "slack-bot" && !isHTTPS(v):
+		r.bad(key, "is not an https:// URL (the value is not shown because it is secret)")
+		return nil
+	}
+	return secretString(v)
+}
+
+// minSigningKey is the shortest signing key accepted: HMAC-SHA256 wants a key of at least its
+// output's 32 bytes to be as strong as the hash.
+const minSigningKey = 32
+
+func (r *configReader) signingSecret(e destinationEntry, signing map[string]string) pulumi.StringInput {
+	key := "destinationSigningSecrets." + e.Name
+	v, ok := signing[e.Name]
+	switch {
+	case e.Target != "webhook":
+		if ok {
+			r.bad(key, "only destinations of target webhook sign their requests")
+		}
+		return nil
+	case !ok || v == "":
+		r.bad(key, "is required for target webhook: run `pulumi config set --secret --path '%s' \"$(openssl rand -hex 32)\"`", key)
+		return nil
+	case len(v) < minSigningKey:
+		r.bad(key, "is shorter than %d characters (the value is not shown because it is secret)", minSigningKey)
+		return nil
+	}
+	return secretString(v)
+}
+
+// routes reads the routes, each an object with the config document's keys
+// (lambda/config/README.md).
+func (r *configReader) routes() []alerts.RouteArgs {
+	raw := r.objects("routes", `[{"name": "prod", "match": {"minSeverity": "warning"}, "destinations": ["prod-slack"]}]`)
+	var out []alerts.RouteArgs
+	for i, m := range raw {
+		var route alerts.RouteArgs
+		if err := strict(m, &route); err != nil {
+			r.bad(fmt.Sprintf("routes[%d]", i), "%v (the keys are the config document's: lambda/config/README.md)", err)
+			continue
+		}
+		out = append(out, route)
+	}
+	return out
 }
 
 // loadArgs reads the stack config into the component's arguments and validates them as the
@@ -156,30 +366,43 @@ func (r *configReader) webhook() pulumi.StringInput {
 // returning them fails `pulumi preview` before anything is planned.
 func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 	r := &configReader{ctx: ctx, ns: ctx.Project()}
+	destinations, routed := r.destinations()
 	args := alerts.EcsChatAlertsArgs{
-		WebhookUrl:                r.webhook(),
-		ChatTarget:                r.str("chatTarget"),
-		Environment:               r.str("environment"),
-		Events:                    r.list("events"),
-		ClusterArns:               r.list("clusterArns"),
-		ServiceNames:              r.list("serviceNames"),
-		ServiceActionEvents:       r.list("serviceActionEvents"),
-		DeploymentEvents:          r.list("deploymentEvents"),
-		AlarmNamePrefixes:         r.list("alarmNamePrefixes"),
-		NoiseRules:                r.noiseRules(),
-		LogLevel:                  r.str("logLevel"),
-		MemorySize:                r.intVal("memorySize"),
-		Timeout:                   r.intVal("timeout"),
-		BatchSize:                 r.intVal("batchSize"),
-		BatchingWindow:            r.intPtr("batchingWindow"),
-		MaxConcurrency:            r.intVal("maxConcurrency"),
-		MaxReceiveCount:           r.intVal("maxReceiveCount"),
-		LogRetentionDays:          r.intVal("logRetentionDays"),
-		OpsEmail:                  r.str("opsEmail"),
-		OldestMessageAlarmSeconds: r.intVal("oldestMessageAlarmSeconds"),
-		CreateKmsKey:              r.boolVal("createKmsKey"),
-		KmsKeyArn:                 r.str("kmsKeyArn"),
-		NotifierZip:               r.str("notifierZip"),
+		WebhookUrl:                    r.webhook(!routed),
+		ChatTarget:                    r.str("chatTarget"),
+		Destinations:                  destinations,
+		Routes:                        r.routes(),
+		Default:                       r.list("default"),
+		Environment:                   r.str("environment"),
+		Events:                        r.list("events"),
+		ClusterArns:                   r.list("clusterArns"),
+		ServiceNames:                  r.list("serviceNames"),
+		ServiceActionEvents:           r.list("serviceActionEvents"),
+		DeploymentEvents:              r.list("deploymentEvents"),
+		AlarmNamePrefixes:             r.list("alarmNamePrefixes"),
+		NoiseRules:                    r.noiseRules(),
+		LogLevel:                      r.str("logLevel"),
+		MemorySize:                    r.intVal("memorySize"),
+		Timeout:                       r.intVal("timeout"),
+		BatchSize:                     r.intVal("batchSize"),
+		BatchingWindow:                r.intPtr("batchingWindow"),
+		MaxConcurrency:                r.intVal("maxConcurrency"),
+		MaxReceiveCount:               r.intVal("maxReceiveCount"),
+		LogRetentionDays:              r.intVal("logRetentionDays"),
+		OpsEmail:                      r.str("opsEmail"),
+		OldestMessageAlarmSeconds:     r.intVal("oldestMessageAlarmSeconds"),
+		CrashLoopThreshold:            r.intVal("crashLoopThreshold"),
+		CrashLoopWindow:               r.str("crashLoopWindow"),
+		CrashLoopDigestInterval:       r.str("crashLoopDigestInterval"),
+		StateTablePointInTimeRecovery: r.boolVal("stateTablePointInTimeRecovery"),
+		LogTailEnabled:                r.boolVal("logTailEnabled"),
+		LogTailLines:                  r.intVal("logTailLines"),
+		LogTailBudget:                 r.str("logTailBudget"),
+		LogGroupPrefixes:              r.list("logGroupPrefixes"),
+		LogRedactPatterns:             r.list("logRedactPatterns"),
+		CreateKmsKey:                  r.boolVal("createKmsKey"),
+		KmsKeyArn:                     r.str("kmsKeyArn"),
+		NotifierZip:                   r.str("notifierZip"),
 	}
 	if len(r.errs) > 0 {
 		// Type errors first: range checks on a value that did not parse would only add noise.

@@ -32,5 +32,6 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("functionName", stack.FunctionName)
 	ctx.Export("opsTopicArn", stack.OpsTopicArn)
 	ctx.Export("configParameterName", stack.ConfigParameterName)
+	ctx.Export("stateTableName", stack.StateTableName)
 	return nil
 }

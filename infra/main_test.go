@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,9 +19,28 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
+	"github.com/foghornhq/foghorn/lambda/config"
 )
 
-const fakeWebhook = "https://hooks.slack.example/services/T00000000/B00000000/FAKEFAKEFAKEFAKE"
+const (
+	fakeWebhook    = "https://hooks.slack.example/services/T00000000/B00000000/FAKEFAKEFAKEFAKE"
+	fakeSigningKey = "FAKEFAKE-signing-key-0000000000000000000000"
+)
+
+// routedConfig is a stack config with one destination, ops, a route to it and a default,
+// with overrides applied (an empty value removes a key).
+func routedConfig(overrides map[string]string) map[string]string {
+	cfg := map[string]string{
+		"destinations":       `[{"name": "ops", "target": "slack"}]`,
+		"destinationSecrets": `{"ops": "` + fakeWebhook + `"}`,
+		"routes":             `[{"name": "web", "match": {"service": ["web"]}, "destinations": ["ops"]}]`,
+		"default":            `["ops"]`,
+	}
+	for k, v := range overrides {
+		cfg[k] = v
+	}
+	return cfg
+}
 
 // mocks records registrations and returns provider-shaped ARNs and names.
 type mocks struct {
@@ -61,11 +81,24 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 
 // runProgram runs the program under mocks with cfg as the stack config (keys without the
 // project prefix); the webhook is set as a secret unless cfg says otherwise.
-func runProgram(t *testing.T, cfg map[string]string, dryRun bool) (*mocks, error) {
+//
+// webhookUrl, destinationSecrets and destinationSigningSecrets are set as secrets unless named
+// in plain.
+func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain_ ...string) (*mocks, error) {
 	t.Helper()
+	plain := map[string]bool{}
+	for _, k := range plain_ {
+		plain[k] = true
+	}
 	full := map[string]string{}
 	secret := []string{}
-	if _, ok := cfg["webhookUrl"]; !ok {
+	for _, k := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets"} {
+		if _, ok := cfg[k]; ok && !plain[k] {
+			secret = append(secret, "foghorn:"+k)
+		}
+	}
+	_, routed := cfg["destinations"]
+	if _, ok := cfg["webhookUrl"]; !ok && !routed {
 		full["foghorn:webhookUrl"] = fakeWebhook
 		secret = append(secret, "foghorn:webhookUrl")
 	}
@@ -121,10 +154,49 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"bad email", map[string]string{"opsEmail": "on-call"}, "opsEmail", "email"},
 		{"log level", map[string]string{"logLevel": "verbose"}, "logLevel", "debug, info"},
 		{"steady state allowed but suppressed", map[string]string{"serviceActionEvents": `["SERVICE_STEADY_STATE"]`}, "serviceActionEvents", "noise rule"},
+
+		{"threshold of one", map[string]string{"crashLoopThreshold": "1"}, "crashLoopThreshold", "2–100"},
+		{"threshold not a number", map[string]string{"crashLoopThreshold": "three"}, "crashLoopThreshold", "whole number"},
+		{"window not a duration", map[string]string{"crashLoopWindow": "ten minutes"}, "crashLoopWindow", "10m"},
+		{"digest interval too short", map[string]string{"crashLoopDigestInterval": "10s"}, "crashLoopDigestInterval", "1m–24h"},
+		{"log tail without prefixes", map[string]string{"logTailEnabled": "true"}, "logGroupPrefixes", "required"},
+		{"log tail budget too long", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/ecs/"]`, "logTailBudget": "1m"}, "logTailBudget", "10s"},
+		{"redact pattern", map[string]string{"logRedactPatterns": `["(unclosed"]`}, "logRedactPatterns[0]", "missing closing"},
+
+		{"destinations not a list", routedConfig(map[string]string{"destinations": `{"name": "ops"}`}), "destinations", "list of objects"},
+		{"destination with an unknown key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "slack", "url": "https://hooks.slack.example/x"}]`}), "destinations[0]", `unknown field "url"`},
+		{"destination without its secret", routedConfig(map[string]string{"destinationSecrets": `{}`}), "destinationSecrets.ops", "pulumi config set --secret --path 'destinationSecrets.ops'"},
+		{"secret of no destination", routedConfig(map[string]string{"destinationSecrets": `{"ops": "` + fakeWebhook + `", "opz": "` + fakeWebhook + `"}`}), "destinationSecrets.opz", "no destination"},
+		{"secret not a URL", routedConfig(map[string]string{"destinationSecrets": `{"ops": "hooks.slack.example/FAKEFAKE"}`}), "destinationSecrets.ops", "https://"},
+		{"bot token not a bot token", routedConfig(map[string]string{
+			"destinations":       `[{"name": "ops", "target": "slack-bot", "channel": "C0FAKE0001"}]`,
+			"destinationSecrets": `{"ops": "` + fakeWebhook + `"}`,
+		}), "destinationSecrets.ops", "xoxb-"},
+		{"webhook without a signing key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "webhook"}]`}), "destinationSigningSecrets.ops", "openssl rand"},
+		{"signing key too short", routedConfig(map[string]string{
+			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
+			"destinationSigningSecrets": `{"ops": "FAKEFAKE"}`,
+		}), "destinationSigningSecrets.ops", "32"},
+		{"signing key for slack", routedConfig(map[string]string{"destinationSigningSecrets": `{"ops": "` + fakeSigningKey + `"}`}), "destinationSigningSecrets.ops", "only destinations of target webhook"},
+		{"unknown target", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "pagerduty"}]`}), "destinations[0].target", "slack-bot"},
+		{"bot without a channel", routedConfig(map[string]string{
+			"destinations":       `[{"name": "ops", "target": "slack-bot"}]`,
+			"destinationSecrets": `{"ops": "xoxb-FAKEFAKEFAKE"}`,
+		}), "destinations[0].channel", "required"},
+		{"webhook and destinations", routedConfig(map[string]string{"webhookUrl": fakeWebhook}), "destinations", "not both"},
+		{"route with a misspelt matcher", routedConfig(map[string]string{"routes": `[{"match": {"services": ["web"]}, "destinations": ["ops"]}]`}), "routes[0]", `unknown field "services"`},
+		{"route to an unknown destination", routedConfig(map[string]string{"routes": `[{"match": {"service": ["web"]}, "destinations": ["ops", "pager"]}]`}), "routes[0].destinations", `unknown destination "pager"`},
+		{"routes without a default", routedConfig(map[string]string{"default": `[]`}), "default", "required when there are routes"},
+		{"secrets in plain text", routedConfig(nil), "destinationSecrets", "plain text"},
+	}
+	// The keys these cases set without --secret; every other secret key is set with it.
+	plainKeys := map[string][]string{
+		"webhook in plain text": {"webhookUrl"},
+		"secrets in plain text": {"destinationSecrets"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, err := runProgram(t, c.cfg, true)
+			m, err := runProgram(t, c.cfg, true, plainKeys[c.name]...)
 			if err == nil {
 				t.Fatal("the program accepted it")
 			}
@@ -138,7 +210,7 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 				t.Errorf("message %q: want one line naming foghorn:%s and saying %q", msg, c.key, c.says)
 			}
 			if strings.Contains(err.Error(), "FAKEFAKE") {
-				t.Errorf("the error shows the webhook: %v", err)
+				t.Errorf("the error shows a secret: %v", err)
 			}
 			if len(m.inputs) != 0 {
 				t.Errorf("resources were registered before the config was rejected: %v", keys(m.inputs))
@@ -221,42 +293,72 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		"events":      strings.Join(eventpattern.ClassNames(), ","),
 		"clusterArns": "", "serviceNames": "", "serviceActionEvents": "", "deploymentEvents": "", "alarmNamePrefixes": "",
 		"noiseRulesOn": "", "noiseRulesOff": "",
+		"webhookUrl": "", "destinations": "", "destinationSecrets": "{}", "destinationSigningSecrets": "{}",
+		"routes": "", "default": "",
+		"crashLoopThreshold": strconv.Itoa(alerts.DefaultCrashLoopThreshold), "crashLoopWindow": alerts.DefaultCrashLoopWindow.String(),
+		"crashLoopDigestInterval": alerts.DefaultCrashLoopDigestInterval.String(), "stateTablePointInTimeRecovery": "false",
+		"logTailEnabled": "false", "logTailLines": strconv.Itoa(alerts.DefaultLogTailLines), "logTailBudget": alerts.DefaultLogTailBudget.String(),
+		"logGroupPrefixes": "", "logRedactPatterns": "",
 	}
+	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget"}
 	for key, decl := range p.Config {
 		if decl.Description == "" {
 			t.Errorf("%s: no description", key)
 		}
 		switch decl.Type {
-		case "string", "integer", "boolean":
+		case "string", "integer", "boolean", "object":
 		case "array":
-			if decl.Items == nil || decl.Items.Type != "string" {
-				t.Errorf("%s: array without string items", key)
+			if decl.Items == nil || (decl.Items.Type != "string" && decl.Items.Type != "object") {
+				t.Errorf("%s: array without string or object items", key)
 			}
 		default:
 			t.Errorf("%s: type %q", key, decl.Type)
 		}
-		if key == "webhookUrl" {
-			if !decl.Secret || decl.Default.Kind != 0 {
-				t.Errorf("webhookUrl must be secret and have no default")
-			}
-			continue
+		// A secret key with a default fails every stack that does not set it (Pulumi checks
+		// the default is encrypted), and one without a default is required of every stack:
+		// the program checks secrecy itself instead.
+		if decl.Secret {
+			t.Errorf("%s: declared secret; the program refuses plain-text values itself", key)
 		}
 		if decl.Default.Kind == 0 {
 			t.Errorf("%s: no default", key)
 			continue
 		}
 		var got string
-		if decl.Type == "array" {
-			var list []string
+		switch decl.Type {
+		case "array":
+			var list []any
 			if err := decl.Default.Decode(&list); err != nil {
 				t.Errorf("%s: %v", key, err)
 			}
-			got = strings.Join(list, ",")
-		} else {
+			for i, x := range list {
+				if i > 0 {
+					got += ","
+				}
+				got += fmt.Sprint(x)
+			}
+		case "object":
+			var m map[string]any
+			if err := decl.Default.Decode(&m); err != nil {
+				t.Errorf("%s: %v", key, err)
+			}
+			b, _ := json.Marshal(m)
+			got = string(b)
+		default:
 			got = decl.Default.Value
+		}
+		if slices.Contains(durations, key) {
+			if d, err := time.ParseDuration(got); err == nil {
+				got = d.String()
+			}
 		}
 		if want, ok := defaults[key]; !ok || got != want {
 			t.Errorf("%s: Pulumi.yaml default %q, the component's %q", key, got, want)
+		}
+	}
+	for _, key := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets"} {
+		if !strings.Contains(p.Config[key].Description, "--secret") {
+			t.Errorf("%s: the description does not say to set it with --secret", key)
 		}
 	}
 }
@@ -282,16 +384,52 @@ func TestStackFiles(t *testing.T) {
 					t.Errorf("%s: the webhook belongs in the file only as `pulumi config set --secret` ciphertext", stack)
 				}
 				switch v := v.(type) {
-				case []any:
+				case []any, map[string]any:
 					b, _ := json.Marshal(v)
 					cfg[key] = string(b)
 				default:
 					cfg[key] = fmt.Sprint(v)
 				}
 			}
-			m, err := runProgram(t, cfg, true)
+			// The secrets `pulumi config set --secret --path` would add, faked.
+			var dests []struct{ Name, Target string }
+			if err := json.Unmarshal([]byte(cfg["destinations"]), &dests); err != nil {
+				t.Fatalf("%s: destinations: %v", stack, err)
+			}
+			secrets := map[string]string{}
+			for _, d := range dests {
+				secrets[d.Name] = "https://hooks.example/" + d.Target + "/FAKEFAKEFAKE"
+			}
+			b, _ := json.Marshal(secrets)
+			cfg["destinationSecrets"] = string(b)
+			m, err := runProgram(t, cfg, false)
 			if err != nil {
 				t.Fatal(err)
+			}
+			doc := m.document(t)
+			var targets []string
+			for _, d := range doc.Destinations {
+				targets = append(targets, d.Name+"="+d.Target)
+			}
+			wantTargets := map[string][]string{
+				"dev":  {"dev-discord=discord"},
+				"prod": {"prod-slack=slack", "prod-teams=teams"},
+			}[stack]
+			if !slices.Equal(targets, wantTargets) {
+				t.Errorf("%s: destinations %v, want %v", stack, targets, wantTargets)
+			}
+			if n := len(m.inputs["aws:ssm/parameter:Parameter"]); n != len(wantTargets)+1 {
+				t.Errorf("%s: %d parameters, want the config and one per destination", stack, n)
+			}
+			if stack == "prod" {
+				// The README's scenario: prod's failures reach a Slack and a Teams channel.
+				r := doc.Routes[0]
+				if r.Match.MinSeverity != "warning" || !slices.Equal(r.Destinations, []string{"prod-slack", "prod-teams"}) {
+					t.Errorf("prod: first route %+v, want failures to Slack and Teams", r)
+				}
+			}
+			if !doc.Logs.Enabled || len(doc.Logs.LogGroupPrefixes) == 0 {
+				t.Errorf("%s: log tail %+v, want it on", stack, doc.Logs)
 			}
 			lg := m.inputs["aws:cloudwatch/logGroup:LogGroup"][0]
 			if got := lg["retentionInDays"].NumberValue(); (stack == "dev") != (got < 30) {
@@ -304,6 +442,27 @@ func TestStackFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// document returns the config document the program wrote, as the notifier parses it.
+func (m *mocks) document(t *testing.T) *config.Document {
+	t.Helper()
+	for _, p := range m.inputs["aws:ssm/parameter:Parameter"] {
+		if p["type"].StringValue() != "String" {
+			continue
+		}
+		v := p["value"]
+		if v.IsSecret() { // pulumi-aws marks every parameter's value secret
+			v = v.SecretValue().Element
+		}
+		d, err := config.Parse([]byte(v.StringValue()))
+		if err != nil {
+			t.Fatalf("the notifier would reject its config document: %v", err)
+		}
+		return d
+	}
+	t.Fatal("no config document")
+	return nil
 }
 
 // TestPreviewBuildsTheNotifier runs the program as `pulumi preview` does, without a prebuilt
@@ -328,5 +487,59 @@ func TestPreviewBuildsTheNotifier(t *testing.T) {
 	defer zr.Close()
 	if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" || zr.File[0].Mode().Perm() != 0o755 {
 		t.Errorf("zip entries %v", zr.File)
+	}
+}
+
+// TestRoutingFromStackConfig sets destinations, their secrets and routes the way the README
+// does, with values as Pulumi stores them (an account id set with --path becomes a number).
+func TestRoutingFromStackConfig(t *testing.T) {
+	cfg := map[string]string{
+		"destinations": `[{"name": "ops-slack", "target": "slack"},
+			{"name": "oncall", "target": "slack-bot", "channel": "C0FAKE0001"},
+			{"name": "audit", "target": "webhook"}]`,
+		"destinationSecrets":        `{"ops-slack": "` + fakeWebhook + `", "oncall": "xoxb-FAKEFAKEFAKE", "audit": "https://audit.example/FAKEFAKEHOOK"}`,
+		"destinationSigningSecrets": `{"audit": "` + fakeSigningKey + `"}`,
+		"routes": `[{"name": "audit", "destinations": ["audit"], "continue": true},
+			{"name": "payments", "match": {"account": [123456789012], "service": ["payments-*"]}, "destinations": ["oncall"],
+			 "mute": [{"reason": "weekly patching", "weekly": {"days": ["sun"], "start": "02:00", "end": "04:00"}}]}]`,
+		"default": `["ops-slack"]`,
+	}
+	m, err := runProgram(t, cfg, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := m.document(t)
+	if len(doc.Routes) != 2 || !slices.Equal(doc.Routes[1].Match.Account, []string{"123456789012"}) || !doc.Routes[0].Continue ||
+		doc.Routes[1].Mute[0].Weekly == nil || !slices.Equal(doc.Default, []string{"ops-slack"}) {
+		b, _ := json.Marshal(doc)
+		t.Errorf("document %s", b)
+	}
+	if d, _ := doc.Destination("oncall"); d.Channel != "C0FAKE0001" || d.Target != "slack-bot" {
+		t.Errorf("oncall %+v", d)
+	}
+	if d, _ := doc.Destination("audit"); d.SigningSecretParam == "" || d.SigningSecretParam == d.SecretParam {
+		t.Errorf("audit %+v: want a signing parameter of its own", d)
+	}
+	var secure int
+	for _, p := range m.inputs["aws:ssm/parameter:Parameter"] {
+		if p["type"].StringValue() == "SecureString" {
+			secure++
+			if !p["value"].IsSecret() {
+				t.Error("a destination secret's parameter value is not secret")
+			}
+		}
+	}
+	if secure != 4 {
+		t.Errorf("%d SecureString parameters, want one per secret: 4", secure)
+	}
+	for typ, list := range m.inputs {
+		for _, in := range list {
+			b, _ := json.Marshal(in.Mappable())
+			for _, s := range []string{"FAKEFAKEFAKE", "FAKEFAKEHOOK", fakeSigningKey} {
+				if strings.Contains(string(b), s) && typ != "aws:ssm/parameter:Parameter" {
+					t.Errorf("%s holds a secret in its inputs", typ)
+				}
+			}
+		}
 	}
 }
