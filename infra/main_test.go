@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -541,5 +542,29 @@ func TestRoutingFromStackConfig(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestReadmeConfigKeys keeps the README's `pulumi config set` commands to keys the program
+// reads, so a reader following them never sets a key that is silently ignored.
+func TestReadmeConfigKeys(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := regexp.MustCompile(`pulumi config (?:set|rm)(?: --secret| --path)* '?([A-Za-z:]+)`)
+	seen := 0
+	for _, m := range set.FindAllStringSubmatch(string(b), -1) {
+		key := m[1]
+		if strings.HasPrefix(key, "aws:") {
+			continue
+		}
+		seen++
+		if !slices.Contains(configKeys, key) {
+			t.Errorf("the README sets %q, which the program does not read", key)
+		}
+	}
+	if seen < 20 {
+		t.Errorf("found only %d config commands in the README", seen)
 	}
 }

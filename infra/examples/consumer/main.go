@@ -16,11 +16,24 @@ func main() {
 func program(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	chat, err := alerts.NewEcsChatAlerts(ctx, "payments-alerts", alerts.EcsChatAlertsArgs{
-		WebhookUrl:   cfg.RequireSecret("slackWebhook"),
-		ClusterArns:  []string{cfg.Require("clusterArn")},
-		ServiceNames: []string{"payments-api", "payments-worker"},
-		NoiseRules:   map[string]bool{"deployment-completed": true},
-		OpsEmail:     cfg.Get("opsEmail"),
+		// Each secret goes into an SSM SecureString parameter of its own.
+		Destinations: []alerts.DestinationArgs{
+			{Name: "payments-slack", Target: "slack", Secret: cfg.RequireSecret("slackWebhook")},
+			{Name: "payments-teams", Target: "teams", Secret: cfg.RequireSecret("teamsWebhook")},
+		},
+		// Failures to both channels, everything else to Slack.
+		Routes: []alerts.RouteArgs{{
+			Name:         "failures",
+			Match:        alerts.RouteMatchArgs{MinSeverity: "warning"},
+			Destinations: []string{"payments-slack", "payments-teams"},
+		}},
+		Default:          []string{"payments-slack"},
+		ClusterArns:      []string{cfg.Require("clusterArn")},
+		ServiceNames:     []string{"payments-api", "payments-worker"},
+		NoiseRules:       map[string]bool{"deployment-completed": true},
+		LogTailEnabled:   true,
+		LogGroupPrefixes: []string{"/ecs/payments-"},
+		OpsEmail:         cfg.Get("opsEmail"),
 	})
 	if err != nil {
 		return err

@@ -41,9 +41,10 @@ func TestConsumerStack(t *testing.T) {
 	err := pulumi.RunErr(program, pulumi.WithMocks("payments-platform", "staging", m), func(ri *pulumi.RunInfo) {
 		ri.Config = map[string]string{
 			"payments-platform:slackWebhook": "https://hooks.slack.example/services/T00000000/B00000000/FAKEFAKEFAKEFAKE",
+			"payments-platform:teamsWebhook": "https://teams.example/workflows/FAKEFAKEFAKEFAKE",
 			"payments-platform:clusterArn":   "arn:aws:ecs:eu-west-1:123456789012:cluster/payments",
 		}
-		ri.ConfigSecretKeys = []string{"payments-platform:slackWebhook"}
+		ri.ConfigSecretKeys = []string{"payments-platform:slackWebhook", "payments-platform:teamsWebhook"}
 		ri.DryRun = true
 	})
 	if err != nil {
@@ -57,6 +58,9 @@ func TestConsumerStack(t *testing.T) {
 		"aws:sqs/queue:Queue":                2,
 		"aws:sns/topic:Topic":                2,
 		"aws:cloudwatch/eventRule:EventRule": 7,
+		"aws:dynamodb/table:Table":           1,
+		// The config document and one SecureString per destination.
+		"aws:ssm/parameter:Parameter": 3,
 	} {
 		if got := len(m.types[typ]); got != want {
 			t.Errorf("%d × %s, want %d", got, typ, want)
