@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 
@@ -566,5 +567,30 @@ func TestReadmeConfigKeys(t *testing.T) {
 	}
 	if seen < 20 {
 		t.Errorf("found only %d config commands in the README", seen)
+	}
+}
+
+// TestPulumiAcceptsTheProjectFiles loads Pulumi.yaml as the CLI does (its JSON schema and
+// checks) and checks each stack file's values against the declared types, as `pulumi preview`
+// does before the program runs.
+func TestPulumiAcceptsTheProjectFiles(t *testing.T) {
+	proj, err := workspace.LoadProject("../Pulumi.yaml")
+	if err != nil {
+		t.Fatalf("Pulumi.yaml: %v", err)
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		var f struct {
+			Config map[string]any `yaml:"config"`
+		}
+		readYAML(t, "../Pulumi."+stack+".yaml", &f)
+		for k, v := range f.Config {
+			decl, ok := proj.Config[strings.TrimPrefix(k, "foghorn:")]
+			if !ok || decl.Type == nil {
+				continue // aws:region and the like
+			}
+			if !workspace.ValidateConfigValue(*decl.Type, decl.Items, v) {
+				t.Errorf("%s: %s is not of the declared type %s", stack, k, workspace.InferFullTypeName(*decl.Type, decl.Items))
+			}
+		}
 	}
 }
