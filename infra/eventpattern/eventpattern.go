@@ -5,8 +5,9 @@
 //
 // The defaults mirror the notifier's noise policy (lambda/policy): when a noise rule is on,
 // the pattern leaves out what the rule would suppress, so AWS does not deliver it at all. The
-// one exception is SERVICE_STEADY_STATE, which ends crash-loop stories: it is always delivered,
-// and the notifier keeps its message out of chat when the steady-state rule is on.
+// exceptions are the events crash-loop and deployment stories need — SERVICE_STEADY_STATE and
+// the deployments' IN_PROGRESS and COMPLETED — which are always delivered; the notifier keeps
+// their own messages out of chat when the rules that suppress them are on.
 // Where an event's noise status needs the notifier's own judgement (severity, exit codes),
 // the pattern lets it through and the notifier decides.
 package eventpattern
@@ -387,7 +388,7 @@ func (b builder) serviceAction() obj {
 }
 
 func (b builder) deployment() obj {
-	return b.serviceLevel(detailDeployment, b.eventNames(b.f.DeploymentEvents, deploymentSuppressedBy(), DeploymentEvents, nil))
+	return b.serviceLevel(detailDeployment, b.eventNames(b.f.DeploymentEvents, deploymentSuppressedBy(), DeploymentEvents, storyDeploymentEvents))
 }
 
 func (b builder) containerInstance() obj {

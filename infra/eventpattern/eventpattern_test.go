@@ -316,8 +316,9 @@ func TestStrictPolicy(t *testing.T) {
 		}
 	}
 	cases := map[string]string{
-		"ecs-deployment-state-change-in-progress.json":                         "",
-		"ecs-deployment-state-change-completed.json":                           "",
+		// Delivered although their messages are noise here: stories need them.
+		"ecs-deployment-state-change-in-progress.json":                         "deployment",
+		"ecs-deployment-state-change-completed.json":                           "deployment",
 		"ecs-deployment-state-change-failed-circuit-breaker.json":              "deployment",
 		"eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json": "alarm",
 	}

@@ -23,6 +23,13 @@ var (
 	// chat. The other steady states (task sets, capacity providers) end no story and stay out.
 	storyEndEvents = []string{"SERVICE_STEADY_STATE"}
 
+	// storyDeploymentEvents are the deployment state changes the rule delivers whatever the
+	// noise policy and the allow-list say: a deployment seen in progress is what a crash loop
+	// of its tasks is blamed on, and its completion ends the story (a rollback's completion
+	// says "rolled back; steady again"). When the deployment-in-progress or
+	// deployment-completed rule is on, the notifier keeps their own messages out of chat.
+	storyDeploymentEvents = []string{"SERVICE_DEPLOYMENT_IN_PROGRESS", "SERVICE_DEPLOYMENT_COMPLETED"}
+
 	// scalingServiceEvents are the service actions that tell of ordinary scaling, which the
 	// "scaling" noise rule suppresses.
 	scalingServiceEvents = []string{"SERVICE_DESIRED_COUNT_UPDATED"}
