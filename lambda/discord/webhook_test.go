@@ -1,9 +1,7 @@
 package discord
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,13 +22,7 @@ const (
 
 var secrets = []string{fakeToken, fakeWebhookURL, "0000/fake"}
 
-func okBody() []byte {
-	b, err := Render(fixtures.Samples()["critical-oom"])
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func okBody() []byte { return fixtures.SampleBody(Render) }
 
 func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 	return NewWebhook(fakeWebhookURL, h.Client).Post(ctx, body)
@@ -38,10 +30,8 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
-		return func(h *fixtures.Harness) { h.Fake.Script(fakePath, f...) }
-	}
-	for _, tc := range []fixtures.DeliveryCase{
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
+	cases := []fixtures.DeliveryCase{
 		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
 		{Name: "429 retry_after float wins over the rounded header",
 			Setup: script(fakechat.DiscordRateLimited(1.5, false)),
@@ -76,10 +66,10 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			Setup: script(fakechat.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 		{Name: "unknown webhook: gone, no retry",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Deleted) },
+			Setup: fixtures.SetState(fakePath, fakechat.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "10015", Requests: 1},
 		{Name: "invalid webhook token: gone, no retry",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Revoked) },
+			Setup: fixtures.SetState(fakePath, fakechat.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "50027", Requests: 1},
 		{Name: "404 without Discord's code: permanent, not gone",
 			Setup: script(fakechat.Answer(404, "<html>not found</html>")),
@@ -96,11 +86,8 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 		{Name: "invalid JSON: permanent",
 			Body:  []byte(`{"content":`),
 			Class: deliver.Permanent, Status: 400, Code: "50109", Requests: 1},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
-		})
 	}
+	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
 }
 
 // The body goes out with wait=true, and the 200 with the message counts as delivered.
@@ -147,58 +134,27 @@ func TestWebhookGoneIsNotHammered(t *testing.T) {
 // URL, logs, or printing the webhook itself.
 func TestWebhookNeverLeaksURL(t *testing.T) {
 	h := fixtures.NewHarness(t, fakechat.Options{})
-	h.Fake.Close()
-	hook := NewWebhook(fakeWebhookURL, h.Client)
-	err := hook.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Retryable {
-		t.Fatalf("closed server: %v, want retryable", err)
-	}
-	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
-
-	bad := NewWebhook(fakeWebhookURL+"/\x7f", &deliver.Client{MaxAttempts: 1})
-	err = bad.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Permanent {
-		t.Fatalf("malformed URL: %v, want permanent", err)
-	}
-	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
-	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
-
-	var printed bytes.Buffer
-	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "hook", hook, "value", *hook)
-	printed.WriteString(hook.String())
-	fixtures.AssertNoSecret(t, "printed webhook", printed.String(), secrets...)
+	fixtures.AssertNeverLeaks(t, h, NewWebhook(fakeWebhookURL, h.Client),
+		NewWebhook(fakeWebhookURL+"/\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 }
 
 func TestCheck(t *testing.T) {
-	at := fixtures.Epoch
-	for _, tc := range []struct {
-		status int
-		body   string
-		header http.Header
-		class  deliver.Class
-		code   string
-		after  time.Duration
-	}{
-		{200, `{"id":"1"}`, nil, deliver.Delivered, "", 0},
-		{204, "", nil, deliver.Delivered, "", 0},
-		{429, `{"message":"You are being rate limited.","retry_after":64.57,"global":false}`, http.Header{"Retry-After": {"65"}}, deliver.RateLimited, "", 64570 * time.Millisecond},
-		{429, `{"message":"x","retry_after":0.3,"global":true}`, nil, deliver.RateLimited, "global", 300 * time.Millisecond},
-		{429, `{"message":"x","retry_after":-1}`, http.Header{"Retry-After": {"2"}}, deliver.RateLimited, "", 2 * time.Second},
-		{429, ``, http.Header{"Retry-After": {"2"}}, deliver.RateLimited, "", 2 * time.Second},
-		{429, `{"retry_after":1e300}`, nil, deliver.RateLimited, "", 24 * time.Hour},
-		{404, `{"message":"Unknown Webhook","code":10015}`, nil, deliver.Gone, "10015", 0},
-		{401, `{"message":"Invalid Webhook Token","code":50027}`, nil, deliver.Gone, "50027", 0},
-		{401, `{"message":"401: Unauthorized","code":0}`, nil, deliver.Permanent, "", 0},
-		{404, `not json`, nil, deliver.Permanent, "", 0},
-		{400, `{"code":50035,"message":"Invalid Form Body","errors":{}}`, nil, deliver.Permanent, "50035", 0},
-		{413, `{"code":40005,"message":"Request entity too large"}`, nil, deliver.Permanent, "40005", 0},
-		{408, ``, nil, deliver.Retryable, "", 0},
-		{502, `{"message":"502: Bad Gateway","code":0}`, nil, deliver.Retryable, "", 0},
-		{500, `<html>oops</html>`, nil, deliver.Retryable, "", 0},
-	} {
-		v := Check(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: at})
-		if v.Class != tc.class || v.Code != tc.code || v.RetryAfter != tc.after {
-			t.Errorf("%d %q: %+v, want %v %q %v", tc.status, tc.body, v, tc.class, tc.code, tc.after)
-		}
-	}
+	fixtures.RunChecks(t, Check, []fixtures.CheckCase{
+		{Status: 200, Body: `{"id":"1"}`, Class: deliver.Delivered},
+		{Status: 204, Class: deliver.Delivered},
+		{Status: 429, Body: `{"message":"You are being rate limited.","retry_after":64.57,"global":false}`, Header: http.Header{"Retry-After": {"65"}}, Class: deliver.RateLimited, After: 64570 * time.Millisecond},
+		{Status: 429, Body: `{"message":"x","retry_after":0.3,"global":true}`, Class: deliver.RateLimited, Code: "global", After: 300 * time.Millisecond},
+		{Status: 429, Body: `{"message":"x","retry_after":-1}`, Header: http.Header{"Retry-After": {"2"}}, Class: deliver.RateLimited, After: 2 * time.Second},
+		{Status: 429, Header: http.Header{"Retry-After": {"2"}}, Class: deliver.RateLimited, After: 2 * time.Second},
+		{Status: 429, Body: `{"retry_after":1e300}`, Class: deliver.RateLimited, After: 24 * time.Hour},
+		{Status: 404, Body: `{"message":"Unknown Webhook","code":10015}`, Class: deliver.Gone, Code: "10015"},
+		{Status: 401, Body: `{"message":"Invalid Webhook Token","code":50027}`, Class: deliver.Gone, Code: "50027"},
+		{Status: 401, Body: `{"message":"401: Unauthorized","code":0}`, Class: deliver.Permanent},
+		{Status: 404, Body: `not json`, Class: deliver.Permanent},
+		{Status: 400, Body: `{"code":50035,"message":"Invalid Form Body","errors":{}}`, Class: deliver.Permanent, Code: "50035"},
+		{Status: 413, Body: `{"code":40005,"message":"Request entity too large"}`, Class: deliver.Permanent, Code: "40005"},
+		{Status: 408, Class: deliver.Retryable},
+		{Status: 502, Body: `{"message":"502: Bad Gateway","code":0}`, Class: deliver.Retryable},
+		{Status: 500, Body: `<html>oops</html>`, Class: deliver.Retryable},
+	})
 }

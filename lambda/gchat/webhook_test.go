@@ -3,7 +3,6 @@ package gchat
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"testing"
@@ -24,13 +23,7 @@ const (
 
 var secrets = []string{fakeKey, fakeToken, fakeURL}
 
-func okBody() []byte {
-	b, err := Render(fixtures.Samples()["critical-oom"])
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func okBody() []byte { return fixtures.SampleBody(Render) }
 
 func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 	return NewWebhook(fakeURL, h.Client).Post(ctx, body)
@@ -38,11 +31,9 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	ms := time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
-		return func(h *fixtures.Harness) { h.Fake.Script(fakePath, f...) }
-	}
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
 	exhausted := fakechat.GoogleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).")
-	for _, tc := range []fixtures.DeliveryCase{
+	cases := []fixtures.DeliveryCase{
 		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
 		{Name: "RESOURCE_EXHAUSTED: backoff, then ok",
 			Setup: script(exhausted),
@@ -62,13 +53,13 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			},
 			Class: deliver.RateLimited, Status: 429, Code: "RESOURCE_EXHAUSTED", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Revoked) },
+			Setup: fixtures.SetState(fakePath, fakechat.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "UNAUTHENTICATED", Requests: 1},
 		{Name: "webhook forbidden: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Archived) },
+			Setup: fixtures.SetState(fakePath, fakechat.Archived),
 			Class: deliver.Gone, Status: 403, Code: "PERMISSION_DENIED", Requests: 1},
 		{Name: "space deleted: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Deleted) },
+			Setup: fixtures.SetState(fakePath, fakechat.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "NOT_FOUND", Requests: 1},
 		{Name: "invalid argument: permanent",
 			Body:  []byte(`{"cardsV2":[{"card":{}}]}`),
@@ -82,11 +73,8 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 		{Name: "reset, then ok",
 			Setup: script(fakechat.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
-		})
 	}
+	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
 }
 
 // Alerts of one service land in one thread; another service gets its own.
@@ -123,24 +111,8 @@ func TestWebhookThreadsPerService(t *testing.T) {
 
 func TestWebhookNeverLeaksURL(t *testing.T) {
 	h := fixtures.NewHarness(t, fakechat.Options{})
-	h.Fake.Close()
-	w := NewWebhook(fakeURL, h.Client)
-	err := w.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Retryable {
-		t.Fatalf("closed server: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
-	bad := NewWebhook(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1})
-	err = bad.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Permanent {
-		t.Fatalf("malformed URL: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
-	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
-	var printed bytes.Buffer
-	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "w", w, "value", *w)
-	printed.WriteString(w.String())
-	fixtures.AssertNoSecret(t, "printed webhook", printed.String(), secrets...)
+	fixtures.AssertNeverLeaks(t, h, NewWebhook(fakeURL, h.Client),
+		NewWebhook(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 }
 
 func TestThreadURL(t *testing.T) {
@@ -155,27 +127,15 @@ func TestThreadURL(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	for _, tc := range []struct {
-		status int
-		body   string
-		header http.Header
-		class  deliver.Class
-		code   string
-		after  time.Duration
-	}{
-		{200, `{"name":"spaces/S/messages/M"}`, nil, deliver.Delivered, "", 0},
-		{429, `{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}`, nil, deliver.RateLimited, "RESOURCE_EXHAUSTED", 0},
-		{429, `{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}`, http.Header{"Retry-After": {"4"}}, deliver.RateLimited, "RESOURCE_EXHAUSTED", 4 * time.Second},
-		{400, `{"error":{"code":400,"status":"INVALID_ARGUMENT"}}`, nil, deliver.Permanent, "INVALID_ARGUMENT", 0},
-		{401, `{"error":{"code":401,"status":"UNAUTHENTICATED"}}`, nil, deliver.Gone, "UNAUTHENTICATED", 0},
-		{403, `{"error":{"code":403,"status":"PERMISSION_DENIED"}}`, nil, deliver.Gone, "PERMISSION_DENIED", 0},
-		{404, `<html>Not Found</html>`, nil, deliver.Gone, "", 0},
-		{500, `{"error":{"status":"<b>x</b>"}}`, nil, deliver.Retryable, "", 0},
-		{503, ``, nil, deliver.Retryable, "", 0},
-	} {
-		v := Check(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: fixtures.Epoch})
-		if v.Class != tc.class || v.Code != tc.code || v.RetryAfter != tc.after {
-			t.Errorf("%d %q: %+v, want %v %q %v", tc.status, tc.body, v, tc.class, tc.code, tc.after)
-		}
-	}
+	fixtures.RunChecks(t, Check, []fixtures.CheckCase{
+		{Status: 200, Body: `{"name":"spaces/S/messages/M"}`, Class: deliver.Delivered},
+		{Status: 429, Body: `{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}`, Class: deliver.RateLimited, Code: "RESOURCE_EXHAUSTED"},
+		{Status: 429, Body: `{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}`, Header: http.Header{"Retry-After": {"4"}}, Class: deliver.RateLimited, Code: "RESOURCE_EXHAUSTED", After: 4 * time.Second},
+		{Status: 400, Body: `{"error":{"code":400,"status":"INVALID_ARGUMENT"}}`, Class: deliver.Permanent, Code: "INVALID_ARGUMENT"},
+		{Status: 401, Body: `{"error":{"code":401,"status":"UNAUTHENTICATED"}}`, Class: deliver.Gone, Code: "UNAUTHENTICATED"},
+		{Status: 403, Body: `{"error":{"code":403,"status":"PERMISSION_DENIED"}}`, Class: deliver.Gone, Code: "PERMISSION_DENIED"},
+		{Status: 404, Body: `<html>Not Found</html>`, Class: deliver.Gone},
+		{Status: 500, Body: `{"error":{"status":"<b>x</b>"}}`, Class: deliver.Retryable},
+		{Status: 503, Class: deliver.Retryable},
+	})
 }

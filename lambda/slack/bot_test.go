@@ -1,11 +1,9 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,24 +29,16 @@ func newBot(h *fixtures.Harness) *Bot {
 	return b
 }
 
-func botBody() []byte {
-	b, err := NewBot(fakeBotToken, fakeChannel, nil).Render(fixtures.Samples()["critical-oom"])
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func botBody() []byte { return fixtures.SampleBody(NewBot(fakeBotToken, fakeChannel, nil).Render) }
 
 func TestBotDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
 	key := fakechat.SlackChannelKey(fakeChannel)
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
-		return func(h *fixtures.Harness) { h.Fake.Script(key, f...) }
-	}
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(key, f...) }
 	post := func(ctx context.Context, h *fixtures.Harness, body []byte) error {
 		return newBot(h).Post(ctx, body)
 	}
-	for _, tc := range []fixtures.DeliveryCase{
+	cases := []fixtures.DeliveryCase{
 		{Name: "ok", Class: deliver.Delivered, Requests: 1},
 		{Name: "429 ratelimited with Retry-After, then ok",
 			Setup: script(fakechat.RateLimited("2")),
@@ -74,13 +64,13 @@ func TestBotDeliveryClasses(t *testing.T) {
 			Setup: script(fakechat.Fault{Status: 200, Body: `{"ok":false,"error":"ratelimited"}`, Header: map[string]string{"Retry-After": "1"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
 		{Name: "archived: gone, no retry",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(key, fakechat.Archived) },
+			Setup: fixtures.SetState(key, fakechat.Archived),
 			Class: deliver.Gone, Status: 200, Code: "is_archived", Requests: 1},
 		{Name: "channel not found: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(key, fakechat.Deleted) },
+			Setup: fixtures.SetState(key, fakechat.Deleted),
 			Class: deliver.Gone, Status: 200, Code: "channel_not_found", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(key, fakechat.Revoked) },
+			Setup: fixtures.SetState(key, fakechat.Revoked),
 			Class: deliver.Gone, Status: 200, Code: "token_revoked", Requests: 1},
 		{Name: "not in channel: gone", Setup: script(fakechat.SlackAPIError("not_in_channel")),
 			Class: deliver.Gone, Status: 200, Code: "not_in_channel", Requests: 1},
@@ -102,11 +92,8 @@ func TestBotDeliveryClasses(t *testing.T) {
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "reset, then ok", Setup: script(fakechat.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			fixtures.RunDelivery(t, tc, fakechat.TargetSlackAPI, botBody(), post, botSecrets...)
-		})
 	}
+	fixtures.RunDeliveries(t, cases, fakechat.TargetSlackAPI, botBody(), post, botSecrets...)
 }
 
 // Post, edit in place, reply in the thread: the fake sees chat.postMessage, chat.update with
@@ -194,9 +181,10 @@ func TestBotNeverLeaksToken(t *testing.T) {
 		t.Fatalf("unknown token: %v", err)
 	}
 	fixtures.AssertNoSecret(t, "invalid_auth error", fixtures.ErrString(err), botSecrets...)
-	h.Fake.Close()
+	bad := NewBot(fakeBotToken, fakeChannel, &deliver.Client{MaxAttempts: 1})
+	bad.APIURL = "https://slack.example/api/\x7f"
+	fixtures.AssertNeverLeaks(t, h, b, bad, botBody(), botSecrets...) // closes the fake
 	for _, call := range []func() error{
-		func() error { return b.Post(context.Background(), botBody()) },
 		func() error { return b.Update(context.Background(), target.Ref{Channel: "C1", ID: "1.0"}, botBody()) },
 		func() error { return b.Reply(context.Background(), target.Ref{Channel: "C1", ID: "1.0"}, botBody()) },
 	} {
@@ -206,60 +194,38 @@ func TestBotNeverLeaksToken(t *testing.T) {
 		}
 		fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), botSecrets...)
 	}
-	bad := NewBot(fakeBotToken, fakeChannel, &deliver.Client{MaxAttempts: 1})
-	bad.APIURL = "https://slack.example/api/\x7f"
-	err = bad.Post(context.Background(), botBody())
-	if deliver.ClassOf(err) != deliver.Permanent {
-		t.Fatalf("malformed URL: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), botSecrets...)
 	fixtures.AssertNoSecret(t, "log", h.Logs(), botSecrets...)
-	var printed bytes.Buffer
-	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "bot", b, "value", *b)
-	fmt.Fprintf(&printed, "%v %+v %#v %s", b, b, *b, b)
-	fixtures.AssertNoSecret(t, "printed bot", printed.String(), botSecrets...)
+	fixtures.AssertNoSecret(t, "%#v", fmt.Sprintf("%#v %#v", b, *b), botSecrets...) // GoString too
 }
 
 func TestCheckAPI(t *testing.T) {
-	for _, tc := range []struct {
-		status int
-		body   string
-		header http.Header
-		class  deliver.Class
-		code   string
-		after  time.Duration
-	}{
-		{200, `{"ok":true,"channel":"C1","ts":"1.2"}`, nil, deliver.Delivered, "", 0},
-		{200, `{"ok":true,"warning":"superfluous_charset"}`, nil, deliver.Delivered, "", 0},
-		{429, `{"ok":false,"error":"ratelimited"}`, http.Header{"Retry-After": {"30"}}, deliver.RateLimited, "ratelimited", 30 * time.Second},
-		{429, ``, nil, deliver.RateLimited, "ratelimited", 0},
-		{200, `{"ok":false,"error":"ratelimited"}`, http.Header{"Retry-After": {"3"}}, deliver.RateLimited, "ratelimited", 3 * time.Second},
-		{200, `{"ok":false,"error":"internal_error"}`, nil, deliver.Retryable, "internal_error", 0},
-		{200, `{"ok":false,"error":"fatal_error"}`, nil, deliver.Retryable, "fatal_error", 0},
-		{200, `{"ok":false,"error":"request_timeout"}`, nil, deliver.Retryable, "request_timeout", 0},
-		{200, `{"ok":false,"error":"service_unavailable"}`, nil, deliver.Retryable, "service_unavailable", 0},
-		{200, `{"ok":false,"error":"channel_not_found"}`, nil, deliver.Gone, "channel_not_found", 0},
-		{200, `{"ok":false,"error":"is_archived"}`, nil, deliver.Gone, "is_archived", 0},
-		{200, `{"ok":false,"error":"not_in_channel"}`, nil, deliver.Gone, "not_in_channel", 0},
-		{200, `{"ok":false,"error":"invalid_auth"}`, nil, deliver.Gone, "invalid_auth", 0},
-		{200, `{"ok":false,"error":"not_authed"}`, nil, deliver.Gone, "not_authed", 0},
-		{200, `{"ok":false,"error":"token_revoked"}`, nil, deliver.Gone, "token_revoked", 0},
-		{200, `{"ok":false,"error":"account_inactive"}`, nil, deliver.Gone, "account_inactive", 0},
-		{200, `{"ok":false,"error":"invalid_blocks"}`, nil, deliver.Permanent, "invalid_blocks", 0},
-		{200, `{"ok":false,"error":"msg_too_long"}`, nil, deliver.Permanent, "msg_too_long", 0},
-		{200, `{"ok":false,"error":"no_text"}`, nil, deliver.Permanent, "no_text", 0},
-		{200, `{"ok":false,"error":"message_not_found"}`, nil, deliver.Permanent, "message_not_found", 0},
-		{200, `{"ok":false,"error":"<script>"}`, nil, deliver.Permanent, "unexpected_answer", 0},
-		{200, `{"ok":false}`, nil, deliver.Permanent, "unexpected_answer", 0},
-		{200, `ok`, nil, deliver.Permanent, "unexpected_answer", 0},
-		{500, `<html/>`, nil, deliver.Retryable, "", 0},
-		{503, `{"ok":false,"error":"service_unavailable"}`, nil, deliver.Retryable, "service_unavailable", 0},
-		{404, `{"ok":false,"error":"channel_not_found"}`, nil, deliver.Gone, "channel_not_found", 0},
-		{400, `{"ok":false,"error":"invalid_arguments"}`, nil, deliver.Permanent, "invalid_arguments", 0},
-	} {
-		v := CheckAPI(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: fixtures.Epoch})
-		if v.Class != tc.class || v.Code != tc.code || v.RetryAfter != tc.after {
-			t.Errorf("%d %s: %+v, want %v %q %v", tc.status, tc.body, v, tc.class, tc.code, tc.after)
-		}
-	}
+	fixtures.RunChecks(t, CheckAPI, []fixtures.CheckCase{
+		{Status: 200, Body: `{"ok":true,"channel":"C1","ts":"1.2"}`, Class: deliver.Delivered},
+		{Status: 200, Body: `{"ok":true,"warning":"superfluous_charset"}`, Class: deliver.Delivered},
+		{Status: 429, Body: `{"ok":false,"error":"ratelimited"}`, Header: http.Header{"Retry-After": {"30"}}, Class: deliver.RateLimited, Code: "ratelimited", After: 30 * time.Second},
+		{Status: 429, Class: deliver.RateLimited, Code: "ratelimited"},
+		{Status: 200, Body: `{"ok":false,"error":"ratelimited"}`, Header: http.Header{"Retry-After": {"3"}}, Class: deliver.RateLimited, Code: "ratelimited", After: 3 * time.Second},
+		{Status: 200, Body: `{"ok":false,"error":"internal_error"}`, Class: deliver.Retryable, Code: "internal_error"},
+		{Status: 200, Body: `{"ok":false,"error":"fatal_error"}`, Class: deliver.Retryable, Code: "fatal_error"},
+		{Status: 200, Body: `{"ok":false,"error":"request_timeout"}`, Class: deliver.Retryable, Code: "request_timeout"},
+		{Status: 200, Body: `{"ok":false,"error":"service_unavailable"}`, Class: deliver.Retryable, Code: "service_unavailable"},
+		{Status: 200, Body: `{"ok":false,"error":"channel_not_found"}`, Class: deliver.Gone, Code: "channel_not_found"},
+		{Status: 200, Body: `{"ok":false,"error":"is_archived"}`, Class: deliver.Gone, Code: "is_archived"},
+		{Status: 200, Body: `{"ok":false,"error":"not_in_channel"}`, Class: deliver.Gone, Code: "not_in_channel"},
+		{Status: 200, Body: `{"ok":false,"error":"invalid_auth"}`, Class: deliver.Gone, Code: "invalid_auth"},
+		{Status: 200, Body: `{"ok":false,"error":"not_authed"}`, Class: deliver.Gone, Code: "not_authed"},
+		{Status: 200, Body: `{"ok":false,"error":"token_revoked"}`, Class: deliver.Gone, Code: "token_revoked"},
+		{Status: 200, Body: `{"ok":false,"error":"account_inactive"}`, Class: deliver.Gone, Code: "account_inactive"},
+		{Status: 200, Body: `{"ok":false,"error":"invalid_blocks"}`, Class: deliver.Permanent, Code: "invalid_blocks"},
+		{Status: 200, Body: `{"ok":false,"error":"msg_too_long"}`, Class: deliver.Permanent, Code: "msg_too_long"},
+		{Status: 200, Body: `{"ok":false,"error":"no_text"}`, Class: deliver.Permanent, Code: "no_text"},
+		{Status: 200, Body: `{"ok":false,"error":"message_not_found"}`, Class: deliver.Permanent, Code: "message_not_found"},
+		{Status: 200, Body: `{"ok":false,"error":"<script>"}`, Class: deliver.Permanent, Code: "unexpected_answer"},
+		{Status: 200, Body: `{"ok":false}`, Class: deliver.Permanent, Code: "unexpected_answer"},
+		{Status: 200, Body: `ok`, Class: deliver.Permanent, Code: "unexpected_answer"},
+		{Status: 500, Body: `<html/>`, Class: deliver.Retryable},
+		{Status: 503, Body: `{"ok":false,"error":"service_unavailable"}`, Class: deliver.Retryable, Code: "service_unavailable"},
+		{Status: 404, Body: `{"ok":false,"error":"channel_not_found"}`, Class: deliver.Gone, Code: "channel_not_found"},
+		{Status: 400, Body: `{"ok":false,"error":"invalid_arguments"}`, Class: deliver.Permanent, Code: "invalid_arguments"},
+	})
 }

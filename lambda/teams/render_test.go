@@ -2,7 +2,6 @@ package teams
 
 import (
 	"encoding/json"
-	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,42 +12,12 @@ import (
 	"github.com/foghornhq/foghorn/lambda/fixtures"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
 func TestGoldenSamples(t *testing.T) {
-	for name, a := range fixtures.Samples() {
-		t.Run(name, func(t *testing.T) {
-			body, err := Render(a)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fixtures.Golden(t, filepath.Join("testdata", name+".golden.json"), fixtures.Pretty(t, body), *update)
-			assertAccepted(t, body)
-			assertSafe(t, body)
-		})
-	}
+	fixtures.GoldenSamples(t, "testdata", fixtures.Samples(), Render, assertAccepted, assertSafe)
 }
 
 func TestGoldenFixtures(t *testing.T) {
-	all, err := fixtures.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range all {
-		t.Run(f.Name, func(t *testing.T) {
-			var bodies [][]byte
-			for _, a := range f.Alerts {
-				body, err := Render(a)
-				if err != nil {
-					t.Fatal(err)
-				}
-				assertAccepted(t, body)
-				assertSafe(t, body)
-				bodies = append(bodies, body)
-			}
-			fixtures.Golden(t, filepath.Join("testdata", "fixtures", f.Name+".golden.json"), fixtures.PrettyAll(t, bodies), *update)
-		})
-	}
+	fixtures.GoldenFixtures(t, filepath.Join("testdata", "fixtures"), Render, assertAccepted, assertSafe)
 }
 
 // assertAccepted: the fake Teams takes the body with 202 and its flow posts the card.
@@ -210,12 +179,5 @@ func FuzzRender(f *testing.F) {
 	f.Add("", "", "", 0, 0)
 	f.Add(strings.Repeat("🚨", 200), "\x00\xff\u202e", "{{DATE(2017-02-14T06:00:00Z)}}", 40, 30)
 	f.Add("- a\n1. b", "* c\n+ d", "[a](https://evil.example)", 119, 39)
-	f.Fuzz(func(t *testing.T, a, b, c string, facts, links int) {
-		body, err := Render(fixtures.FuzzAlert(a, b, c, facts, links))
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertAccepted(t, body)
-		assertSafe(t, body)
-	})
+	fixtures.Fuzz(f, Render, assertAccepted, assertSafe)
 }

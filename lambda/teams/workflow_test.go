@@ -1,9 +1,7 @@
 package teams
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,13 +22,7 @@ const (
 
 var secrets = []string{fakeSig, fakeURL, "sig="}
 
-func okBody() []byte {
-	b, err := Render(fixtures.Samples()["critical-oom"])
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func okBody() []byte { return fixtures.SampleBody(Render) }
 
 func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 	return NewWorkflow(fakeURL, h.Client).Post(ctx, body)
@@ -38,10 +30,8 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 
 func TestWorkflowDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) {
-		return func(h *fixtures.Harness) { h.Fake.Script(fakePath, f...) }
-	}
-	for _, tc := range []fixtures.DeliveryCase{
+	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
+	cases := []fixtures.DeliveryCase{
 		{Name: "202 accepted is delivered, once", Class: deliver.Delivered, Requests: 1},
 		{Name: "200 is delivered too", Setup: script(fakechat.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
 		{Name: "a bad card is still 202: delivered, the flow fails later",
@@ -73,13 +63,13 @@ func TestWorkflowDeliveryClasses(t *testing.T) {
 			Body:  []byte(`{"type":`),
 			Class: deliver.Permanent, Status: 400, Code: "InvalidRequestContent", Requests: 1},
 		{Name: "sig regenerated: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Revoked) },
+			Setup: fixtures.SetState(fakePath, fakechat.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Requests: 1},
 		{Name: "flow turned off: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Archived) },
+			Setup: fixtures.SetState(fakePath, fakechat.Archived),
 			Class: deliver.Gone, Status: 403, Code: "WorkflowDisabled", Requests: 1},
 		{Name: "flow deleted: gone",
-			Setup: func(h *fixtures.Harness) { h.Fake.SetState(fakePath, fakechat.Deleted) },
+			Setup: fixtures.SetState(fakePath, fakechat.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "WorkflowNotFound", Requests: 1},
 		{Name: "502 empty, 500 html, then ok",
 			Setup: script(fakechat.Empty(502), fakechat.HTMLError(500)),
@@ -90,11 +80,8 @@ func TestWorkflowDeliveryClasses(t *testing.T) {
 		{Name: "reset, then ok",
 			Setup: script(fakechat.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
-		})
 	}
+	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
 }
 
 // The fake records a 202 with a failed flow for a bad envelope: the sender cannot tell, which
@@ -112,51 +99,24 @@ func TestWorkflowBadCardFailsAfterTheFact(t *testing.T) {
 
 func TestWorkflowNeverLeaksURL(t *testing.T) {
 	h := fixtures.NewHarness(t, fakechat.Options{})
-	h.Fake.Close()
-	w := NewWorkflow(fakeURL, h.Client)
-	err := w.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Retryable {
-		t.Fatalf("closed server: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
-	bad := NewWorkflow(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1})
-	err = bad.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Permanent {
-		t.Fatalf("malformed URL: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
-	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
-	var printed bytes.Buffer
-	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "w", w, "value", *w)
-	printed.WriteString(w.String())
-	fixtures.AssertNoSecret(t, "printed workflow", printed.String(), secrets...)
+	fixtures.AssertNeverLeaks(t, h, NewWorkflow(fakeURL, h.Client),
+		NewWorkflow(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 }
 
 func TestCheck(t *testing.T) {
-	for _, tc := range []struct {
-		status int
-		body   string
-		header http.Header
-		class  deliver.Class
-		code   string
-	}{
-		{202, "", nil, deliver.Delivered, ""},
-		{200, "1", nil, deliver.Delivered, ""},
-		{204, "", nil, deliver.Delivered, ""},
-		{200, "Microsoft Teams endpoint returned HTTP error 429 with ContextId x", nil, deliver.RateLimited, "legacy_429"},
-		{429, `{"error":{"code":"WorkflowRequestsThrottled","message":"x"}}`, http.Header{"Retry-After": {"5"}}, deliver.RateLimited, "WorkflowRequestsThrottled"},
-		{413, `{"error":{"code":"MessageTooLarge"}}`, nil, deliver.Permanent, "MessageTooLarge"},
-		{400, `{"error":{"code":"<script>"}}`, nil, deliver.Permanent, ""},
-		{401, ``, nil, deliver.Gone, ""},
-		{403, ``, nil, deliver.Gone, ""},
-		{404, `{"error":{"code":"WorkflowNotFound"}}`, nil, deliver.Gone, "WorkflowNotFound"},
-		{408, ``, nil, deliver.Retryable, ""},
-		{500, `<html/>`, nil, deliver.Retryable, ""},
-		{302, ``, nil, deliver.Permanent, ""},
-	} {
-		v := Check(deliver.Response{Status: tc.status, Body: []byte(tc.body), Header: tc.header, Received: fixtures.Epoch})
-		if v.Class != tc.class || v.Code != tc.code {
-			t.Errorf("%d %q: %+v, want %v %q", tc.status, tc.body, v, tc.class, tc.code)
-		}
-	}
+	fixtures.RunChecks(t, Check, []fixtures.CheckCase{
+		{Status: 202, Class: deliver.Delivered},
+		{Status: 200, Body: "1", Class: deliver.Delivered},
+		{Status: 204, Class: deliver.Delivered},
+		{Status: 200, Body: "Microsoft Teams endpoint returned HTTP error 429 with ContextId x", Class: deliver.RateLimited, Code: "legacy_429"},
+		{Status: 429, Body: `{"error":{"code":"WorkflowRequestsThrottled","message":"x"}}`, Header: http.Header{"Retry-After": {"5"}}, Class: deliver.RateLimited, Code: "WorkflowRequestsThrottled", After: 5 * time.Second},
+		{Status: 413, Body: `{"error":{"code":"MessageTooLarge"}}`, Class: deliver.Permanent, Code: "MessageTooLarge"},
+		{Status: 400, Body: `{"error":{"code":"<script>"}}`, Class: deliver.Permanent},
+		{Status: 401, Class: deliver.Gone},
+		{Status: 403, Class: deliver.Gone},
+		{Status: 404, Body: `{"error":{"code":"WorkflowNotFound"}}`, Class: deliver.Gone, Code: "WorkflowNotFound"},
+		{Status: 408, Class: deliver.Retryable},
+		{Status: 500, Body: `<html/>`, Class: deliver.Retryable},
+		{Status: 302, Class: deliver.Permanent},
+	})
 }

@@ -3,7 +3,6 @@ package webhook
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,40 +17,12 @@ import (
 	"github.com/foghornhq/foghorn/lambda/fixtures"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
 func TestGoldenSamples(t *testing.T) {
-	for name, a := range fixtures.Samples() {
-		t.Run(name, func(t *testing.T) {
-			body, err := Render(a)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fixtures.Golden(t, filepath.Join("testdata", name+".golden.json"), fixtures.Pretty(t, body), *update)
-			assertValid(t, body)
-		})
-	}
+	fixtures.GoldenSamples(t, "testdata", fixtures.Samples(), Render, assertValid)
 }
 
 func TestGoldenFixtures(t *testing.T) {
-	all, err := fixtures.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range all {
-		t.Run(f.Name, func(t *testing.T) {
-			var bodies [][]byte
-			for _, a := range f.Alerts {
-				body, err := Render(a)
-				if err != nil {
-					t.Fatal(err)
-				}
-				assertValid(t, body)
-				bodies = append(bodies, body)
-			}
-			fixtures.Golden(t, filepath.Join("testdata", "fixtures", f.Name+".golden.json"), fixtures.PrettyAll(t, bodies), *update)
-		})
-	}
+	fixtures.GoldenFixtures(t, filepath.Join("testdata", "fixtures"), Render, assertValid)
 }
 
 // assertValid checks a body against SCHEMA.md: the always-present fields, the enums, and
@@ -301,11 +272,5 @@ func FuzzRender(f *testing.F) {
 	f.Add(fixtures.Hostile, "```", "é&<>", 3, 2)
 	f.Add("", "", "", 0, 0)
 	f.Add(strings.Repeat("🚨", 200), "\x00\xff\u202e", "\"\\", 40, 30)
-	f.Fuzz(func(t *testing.T, a, b, c string, facts, links int) {
-		body, err := Render(fixtures.FuzzAlert(a, b, c, facts, links))
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertValid(t, body)
-	})
+	fixtures.Fuzz(f, Render, assertValid)
 }

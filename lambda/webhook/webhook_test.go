@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"testing"
@@ -26,13 +25,7 @@ const (
 
 var secrets = []string{fakeKey, fakeURL, "fake-receiver"}
 
-func okBody() []byte {
-	b, err := Render(fixtures.Samples()["critical-oom"])
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func okBody() []byte { return fixtures.SampleBody(Render) }
 
 func newHook(h *fixtures.Harness) *Webhook {
 	w := NewWebhook(fakeURL, fakeKey, h.Client)
@@ -55,7 +48,7 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 		return func(h *fixtures.Harness) { first(h); h.Fake.Script(fakePath, f...) }
 	}
 	ok := register(fakeKey)
-	for _, tc := range []fixtures.DeliveryCase{
+	cases := []fixtures.DeliveryCase{
 		{Name: "signed and accepted", Setup: ok, Class: deliver.Delivered, Requests: 1},
 		{Name: "signed with another key: 401, permanent", Setup: register("another-fake-key"),
 			Class: deliver.Permanent, Status: 401, Requests: 1},
@@ -77,11 +70,8 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			Class: deliver.Permanent, Status: 404, Requests: 1},
 		{Name: "reset, then ok", Setup: then(ok, fakechat.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			fixtures.RunDelivery(t, tc, fakePath, okBody(), post, secrets...)
-		})
 	}
+	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
 }
 
 // What goes out: the body as rendered, the timestamp of the signing clock, a signature the
@@ -170,52 +160,27 @@ func TestVerify(t *testing.T) {
 // Neither the URL nor the signing key leaks through errors, logs, or printing the target.
 func TestWebhookNeverLeaksSecrets(t *testing.T) {
 	h := fixtures.NewHarness(t, fakechat.Options{})
-	h.Fake.Close()
 	w := newHook(h)
-	err := w.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Retryable {
-		t.Fatalf("closed server: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), secrets...)
-	bad := NewWebhook(fakeURL+"\x7f", fakeKey, &deliver.Client{MaxAttempts: 1})
-	err = bad.Post(context.Background(), okBody())
-	if deliver.ClassOf(err) != deliver.Permanent {
-		t.Fatalf("malformed URL: %v", err)
-	}
-	fixtures.AssertNoSecret(t, "malformed URL error", fixtures.ErrString(err), secrets...)
-	fixtures.AssertNoSecret(t, "log", h.Logs(), secrets...)
-	var printed bytes.Buffer
-	slog.New(slog.NewTextHandler(&printed, nil)).Info("target", "w", w, "value", *w)
-	fmt.Fprintf(&printed, "%v %+v %#v %s", w, w, *w, w)
-	fixtures.AssertNoSecret(t, "printed webhook", printed.String(), secrets...)
+	fixtures.AssertNeverLeaks(t, h, w, NewWebhook(fakeURL+"\x7f", fakeKey, &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
+	fixtures.AssertNoSecret(t, "%#v", fmt.Sprintf("%#v %#v", w, *w), secrets...) // GoString too
 }
 
 func TestCheck(t *testing.T) {
-	for _, tc := range []struct {
-		status int
-		header http.Header
-		class  deliver.Class
-		after  time.Duration
-	}{
-		{200, nil, deliver.Delivered, 0},
-		{202, nil, deliver.Delivered, 0},
-		{204, nil, deliver.Delivered, 0},
-		{429, http.Header{"Retry-After": {"7"}}, deliver.RateLimited, 7 * time.Second},
-		{429, nil, deliver.RateLimited, 0},
-		{503, http.Header{"Retry-After": {"2"}}, deliver.RateLimited, 2 * time.Second},
-		{503, nil, deliver.Retryable, 0},
-		{408, nil, deliver.Retryable, 0},
-		{500, nil, deliver.Retryable, 0},
-		{410, nil, deliver.Gone, 0},
-		{400, nil, deliver.Permanent, 0},
-		{401, nil, deliver.Permanent, 0},
-		{404, nil, deliver.Permanent, 0},
-		{413, nil, deliver.Permanent, 0},
-		{301, nil, deliver.Permanent, 0},
-	} {
-		v := Check(deliver.Response{Status: tc.status, Header: tc.header, Received: fixtures.Epoch})
-		if v.Class != tc.class || v.RetryAfter != tc.after {
-			t.Errorf("%d %v: %+v, want %v %v", tc.status, tc.header, v, tc.class, tc.after)
-		}
-	}
+	fixtures.RunChecks(t, Check, []fixtures.CheckCase{
+		{Status: 200, Class: deliver.Delivered},
+		{Status: 202, Class: deliver.Delivered},
+		{Status: 204, Class: deliver.Delivered},
+		{Status: 429, Header: http.Header{"Retry-After": {"7"}}, Class: deliver.RateLimited, After: 7 * time.Second},
+		{Status: 429, Class: deliver.RateLimited},
+		{Status: 503, Header: http.Header{"Retry-After": {"2"}}, Class: deliver.RateLimited, After: 2 * time.Second},
+		{Status: 503, Class: deliver.Retryable},
+		{Status: 408, Class: deliver.Retryable},
+		{Status: 500, Class: deliver.Retryable},
+		{Status: 410, Class: deliver.Gone},
+		{Status: 400, Class: deliver.Permanent},
+		{Status: 401, Class: deliver.Permanent},
+		{Status: 404, Class: deliver.Permanent},
+		{Status: 413, Class: deliver.Permanent},
+		{Status: 301, Class: deliver.Permanent},
+	})
 }
