@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,16 +11,24 @@ import (
 // DefaultChecker classifies by status alone, for targets with no quirks: 2xx delivered;
 // 429 rate limited (with Retry-After); 408 and 5xx retryable; anything else permanent.
 // Redirects count as permanent because the client does not follow them.
-func DefaultChecker(resp Response) Verdict {
+func DefaultChecker(resp Response) Verdict { return CheckStatus(resp, "") }
+
+// CheckStatus is DefaultChecker for targets whose answers differ only in which statuses mean
+// the destination is gone and in the error code their bodies carry: the statuses in gone are
+// gone, and every verdict but Delivered carries code (which the caller has read from the body
+// and vetted).
+func CheckStatus(resp Response, code string, gone ...int) Verdict {
 	switch s := resp.Status; {
 	case s >= 200 && s < 300:
 		return Verdict{Class: Delivered}
 	case s == http.StatusTooManyRequests:
-		return Verdict{Class: RateLimited, RetryAfter: RetryAfter(resp)}
+		return Verdict{Class: RateLimited, Code: code, RetryAfter: RetryAfter(resp)}
+	case slices.Contains(gone, s):
+		return Verdict{Class: Gone, Code: code}
 	case s == http.StatusRequestTimeout || s >= 500:
-		return Verdict{Class: Retryable}
+		return Verdict{Class: Retryable, Code: code}
 	}
-	return Verdict{Class: Permanent}
+	return Verdict{Class: Permanent, Code: code}
 }
 
 // RetryAfter reads the answer's Retry-After header, measuring an HTTP-date from when the

@@ -79,6 +79,24 @@ func TestDefaultChecker(t *testing.T) {
 	}
 }
 
+func TestCheckStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   Verdict
+	}{
+		{202, Verdict{Class: Delivered}},
+		{429, Verdict{Class: RateLimited, Code: "X"}},
+		{404, Verdict{Class: Gone, Code: "X"}},
+		{410, Verdict{Class: Gone, Code: "X"}},
+		{403, Verdict{Class: Permanent, Code: "X"}},
+		{503, Verdict{Class: Retryable, Code: "X"}},
+	} {
+		if got := CheckStatus(Response{Status: tc.status}, "X", 404, 410); got != tc.want {
+			t.Errorf("%d: %+v, want %+v", tc.status, got, tc.want)
+		}
+	}
+}
+
 func TestClassOf(t *testing.T) {
 	gone := &Error{Class: Gone, Status: 410, Code: "channel_is_archived", Attempts: 1}
 	for _, tc := range []struct {

@@ -75,18 +75,7 @@ func bodyThreadKey(body []byte) string {
 //
 // The verdict's code is the envelope's status, when it has one.
 func Check(resp deliver.Response) deliver.Verdict {
-	code := errorStatus(resp.Body)
-	switch s := resp.Status; {
-	case s >= 200 && s < 300:
-		return deliver.Verdict{Class: deliver.Delivered}
-	case s == http.StatusTooManyRequests:
-		return deliver.Verdict{Class: deliver.RateLimited, Code: code, RetryAfter: deliver.RetryAfter(resp)}
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound:
-		return deliver.Verdict{Class: deliver.Gone, Code: code}
-	case s == http.StatusRequestTimeout || s >= 500:
-		return deliver.Verdict{Class: deliver.Retryable, Code: code}
-	}
-	return deliver.Verdict{Class: deliver.Permanent, Code: code}
+	return deliver.CheckStatus(resp, errorStatus(resp.Body), http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound)
 }
 
 // errorStatus reads the envelope's status if it looks like one (RESOURCE_EXHAUSTED).

@@ -49,20 +49,10 @@ var legacyThrottled = []byte("HTTP error 429")
 //
 // The verdict's code is the error code of Azure's {"error":{"code":…}} answer, when there is one.
 func Check(resp deliver.Response) deliver.Verdict {
-	code := errorCode(resp.Body)
-	switch s := resp.Status; {
-	case s == http.StatusOK && bytes.Contains(resp.Body, legacyThrottled):
+	if resp.Status == http.StatusOK && bytes.Contains(resp.Body, legacyThrottled) {
 		return deliver.Verdict{Class: deliver.RateLimited, Code: "legacy_429", RetryAfter: deliver.RetryAfter(resp)}
-	case s >= 200 && s < 300:
-		return deliver.Verdict{Class: deliver.Delivered}
-	case s == http.StatusTooManyRequests:
-		return deliver.Verdict{Class: deliver.RateLimited, Code: code, RetryAfter: deliver.RetryAfter(resp)}
-	case s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound:
-		return deliver.Verdict{Class: deliver.Gone, Code: code}
-	case s == http.StatusRequestTimeout || s >= 500:
-		return deliver.Verdict{Class: deliver.Retryable, Code: code}
 	}
-	return deliver.Verdict{Class: deliver.Permanent, Code: code}
+	return deliver.CheckStatus(resp, errorCode(resp.Body), http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound)
 }
 
 // errorCode reads Azure's error code, if it looks like one: whatever else a proxy says never
