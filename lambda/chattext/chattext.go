@@ -1,7 +1,11 @@
-// Package chattext is what the Discord, Microsoft Teams and Google Chat renderers share about
-// an alert's text: cleaning untrusted strings, breaking broadcast mentions, vetting link URLs,
-// and deciding what an alert says and in which order (the why, the small print). Each renderer
-// then escapes for its own markup and cuts to its own limits; nothing here knows a wire format.
+// Package chattext is what the chat renderers share about an alert's text: cleaning untrusted
+// strings, breaking broadcast mentions, vetting link URLs, deciding what an alert says and in
+// which order (the why, the facts and links shown, the log tail, the small print), cutting
+// escaped text, and shrinking a message until it fits (layout.go). Each renderer then escapes
+// for its own markup and cuts to its own limits; nothing here knows a wire format.
+//
+// Slack's renderer came first and keeps its own cleaning and link rules (see slack/text.go);
+// it shares the look, the small print and the log tail.
 //
 // Everything an event carries is untrusted: a stopped reason, an alarm description or a log
 // line is written by whoever can make AWS emit it.

@@ -205,32 +205,9 @@ func codeBlock(heading string, body func(n int) string, room int) string {
 // logTail keeps the last lines that fit in budget units, each cut to logLineBudget, with a "…"
 // line on top when lines were dropped: the end of a log says most.
 func logTail(lines []string, budget int) string {
-	var kept []string
-	used := 0
-	dropped := false
-	for i := len(lines) - 1; i >= 0; i-- {
-		l := code(lines[i], false, logLineBudget)
-		if strings.TrimSpace(l) == "" && len(kept) == 0 {
-			continue // trailing blank lines say nothing
-		}
-		cost := units(l) + 1
-		if used+cost > budget-2 {
-			dropped = true
-			break
-		}
-		kept = append(kept, l)
-		used += cost
-	}
-	if len(kept) == 0 {
-		return ""
-	}
-	if dropped {
-		kept = append(kept, "…")
-	}
-	for i, j := 0, len(kept)-1; i < j; i, j = i+1, j-1 {
-		kept[i], kept[j] = kept[j], kept[i]
-	}
-	return strings.Join(kept, "\n")
+	show := func(l string) string { return code(l, false, logLineBudget) }
+	blank := func(l string) bool { return strings.TrimSpace(l) == "" }
+	return strings.Join(chattext.TailWithin(lines, budget, show, units, blank), "\n")
 }
 
 // factFields lays the facts out as fields within *left units of the embed's total, keeping one

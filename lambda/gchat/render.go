@@ -143,19 +143,7 @@ type parts struct {
 // Render returns the webhook body for a: compact JSON of at most MaxBody bytes.
 func Render(a alert.Alert) ([]byte, error) {
 	p := build(a)
-	body, err := p.encode()
-	if err != nil {
-		return nil, err
-	}
-	for len(body) > MaxBody {
-		if !p.shrink(len(body) - MaxBody) {
-			return nil, fmt.Errorf("gchat: the message is %d bytes after every cut, more than %d", len(body), MaxBody)
-		}
-		if body, err = p.encode(); err != nil {
-			return nil, err
-		}
-	}
-	return body, nil
+	return chattext.Fit("gchat: the message", MaxBody, p.encode, p.shrink)
 }
 
 func build(a alert.Alert) *parts {
@@ -172,66 +160,28 @@ func build(a alert.Alert) *parts {
 	for _, d := range chattext.Why(a) {
 		switch {
 		case d.Label == "":
-			left := reasonBudget
-			for _, ln := range cardLines(d.Text, reasonLine) {
-				if left-len(ln) < 0 {
-					break
-				}
-				p.why = append(p.why, ln)
-				left -= len(ln)
-			}
+			p.why = append(p.why, chattext.Within(cardLines(d.Text, reasonLine), reasonBudget)...)
 		case d.Label == "•":
 			p.why = append(p.why, "• "+cardText(d.Text, containerBudget))
 		default:
 			p.why = append(p.why, "<b>"+d.Label+":</b> "+cardText(d.Text, detailBudget))
 		}
 	}
-	for _, f := range a.Facts {
-		switch {
-		case chattext.Line(f.Label) == "" && chattext.Line(f.Value) == "":
-		case len(p.facts) == factsShown:
-			p.factsLeft++
-		default:
-			v := strings.Join(cardLines(f.Value, factValueBudget), "<br>")
-			if v == "" {
-				v = "—"
-			}
-			p.facts = append(p.facts, decoratedText{TopLabel: cardText(f.Label, factLabelBudget), Text: cut(v, factValueBudget), WrapText: true})
-		}
+	var facts []alert.Fact
+	facts, p.factsLeft = chattext.Facts(a.Facts, factsShown)
+	for _, f := range facts {
+		v := chattext.Or(strings.Join(cardLines(f.Value, factValueBudget), "<br>"), "—")
+		p.facts = append(p.facts, decoratedText{TopLabel: cardText(f.Label, factLabelBudget), Text: cut(v, factValueBudget), WrapText: true})
 	}
-	for i, ln := range cardLines(a.Excerpt, excerptLine) {
-		if i == excerptLines {
-			p.excerpt = append(p.excerpt, "…")
-			break
-		}
-		p.excerpt = append(p.excerpt, ln)
-	}
-	var logs []string
-	for i := len(a.LogLines) - 1; i >= 0; i-- {
-		ln := strings.Join(cardLines(a.LogLines[i], logLine), " ")
-		if ln == "" {
-			continue
-		}
-		if len(logs) == logLines {
-			p.logsDropped = true
-			break
-		}
-		logs = append(logs, cut(ln, logLine))
-	}
-	for i := len(logs) - 1; i >= 0; i-- {
-		p.logs = append(p.logs, logs[i])
-	}
-	for _, ln := range a.Links {
-		u, ok := chattext.LinkURL(ln.URL, maxURL, "")
-		if !ok || len(p.buttons) == maxButtons {
-			p.linksLeft++
-			continue
-		}
-		label := plain(ln.Label, buttonBudget)
-		if label == "" {
-			label = "Open"
-		}
-		p.buttons = append(p.buttons, button{Text: label, OnClick: onClick{OpenLink: openLink{URL: u}}})
+	p.excerpt = chattext.Head(cardLines(a.Excerpt, excerptLine), excerptLines)
+	p.logs, p.logsDropped = chattext.LastLines(a.LogLines, logLines, func(l string) string {
+		return cut(strings.Join(cardLines(l, logLine), " "), logLine)
+	})
+	var links []alert.Link
+	links, p.linksLeft = chattext.Links(a.Links, maxButtons, maxURL)
+	for _, ln := range links {
+		label := chattext.Or(plain(ln.Label, buttonBudget), "Open")
+		p.buttons = append(p.buttons, button{Text: label, OnClick: onClick{OpenLink: openLink{URL: ln.URL}}})
 	}
 	return p
 }
@@ -349,15 +299,8 @@ func (p *parts) message() message {
 
 // small is the small print: severity • region • account • time • count • what was left out.
 func (p *parts) small() string {
-	c := p.context
-	out := []string{"<b>" + c.Label + "</b>"}
-	for _, s := range []string{cardText(c.Region, 100), cardText(c.Account, 100), c.Time, c.Count,
-		chattext.NotShown(p.factsLeft, "more fact", "more facts"), chattext.NotShown(p.linksLeft, "link", "links")} {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return cut(strings.Join(out, " • "), contextBudget)
+	esc := func(s string) string { return cardText(s, 100) }
+	return cut(p.context.SmallPrint("<b>"+p.context.Label+"</b>", esc, p.factsLeft, p.linksLeft), contextBudget)
 }
 
 func (p *parts) encode() ([]byte, error) {

@@ -45,10 +45,7 @@ func cardText(s string, n int) string {
 // cardLines is cardText for each non-blank line of multiline text, leading indentation kept.
 func cardLines(s string, n int) []string {
 	var out []string
-	for _, l := range strings.Split(chattext.Clean(s, true), "\n") {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
+	for _, l := range chattext.Lines(s) {
 		out = append(out, cut(html(chattext.BreakMentions(l, broadcasts...)), n))
 	}
 	return out
@@ -61,30 +58,11 @@ func plain(s string, n int) string {
 
 // cut cuts escaped text to n bytes with "…", never inside a rune, an entity or before the
 // zero-width space that guards a character.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	if n < len(textlimit.Ellipsis) {
-		return ""
-	}
-	i := n - len(textlimit.Ellipsis)
-	for i > 0 && !validCut(s, i) {
-		i--
-	}
-	return s[:i] + textlimit.Ellipsis
-}
+func cut(s string, n int) string { return chattext.CutEscaped(s, n, insideEntity) }
 
-func validCut(s string, i int) bool {
-	if i < len(s) && (s[i]&0xC0) == 0x80 {
-		return false
-	}
-	if strings.HasPrefix(s[i:], zws) {
-		return false
-	}
-	// Inside an entity: every "&" of escaped text starts one of at most five bytes (&amp;).
-	if j := strings.LastIndexByte(s[:i], '&'); j >= 0 && i-j < 5 && !strings.Contains(s[j:i], ";") {
-		return false
-	}
-	return true
+// insideEntity reports whether byte i of escaped text is within an entity: every "&" of
+// escaped text starts one of at most five bytes (&amp;).
+func insideEntity(s string, i int) bool {
+	j := strings.LastIndexByte(s[:i], '&')
+	return j >= 0 && i-j < 5 && !strings.Contains(s[j:i], ";")
 }

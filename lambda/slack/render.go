@@ -23,11 +23,10 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/textlimit"
+	"github.com/foghornhq/foghorn/lambda/chattext"
 )
 
 // Slack's limits (Block Kit reference), in characters; fakechat enforces the same.
@@ -118,23 +117,20 @@ func (sectionBlock) blockType() string { return "section" }
 func (contextBlock) blockType() string { return "context" }
 func (actionsBlock) blockType() string { return "actions" }
 
-// look is how a severity shows: the bar's colour, an emoji and a word.
-type look struct{ color, emoji, label string }
-
-var looks = map[alert.Severity]look{
-	alert.Critical: {"#D40E0D", ":rotating_light:", "CRITICAL"},
-	alert.Warning:  {"#F2A51A", ":warning:", "WARNING"},
-	alert.Info:     {"#1D7BD8", ":information_source:", "INFO"},
-	alert.Resolved: {"#2EB67D", ":white_check_mark:", "RESOLVED"},
+// emoji is how a severity shows in Slack: its shortcode. The bar's colour and the severity's
+// word are chattext's, as on every target.
+var emoji = map[alert.Severity]string{
+	alert.Critical: ":rotating_light:",
+	alert.Warning:  ":warning:",
+	alert.Info:     ":information_source:",
+	alert.Resolved: ":white_check_mark:",
 }
 
-var unknownLook = look{"#8C8C8C", ":grey_question:", "UNKNOWN"}
-
-func lookOf(s alert.Severity) look {
-	if l, ok := looks[s]; ok {
-		return l
+func emojiOf(s alert.Severity) string {
+	if e, ok := emoji[s]; ok {
+		return e
 	}
-	return unknownLook
+	return ":grey_question:"
 }
 
 // Render returns the incoming-webhook body for a: compact JSON, within every Slack limit.
@@ -151,14 +147,14 @@ func Render(a alert.Alert) ([]byte, error) {
 }
 
 func build(a alert.Alert) message {
-	l := lookOf(a.Severity)
+	em := emojiOf(a.Severity)
 	headline := firstNonBlank(a.Summary, a.Title, string(a.Kind), "foghorn alert")
 	title := firstNonBlank(a.Title, a.Summary, string(a.Kind), "foghorn alert")
 
-	prefix := l.emoji + " "
+	prefix := em + " "
 	top := prefix + mrkdwn(headline, topTextBudget-utf8.RuneCountInString(prefix))
 
-	blocks := []block{headerBlock{Type: "header", Text: plainText(plain(l.emoji+" "+title, MaxHeaderText))}}
+	blocks := []block{headerBlock{Type: "header", Text: plainText(plain(em+" "+title, MaxHeaderText))}}
 	if why := whySection(a); why != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(why))})
 	}
@@ -174,12 +170,12 @@ func build(a alert.Alert) message {
 	if actions != nil {
 		blocks = append(blocks, actions)
 	}
-	blocks = append(blocks, contextLine(a, l, factsLeft, linksLeft))
+	blocks = append(blocks, contextLine(a, factsLeft, linksLeft))
 
 	return message{
 		Text: top,
 		Attachments: []attachment{{
-			Color:    l.color,
+			Color:    fmt.Sprintf("#%06X", chattext.LookOf(a.Severity).Color),
 			Fallback: top,
 			Blocks:   blocks[:min(len(blocks), MaxBlocks)],
 		}},
@@ -282,33 +278,14 @@ func excerptBlock(excerpt string) string {
 // lines are dropped from the top, each line cut to logLineBudget.
 func logBlock(lines []string) string {
 	const open, shut = "*Last log lines*\n```\n", "\n```"
-	budget := MaxSectionText - runes(open) - runes(shut)
-	var kept []string
-	used := 0
-	dropped := false
-	for i := len(lines) - 1; i >= 0; i-- {
+	show := func(l string) string {
 		// Leading indentation (stack traces) is kept; a line break inside a line is not.
-		l := escapeCut(strings.ReplaceAll(clean(lines[i], true), "\n", " "), logLineBudget)
-		if l == "" && len(kept) == 0 {
-			continue // trailing blank lines say nothing
-		}
-		// Each kept line costs its length plus a newline; leave room for a "…" line on top.
-		cost := runes(l) + 1
-		if used+cost > budget-2 {
-			dropped = true
-			break
-		}
-		kept = append(kept, l)
-		used += cost
+		return escapeCut(strings.ReplaceAll(clean(l, true), "\n", " "), logLineBudget)
 	}
-	if len(kept) == 0 {
+	empty := func(l string) bool { return l == "" } // a line of white space is kept
+	kept := chattext.TailWithin(lines, MaxSectionText-runes(open)-runes(shut), show, runes, empty)
+	if kept == nil {
 		return ""
-	}
-	if dropped {
-		kept = append(kept, textlimit.Ellipsis)
-	}
-	for i, j := 0, len(kept)-1; i < j; i, j = i+1, j-1 {
-		kept[i], kept[j] = kept[j], kept[i]
 	}
 	return open + strings.Join(kept, "\n") + shut
 }
@@ -369,35 +346,12 @@ func buttonURL(raw string) (string, bool) {
 	return b.String(), true
 }
 
-// contextLine is the small print: severity • region • account • time, plus what was left out.
-func contextLine(a alert.Alert, l look, factsLeft, linksLeft int) block {
-	parts := []string{"*" + l.label + "*"}
-	if v := mrkdwn(a.Identity.Region, contextBudget); v != "" {
-		parts = append(parts, v)
-	}
-	if v := mrkdwn(a.Identity.Account, contextBudget); v != "" {
-		parts = append(parts, v)
-	}
-	if !a.Time.IsZero() {
-		parts = append(parts, a.Time.UTC().Format(time.DateTime)+" UTC")
-	}
-	if a.Count > 1 {
-		parts = append(parts, fmt.Sprintf("%d events", a.Count))
-	}
-	if factsLeft > 0 {
-		parts = append(parts, fmt.Sprintf("%d more %s not shown", factsLeft, plural(factsLeft, "fact", "facts")))
-	}
-	if linksLeft > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s not shown", linksLeft, plural(linksLeft, "link", "links")))
-	}
-	return contextBlock{Type: "context", Elements: []textObject{mrkdwnText(strings.Join(parts, " • "))}}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+// contextLine is the small print: severity • region • account • time • event count, plus what
+// was left out.
+func contextLine(a alert.Alert, factsLeft, linksLeft int) block {
+	c := chattext.ContextOf(a)
+	esc := func(s string) string { return mrkdwn(s, contextBudget) }
+	return contextBlock{Type: "context", Elements: []textObject{mrkdwnText(c.SmallPrint("*"+c.Label+"*", esc, factsLeft, linksLeft))}}
 }
 
 func firstNonBlank(ss ...string) string {

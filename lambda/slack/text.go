@@ -13,6 +13,13 @@ import (
 // string goes through clean (valid UTF-8, no control characters, no live broadcast mentions)
 // and, where Slack parses mrkdwn, through escape (&, <, > as entities, which is Slack's
 // documented rule and what stops <!channel> and forged <url|label> links).
+//
+// These rules came before chattext's and differ from them in ways a reader can see: clean keeps
+// tabs in multiline text (a stack trace's indentation), removes fewer invisible characters
+// (U+200E, U+200F, U+2028 and U+2029 stay) and reads the whole string, and buttonURL takes links
+// with such characters, percent-encoded. Moving Slack onto chattext's rules would change what it
+// shows, so they stay here; what is the same on every target (the look, the small print, the
+// log tail) comes from chattext.
 
 // wordJoiner is invisible and breaks the word "@here" so Slack cannot read it as a mention.
 const wordJoiner = "\u2060"

@@ -115,21 +115,19 @@ type action struct {
 func (textBlock) elementType() string { return "TextBlock" }
 func (factSet) elementType() string   { return "FactSet" }
 
-// look is how a severity shows: an emoji and Teams' semantic colour.
-type look struct{ emoji, color string }
-
-var looks = map[alert.Severity]look{
-	alert.Critical: {"🚨", "Attention"},
-	alert.Warning:  {"⚠️", "Warning"},
-	alert.Info:     {"ℹ️", "Accent"},
-	alert.Resolved: {"✅", "Good"},
+// colors are Teams' semantic colours for each severity; the emoji is chattext's.
+var colors = map[alert.Severity]string{
+	alert.Critical: "Attention",
+	alert.Warning:  "Warning",
+	alert.Info:     "Accent",
+	alert.Resolved: "Good",
 }
 
-func lookOf(s alert.Severity) look {
-	if l, ok := looks[s]; ok {
-		return l
+func colorOf(s alert.Severity) string {
+	if c, ok := colors[s]; ok {
+		return c
 	}
-	return look{"❔", "Default"}
+	return "Default"
 }
 
 // parts is a card before it is laid out, in pieces shrink can drop.
@@ -150,77 +148,41 @@ type parts struct {
 // Render returns the Workflows webhook body for a: compact JSON of at most MaxBody bytes.
 func Render(a alert.Alert) ([]byte, error) {
 	p := build(a)
-	body, err := p.encode()
-	if err != nil {
-		return nil, err
-	}
-	for len(body) > MaxBody {
-		if !p.shrink(len(body) - MaxBody) {
-			return nil, fmt.Errorf("teams: the card is %d bytes after every cut, more than %d", len(body), MaxBody)
-		}
-		if body, err = p.encode(); err != nil {
-			return nil, err
-		}
-	}
-	return body, nil
+	return chattext.Fit("teams: the card", MaxBody, p.encode, p.shrink)
 }
 
 func build(a alert.Alert) *parts {
-	l := lookOf(a.Severity)
 	p := &parts{
-		heading: textBlock{Type: "TextBlock", Text: l.emoji + " " + text(chattext.Title(a), headingBudget),
-			Wrap: true, Weight: "Bolder", Size: "Medium", Color: l.color},
+		heading: textBlock{Type: "TextBlock", Text: chattext.LookOf(a.Severity).Emoji + " " + text(chattext.Title(a), headingBudget),
+			Wrap: true, Weight: "Bolder", Size: "Medium", Color: colorOf(a.Severity)},
 		fallback: plain(chattext.Headline(a), fallbackBudget),
 		context:  chattext.ContextOf(a),
 	}
 	p.why = why(a)
-	for _, f := range a.Facts {
-		switch {
-		case chattext.Line(f.Label) == "" && chattext.Line(f.Value) == "":
-		case len(p.facts) == factsShown:
-			p.factsLeft++
-		default:
-			v := strings.Join(lines(f.Value, factValueBudget), " ")
-			p.facts = append(p.facts, fact{Title: orDash(text(f.Label, factTitleBudget)), Value: orDash(cut(v, factValueBudget))})
-		}
+	var facts []alert.Fact
+	facts, p.factsLeft = chattext.Facts(a.Facts, factsShown)
+	for _, f := range facts {
+		v := strings.Join(lines(f.Value, factValueBudget), " ")
+		p.facts = append(p.facts, fact{Title: orDash(text(f.Label, factTitleBudget)), Value: orDash(cut(v, factValueBudget))})
 	}
 	if ex := lines(a.Excerpt, excerptLine); len(ex) > 0 {
 		p.excerpt = append(p.excerpt, label("Raw event"))
-		for i, l := range ex {
-			if i == excerptLines {
-				p.excerpt = append(p.excerpt, mono("…"))
-				break
-			}
+		for _, l := range chattext.Head(ex, excerptLines) {
 			p.excerpt = append(p.excerpt, mono(l))
 		}
 	}
-	var logs []textBlock
-	for i := len(a.LogLines) - 1; i >= 0; i-- {
-		l := strings.Join(lines(a.LogLines[i], logLine), " ")
-		if l == "" {
-			continue
-		}
-		if len(logs) == logLines {
-			p.logsDropped = true
-			break
-		}
-		logs = append(logs, mono(cut(l, logLine)))
+	logs, dropped := chattext.LastLines(a.LogLines, logLines, func(l string) string {
+		return cut(strings.Join(lines(l, logLine), " "), logLine)
+	})
+	for _, l := range logs {
+		p.logs = append(p.logs, mono(l))
 	}
-	for i := len(logs) - 1; i >= 0; i-- {
-		p.logs = append(p.logs, logs[i])
+	p.logsDropped = dropped
+	links, left := chattext.Links(a.Links, maxActions, maxURL)
+	for _, ln := range links {
+		p.actions = append(p.actions, action{Type: "Action.OpenUrl", Title: chattext.Or(plain(ln.Label, actionTitle), "Open"), URL: ln.URL})
 	}
-	for _, ln := range a.Links {
-		u, ok := chattext.LinkURL(ln.URL, maxURL, "")
-		if !ok || len(p.actions) == maxActions {
-			p.linksLeft++
-			continue
-		}
-		title := plain(ln.Label, actionTitle)
-		if title == "" {
-			title = "Open"
-		}
-		p.actions = append(p.actions, action{Type: "Action.OpenUrl", Title: title, URL: u})
-	}
+	p.linksLeft = left
 	return p
 }
 
@@ -230,13 +192,8 @@ func why(a alert.Alert) []textBlock {
 	for _, d := range chattext.Why(a) {
 		switch {
 		case d.Label == "":
-			left := reasonBudget
-			for _, l := range lines(d.Text, reasonLine) {
-				if left-len(l) < 0 {
-					break
-				}
+			for _, l := range chattext.Within(lines(d.Text, reasonLine), reasonBudget) {
 				out = append(out, textBlock{Type: "TextBlock", Text: l, Wrap: true, Spacing: "Small"})
-				left -= len(l)
 			}
 		case d.Label == "•":
 			out = append(out, textBlock{Type: "TextBlock", Text: "• " + text(d.Text, containerBudget), Wrap: true, Spacing: "None"})
@@ -255,12 +212,7 @@ func mono(s string) textBlock {
 	return textBlock{Type: "TextBlock", Text: s, Wrap: true, FontType: "Monospace", Size: "Small", Spacing: "None"}
 }
 
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
-}
+func orDash(s string) string { return chattext.Or(s, "—") }
 
 // card lays the parts out.
 func (p *parts) card() card {
@@ -297,15 +249,9 @@ func (p *parts) card() card {
 
 // small is the small print: severity • region • account • time • count • what was left out.
 func (p *parts) small() textBlock {
-	c := p.context
-	out := []string{"**" + c.Label + "**"}
-	for _, s := range []string{text(c.Region, 100), text(c.Account, 100), c.Time, c.Count,
-		chattext.NotShown(p.factsLeft, "more fact", "more facts"), chattext.NotShown(p.linksLeft, "link", "links")} {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return textBlock{Type: "TextBlock", Text: cut(strings.Join(out, " • "), contextBudget), Wrap: true,
+	esc := func(s string) string { return text(s, 100) }
+	small := p.context.SmallPrint("**"+p.context.Label+"**", esc, p.factsLeft, p.linksLeft)
+	return textBlock{Type: "TextBlock", Text: cut(small, contextBudget), Wrap: true,
 		IsSubtle: true, Size: "Small", Separator: true}
 }
 

@@ -59,26 +59,7 @@ func listMarker(rs []rune) bool {
 
 // cut cuts escaped text to n bytes with "…", never inside a rune and never between a
 // character and the zero-width space that guards it.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	if n < len(textlimit.Ellipsis) {
-		return ""
-	}
-	i := n - len(textlimit.Ellipsis)
-	for i > 0 && !validCut(s, i) {
-		i--
-	}
-	return s[:i] + textlimit.Ellipsis
-}
-
-func validCut(s string, i int) bool {
-	if i < len(s) && (s[i]&0xC0) == 0x80 {
-		return false // inside a rune
-	}
-	return !strings.HasPrefix(s[i:], zws)
-}
+func cut(s string, n int) string { return chattext.CutEscaped(s, n, nil) }
 
 // text cleans, breaks mentions in, escapes and cuts one line of untrusted text to n bytes.
 func text(s string, n int) string {
@@ -89,10 +70,7 @@ func text(s string, n int) string {
 // dropping blank lines (a TextBlock cannot be empty).
 func lines(s string, n int) []string {
 	var out []string
-	for _, l := range strings.Split(chattext.Clean(s, true), "\n") {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
+	for _, l := range chattext.Lines(s) {
 		out = append(out, cut(escape(chattext.BreakMentions(l, "channel", "everyone", "here")), n))
 	}
 	return out
