@@ -45,12 +45,9 @@ type SlackCheck struct {
 // CheckSlackMessage validates a message body as Slack's incoming webhook does. Renderer tests
 // call it directly; the fake's endpoint answers with its Code.
 func CheckSlackMessage(body []byte) SlackCheck {
-	if !utf8.Valid(body) {
-		return SlackCheck{Code: "invalid_payload", Problem: "body is not valid UTF-8"}
-	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		return SlackCheck{Code: "invalid_payload", Problem: "body is not JSON: " + err.Error()}
+	v, problem := decodeMessage(body)
+	if problem != "" {
+		return SlackCheck{Code: "invalid_payload", Problem: problem}
 	}
 	msg, ok := v.(map[string]any)
 	if !ok {

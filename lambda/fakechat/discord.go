@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,7 +53,7 @@ func init() {
 			secs := math.Ceil(wait.Seconds()*1000) / 1000
 			r := discordJSON(http.StatusTooManyRequests, map[string]any{
 				"message": "You are being rate limited.", "retry_after": secs, "global": false})
-			r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+			r = withRetryAfter(r, wait)
 			r.Header.Set("X-RateLimit-Limit", strconv.Itoa(discordRate.Burst))
 			r.Header.Set("X-RateLimit-Remaining", "0")
 			r.Header.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
@@ -119,8 +118,7 @@ func serveDiscord(s *Server, x *exchange) Reply {
 }
 
 func discordAnswer(s *Server, x *exchange) Reply {
-	if mt, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type")); mt != "application/json" {
-		x.rec.Problem = "Content-Type " + strconv.Quote(mt) + " is not application/json"
+	if x.notJSON() {
 		return discordCodeReply(http.StatusBadRequest, DiscordInvalidJSON, "The request body contains invalid JSON.")
 	}
 	c := CheckDiscordMessage(x.rec.Body)
@@ -191,12 +189,9 @@ func CheckDiscordMessage(body []byte) DiscordCheck {
 		return DiscordCheck{Status: http.StatusBadRequest, Code: DiscordInvalidJSON,
 			Message: "The request body contains invalid JSON.", Problem: problem}
 	}
-	if !utf8.Valid(body) {
-		return bad("body is not valid UTF-8")
-	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		return bad("body is not JSON: " + err.Error())
+	v, problem := decodeMessage(body)
+	if problem != "" {
+		return bad(problem)
 	}
 	msg, ok := v.(map[string]any)
 	if !ok {

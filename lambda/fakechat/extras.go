@@ -13,18 +13,15 @@ import (
 // it is keyed weakly, so it goes when its server does.
 type extras struct {
 	mu sync.Mutex
-	// teamsSigs is the sig each handed-out Teams workflow URL carries, by path.
-	teamsSigs map[string]string
-	// gchatTokens is the token each handed-out Google Chat webhook carries, by path.
-	gchatTokens map[string]string
+	// secrets is what each handed-out URL carries that the endpoint checks, by path: a Teams
+	// workflow's sig, a Google Chat webhook's token, a generic webhook's signing key.
+	secrets map[string]string
 	// gchatThreads names the thread of each (space, threadKey).
 	gchatThreads map[string]string
 	// slackTokens are the bot tokens handed out.
 	slackTokens map[string]bool
 	// slackMessages are the posted messages, by channel id and ts.
 	slackMessages map[string]map[string]bool
-	// signingKeys are the generic webhooks' signing secrets, by path.
-	signingKeys map[string]string
 	// n counts ids handed out (message and thread names).
 	n int
 }
@@ -42,12 +39,10 @@ func (s *Server) extras() *extras {
 		return x
 	}
 	x := &extras{
-		teamsSigs:     map[string]string{},
-		gchatTokens:   map[string]string{},
+		secrets:       map[string]string{},
 		gchatThreads:  map[string]string{},
 		slackTokens:   map[string]bool{},
 		slackMessages: map[string]map[string]bool{},
-		signingKeys:   map[string]string{},
 	}
 	extrasFor[k] = x
 	runtime.AddCleanup(s, func(k weak.Pointer[Server]) {
@@ -63,6 +58,24 @@ func (s *Server) handOut(path string) {
 	s.mu.Lock()
 	s.known[path] = true
 	s.mu.Unlock()
+}
+
+// handOutWith marks a path as handed out (handOut) with the secret its URL carries.
+func (s *Server) handOutWith(path, secret string) {
+	x := s.extras()
+	x.mu.Lock()
+	x.secrets[path] = secret
+	x.mu.Unlock()
+	s.handOut(path)
+}
+
+// secretOf is the secret the URL handed out for key carries; known is false when none was.
+func (s *Server) secretOf(key string) (secret string, known bool) {
+	x := s.extras()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	secret, known = x.secrets[key]
+	return secret, known
 }
 
 // fakeID turns a name into a stable number for ids that must look numeric (Discord's

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -33,6 +34,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // State is a destination's life: active, or dead in one of the ways chat services report.
@@ -532,6 +534,30 @@ func truncate(w http.ResponseWriter, rep Reply, n int) {
 	b.Write(rep.Body[:n])
 	_, _ = buf.Write(b.Bytes())
 	_ = buf.Flush()
+}
+
+// notJSON reports whether the request's Content-Type is other than application/json, and
+// records why in its Problem when it is.
+func (x *exchange) notJSON() bool {
+	mt, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
+	if mt == "application/json" {
+		return false
+	}
+	x.rec.Problem = "Content-Type " + strconv.Quote(mt) + " is not application/json"
+	return true
+}
+
+// decodeMessage reads a message body as every service does first: valid UTF-8 holding one
+// JSON value. problem says what is wrong when it is not.
+func decodeMessage(body []byte) (v any, problem string) {
+	if !utf8.Valid(body) {
+		return nil, "body is not valid UTF-8"
+	}
+	v, err := decodeJSON(body)
+	if err != nil {
+		return nil, "body is not JSON: " + err.Error()
+	}
+	return v, ""
 }
 
 // decodeJSON decodes one JSON value and nothing after it.

@@ -3,10 +3,8 @@ package fakechat
 import (
 	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,11 +48,7 @@ func (s *Server) GoogleChatWebhookURL(name string) string {
 	}, name)
 	path := "/v1/spaces/" + space + "/messages"
 	token := "fake-token-" + url.QueryEscape(name)
-	x := s.extras()
-	x.mu.Lock()
-	x.gchatTokens[path] = token
-	x.mu.Unlock()
-	s.handOut(path)
+	s.handOutWith(path, token)
 	return s.URL() + path + "?key=fake-key&token=" + token
 }
 
@@ -83,10 +77,7 @@ func gchatDead(st State) Reply {
 
 func serveGoogleChat(s *Server, x *exchange) Reply {
 	q := x.r.URL.Query()
-	xs := s.extras()
-	xs.mu.Lock()
-	want, known := xs.gchatTokens[x.rec.Key]
-	xs.mu.Unlock()
+	want, known := s.secretOf(x.rec.Key)
 	switch {
 	case q.Get("key") == "" || q.Get("token") == "":
 		x.rec.Problem = "key or token missing from the query"
@@ -95,8 +86,7 @@ func serveGoogleChat(s *Server, x *exchange) Reply {
 		x.rec.Problem = "wrong token"
 		return gchatError(http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
 	}
-	if mt, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type")); mt != "application/json" {
-		x.rec.Problem = "Content-Type " + strconv.Quote(mt) + " is not application/json"
+	if x.notJSON() {
 		return gchatError(http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid JSON payload received.")
 	}
 	c := CheckGoogleChatMessage(x.rec.Body)
@@ -118,6 +108,7 @@ func serveGoogleChat(s *Server, x *exchange) Reply {
 	}
 	opt := q.Get("messageReplyOption")
 	space := x.r.PathValue("space")
+	xs := s.extras()
 	xs.mu.Lock()
 	xs.n++
 	n := xs.n
@@ -176,12 +167,9 @@ func CheckGoogleChatMessage(body []byte) GoogleChatCheck {
 		c.Message = "Message exceeds the maximum size of 32000 bytes."
 		return c
 	}
-	if !utf8.Valid(body) {
-		return bad("body is not valid UTF-8")
-	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		return bad("body is not JSON: " + err.Error())
+	v, problem := decodeMessage(body)
+	if problem != "" {
+		return bad(problem)
 	}
 	msg, ok := v.(map[string]any)
 	if !ok {

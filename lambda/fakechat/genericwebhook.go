@@ -1,7 +1,6 @@
 package fakechat
 
 import (
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,9 +24,7 @@ func init() {
 		serve:   serveWebhook,
 		dead:    webhookDead,
 		limited: func(wait time.Duration) Reply {
-			r := reply(http.StatusTooManyRequests, "application/json", `{"error":"rate limited"}`)
-			r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-			return r
+			return withRetryAfter(reply(http.StatusTooManyRequests, "application/json", `{"error":"rate limited"}`), wait)
 		},
 		rate: Rate{PerSecond: 10, Burst: 10},
 	})
@@ -38,11 +35,7 @@ func init() {
 // should: signature.Verify, with the default tolerance, on the fake's clock.
 func (s *Server) WebhookURL(name, signingKey string) string {
 	path := "/hooks/" + url.PathEscape(name)
-	x := s.extras()
-	x.mu.Lock()
-	x.signingKeys[path] = signingKey
-	x.mu.Unlock()
-	s.handOut(path)
+	s.handOutWith(path, signingKey)
 	return s.URL() + path
 }
 
@@ -56,10 +49,7 @@ func webhookDead(st State) Reply {
 }
 
 func serveWebhook(s *Server, x *exchange) Reply {
-	xs := s.extras()
-	xs.mu.Lock()
-	key, known := xs.signingKeys[x.rec.Key]
-	xs.mu.Unlock()
+	key, known := s.secretOf(x.rec.Key)
 	if !known {
 		x.rec.Problem = "no signing key for this hook (hand its URL out with WebhookURL)"
 		return reply(http.StatusUnauthorized, "application/json", `{"error":"unknown hook"}`)
@@ -68,8 +58,7 @@ func serveWebhook(s *Server, x *exchange) Reply {
 		x.rec.Problem = err.Error()
 		return reply(http.StatusUnauthorized, "application/json", `{"error":"bad signature"}`)
 	}
-	if mt, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type")); mt != "application/json" {
-		x.rec.Problem = "Content-Type " + strconv.Quote(mt) + " is not application/json"
+	if x.notJSON() {
 		return reply(http.StatusUnsupportedMediaType, "application/json", `{"error":"want application/json"}`)
 	}
 	m, ok := x.rec.JSON.(map[string]any)

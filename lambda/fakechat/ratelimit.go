@@ -2,6 +2,7 @@ package fakechat
 
 import (
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -38,4 +39,10 @@ func (b *bucket) take(r Rate, now time.Time) time.Duration {
 // retryAfterSeconds rounds a wait up to whole seconds, at least 1, as Slack's header does.
 func retryAfterSeconds(d time.Duration) int {
 	return max(1, int(math.Ceil(d.Seconds())))
+}
+
+// withRetryAfter is r with a Retry-After header of wait in whole seconds (retryAfterSeconds).
+func withRetryAfter(r Reply, wait time.Duration) Reply {
+	r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+	return r
 }

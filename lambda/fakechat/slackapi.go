@@ -7,9 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // TargetSlackAPI names Slack's Web API methods (chat.postMessage, chat.update) in scripts,
@@ -24,11 +22,7 @@ func init() {
 			key:     slackAPIKey,
 			serve:   serveSlackAPI,
 			dead:    slackAPIDead,
-			limited: func(wait time.Duration) Reply {
-				r := reply(http.StatusTooManyRequests, "application/json; charset=utf-8", `{"ok":false,"error":"ratelimited"}`)
-				r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-				return r
-			},
+			limited: slackRateLimited,
 			// chat.postMessage: about one message a second per channel.
 			rate: Rate{PerSecond: 1, Burst: 1},
 		})

@@ -17,11 +17,7 @@ func init() {
 		pattern: "/services/{team}/{bot}/{secret}",
 		serve:   serveSlackWebhook,
 		dead:    slackWebhookDead,
-		limited: func(wait time.Duration) Reply {
-			r := reply(http.StatusTooManyRequests, "application/json; charset=utf-8", `{"ok":false,"error":"ratelimited"}`)
-			r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-			return r
-		},
+		limited: slackRateLimited,
 		// Slack documents about one message a second per webhook, with short bursts allowed.
 		rate: Rate{PerSecond: 1, Burst: 3},
 	})
@@ -62,6 +58,11 @@ func serveSlackWebhook(_ *Server, x *exchange) Reply {
 		return slackError(http.StatusBadRequest, c.Code)
 	}
 	return reply(http.StatusOK, "text/html", "ok")
+}
+
+// slackRateLimited is the answer of Slack's rate limiter, the webhook's and the Web API's alike.
+func slackRateLimited(wait time.Duration) Reply {
+	return withRetryAfter(reply(http.StatusTooManyRequests, "application/json; charset=utf-8", `{"ok":false,"error":"ratelimited"}`), wait)
 }
 
 func slackError(status int, code string) Reply {

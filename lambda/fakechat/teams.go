@@ -4,13 +4,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // TargetTeams names the Microsoft Teams Workflows webhook in scripts, rates and filters.
@@ -31,10 +29,8 @@ func init() {
 		serve:   serveTeams,
 		dead:    teamsDead,
 		limited: func(wait time.Duration) Reply {
-			r := teamsError(http.StatusTooManyRequests, "WorkflowRequestsThrottled",
-				"The workflow's trigger is throttled; retry after the window refreshes.")
-			r.Header.Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
-			return r
+			return withRetryAfter(teamsError(http.StatusTooManyRequests, "WorkflowRequestsThrottled",
+				"The workflow's trigger is throttled; retry after the window refreshes."), wait)
 		},
 		// "If more than four requests are made in a second, the client connection is throttled."
 		rate: Rate{PerSecond: 4, Burst: 4},
@@ -47,11 +43,7 @@ func init() {
 func (s *Server) TeamsWorkflowURL(name string) string {
 	path := "/workflows/" + hex.EncodeToString([]byte(name)) + "/triggers/manual/paths/invoke"
 	sig := "fake-sig-" + url.QueryEscape(name)
-	x := s.extras()
-	x.mu.Lock()
-	x.teamsSigs[path] = sig
-	x.mu.Unlock()
-	s.handOut(path)
+	s.handOutWith(path, sig)
 	return s.URL() + path + "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + sig
 }
 
@@ -81,10 +73,7 @@ func teamsDead(st State) Reply {
 
 func serveTeams(s *Server, x *exchange) Reply {
 	sig := x.r.URL.Query().Get("sig")
-	xs := s.extras()
-	xs.mu.Lock()
-	want, known := xs.teamsSigs[x.rec.Key]
-	xs.mu.Unlock()
+	want, known := s.secretOf(x.rec.Key)
 	switch {
 	case sig == "":
 		x.rec.Problem = "no sig in the query"
@@ -96,8 +85,7 @@ func serveTeams(s *Server, x *exchange) Reply {
 		x.rec.Problem = fmt.Sprintf("body of %d bytes, more than %d", len(x.rec.Body), teamsMaxBody)
 		return teamsError(http.StatusRequestEntityTooLarge, "MessageTooLarge", "The message size limit is 28 KB.")
 	}
-	if mt, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type")); mt != "application/json" {
-		x.rec.Problem = "Content-Type " + strconv.Quote(mt) + " is not application/json"
+	if x.notJSON() {
 		return teamsError(http.StatusBadRequest, "InvalidRequestContent", "The request content is not valid JSON.")
 	}
 	c := CheckTeamsMessage(x.rec.Body)
@@ -127,12 +115,9 @@ func CheckTeamsMessage(body []byte) TeamsCheck {
 	if len(body) > teamsMaxBody {
 		return TeamsCheck{Status: http.StatusRequestEntityTooLarge, Problem: fmt.Sprintf("body of %d bytes, more than %d", len(body), teamsMaxBody)}
 	}
-	if !utf8.Valid(body) {
-		return TeamsCheck{Status: http.StatusBadRequest, Problem: "body is not valid UTF-8"}
-	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		return TeamsCheck{Status: http.StatusBadRequest, Problem: "body is not JSON: " + err.Error()}
+	v, problem := decodeMessage(body)
+	if problem != "" {
+		return TeamsCheck{Status: http.StatusBadRequest, Problem: problem}
 	}
 	c := TeamsCheck{Status: http.StatusAccepted, JSON: v}
 	if why := teamsEnvelope(v); why != "" {
