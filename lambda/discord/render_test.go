@@ -130,9 +130,10 @@ func next(s string, i int, c byte) int {
 	return i + 1 + j
 }
 
-// The hostile alert's text shows up escaped: no masked link, no mention, no heading or quote.
-func TestEscaping(t *testing.T) {
-	body, err := Render(fixtures.Samples()["generic-hostile"])
+// renderSample renders the shared sample named name and reads the message back.
+func renderSample(t *testing.T, name string) ([]byte, decoded) {
+	t.Helper()
+	body, err := Render(fixtures.Samples()[name])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +141,12 @@ func TestEscaping(t *testing.T) {
 	if err := json.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
+	return body, m
+}
+
+// The hostile alert's text shows up escaped: no masked link, no mention, no heading or quote.
+func TestEscaping(t *testing.T) {
+	body, m := renderSample(t, "generic-hostile")
 	e := m.Embeds[0]
 	for _, want := range []string{
 		`\[click me\](https://evil.example/phish)`, // a masked link in text stays text
@@ -177,14 +184,7 @@ func TestEscaping(t *testing.T) {
 
 // The huge alert fills the embed close to Discord's 6000 total, not beyond, and says what it left out.
 func TestHugeUsesTheWholeBudget(t *testing.T) {
-	body, err := Render(fixtures.Samples()["huge"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m decoded
-	if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatal(err)
-	}
+	_, m := renderSample(t, "huge")
 	e := m.Embeds[0]
 	total := units(e.Title) + units(e.Description) + units(e.Footer.Text)
 	for _, f := range e.Fields {

@@ -189,13 +189,9 @@ func CheckDiscordMessage(body []byte) DiscordCheck {
 		return DiscordCheck{Status: http.StatusBadRequest, Code: DiscordInvalidJSON,
 			Message: "The request body contains invalid JSON.", Problem: problem}
 	}
-	v, problem := decodeMessage(body)
+	msg, problem := decodeObject(body)
 	if problem != "" {
 		return bad(problem)
-	}
-	msg, ok := v.(map[string]any)
-	if !ok {
-		return bad("body is not a JSON object")
 	}
 	c := &discordForm{}
 	c.message(msg)

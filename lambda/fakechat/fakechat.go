@@ -560,6 +560,19 @@ func decodeMessage(body []byte) (v any, problem string) {
 	return v, ""
 }
 
+// decodeObject is decodeMessage for services that take only a JSON object.
+func decodeObject(body []byte) (msg map[string]any, problem string) {
+	v, problem := decodeMessage(body)
+	if problem != "" {
+		return nil, problem
+	}
+	msg, ok := v.(map[string]any)
+	if !ok {
+		return nil, "body is not a JSON object"
+	}
+	return msg, ""
+}
+
 // decodeJSON decodes one JSON value and nothing after it.
 func decodeJSON(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))

@@ -167,13 +167,9 @@ func CheckGoogleChatMessage(body []byte) GoogleChatCheck {
 		c.Message = "Message exceeds the maximum size of 32000 bytes."
 		return c
 	}
-	v, problem := decodeMessage(body)
+	msg, problem := decodeObject(body)
 	if problem != "" {
 		return bad(problem)
-	}
-	msg, ok := v.(map[string]any)
-	if !ok {
-		return bad("body is not a JSON object")
 	}
 	c := GoogleChatCheck{Status: http.StatusOK, JSON: msg}
 	fail := func(problem string) GoogleChatCheck {

@@ -214,7 +214,8 @@ func whySection(a alert.Alert) string {
 
 // containerLine is one container's ending as untrusted text: "web: exit 137: OutOfMemoryError…".
 // It is escaped whole by the caller; the name is not set in bold because bold markup around
-// untrusted text could be unbalanced by it.
+// untrusted text could be unbalanced by it. chattext.ContainerLine differs in what counts as a
+// blank name (Slack's cleaning rules, see text.go).
 func containerLine(c alert.Container) string {
 	parts := []string{firstNonBlank(c.Name, "container")}
 	if c.ExitCode != nil {
@@ -317,7 +318,7 @@ func actionBlock(links []alert.Link) (block, int) {
 
 // buttonURL returns raw as a URL Slack takes for a button, or false. Characters that may not
 // appear in a URL unencoded (RFC 3986) mean the link is not what it claims, so it is refused;
-// non-ASCII (an IRI) is percent-encoded.
+// non-ASCII (an IRI) is percent-encoded. chattext.LinkURL refuses more (see text.go).
 func buttonURL(raw string) (string, bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || !utf8.ValidString(raw) {
@@ -354,6 +355,7 @@ func contextLine(a alert.Alert, factsLeft, linksLeft int) block {
 	return contextBlock{Type: "context", Elements: []textObject{mrkdwnText(c.SmallPrint("*"+c.Label+"*", esc, factsLeft, linksLeft))}}
 }
 
+// firstNonBlank is chattext.FirstNonBlank by Slack's cleaning rules (see text.go).
 func firstNonBlank(ss ...string) string {
 	for _, s := range ss {
 		if line(s) != "" {

@@ -41,7 +41,9 @@ const (
 	maxLogLines   = 100
 )
 
-// Document is one alert as foghorn.alert/v1. Receivers in Go can decode into it.
+// Document is one alert as foghorn.alert/v1. Receivers in Go can decode into it. It and the
+// types below mirror alert.Alert on purpose: they are the wire schema, which must not change
+// when the model does (see the package comment).
 type Document struct {
 	Schema        string   `json:"schema"`
 	ID            string   `json:"id"`
