@@ -171,18 +171,19 @@ func build(a alert.Alert) *parts {
 			p.excerpt = append(p.excerpt, mono(l))
 		}
 	}
-	logs, dropped := chattext.LastLines(a.LogLines, logLines, func(l string) string {
+	var logs []string
+	logs, p.logsDropped = chattext.LastLines(a.LogLines, logLines, func(l string) string {
 		return cut(strings.Join(lines(l, logLine), " "), logLine)
 	})
 	for _, l := range logs {
 		p.logs = append(p.logs, mono(l))
 	}
-	p.logsDropped = dropped
-	links, left := chattext.Links(a.Links, maxActions, maxURL)
+	var links []alert.Link
+	links, p.linksLeft = chattext.Links(a.Links, maxActions, maxURL)
 	for _, ln := range links {
-		p.actions = append(p.actions, action{Type: "Action.OpenUrl", Title: chattext.Or(plain(ln.Label, actionTitle), "Open"), URL: ln.URL})
+		title := chattext.Or(plain(ln.Label, actionTitle), "Open")
+		p.actions = append(p.actions, action{Type: "Action.OpenUrl", Title: title, URL: ln.URL})
 	}
-	p.linksLeft = left
 	return p
 }
 
