@@ -70,11 +70,7 @@ func (b *Bot) Post(ctx context.Context, body []byte) error {
 // PostRef posts a rendered body as a new message in b.Channel and returns where it landed:
 // the channel's id and the message's ts.
 func (b *Bot) PostRef(ctx context.Context, body []byte) (target.Ref, error) {
-	req, err := withArgs(body, map[string]string{"channel": b.Channel})
-	if err != nil {
-		return target.Ref{}, err
-	}
-	resp, err := b.call(ctx, "chat.postMessage", req)
+	resp, err := b.call(ctx, "chat.postMessage", body, map[string]string{"channel": b.Channel})
 	if err != nil {
 		return target.Ref{}, err
 	}
@@ -90,21 +86,13 @@ func (b *Bot) PostRef(ctx context.Context, body []byte) (target.Ref, error) {
 // Update replaces the message at ref with a rendered body (chat.update). Slack keeps the
 // message's place and thread; the blocks and attachments are replaced whole.
 func (b *Bot) Update(ctx context.Context, ref target.Ref, body []byte) error {
-	req, err := withArgs(body, map[string]string{"channel": ref.Channel, "ts": ref.ID, "thread_ts": ""})
-	if err != nil {
-		return err
-	}
-	_, err = b.call(ctx, "chat.update", req)
+	_, err := b.call(ctx, "chat.update", body, map[string]string{"channel": ref.Channel, "ts": ref.ID, "thread_ts": ""})
 	return err
 }
 
 // Reply posts a rendered body in the thread of the message at ref.
 func (b *Bot) Reply(ctx context.Context, ref target.Ref, body []byte) error {
-	req, err := withArgs(body, map[string]string{"channel": ref.Channel, "thread_ts": ref.ID, "ts": ""})
-	if err != nil {
-		return err
-	}
-	_, err = b.call(ctx, "chat.postMessage", req)
+	_, err := b.call(ctx, "chat.postMessage", body, map[string]string{"channel": ref.Channel, "thread_ts": ref.ID, "ts": ""})
 	return err
 }
 
@@ -126,7 +114,12 @@ func withArgs(body []byte, args map[string]string) ([]byte, error) {
 	return encode(m)
 }
 
-func (b *Bot) call(ctx context.Context, method string, body []byte) (deliver.Response, error) {
+// call sets args on a rendered body (withArgs) and calls method with it.
+func (b *Bot) call(ctx context.Context, method string, body []byte, args map[string]string) (deliver.Response, error) {
+	req, err := withArgs(body, args)
+	if err != nil {
+		return deliver.Response{}, err
+	}
 	base := b.APIURL
 	if base == "" {
 		base = DefaultAPIURL
@@ -135,7 +128,7 @@ func (b *Bot) call(ctx context.Context, method string, body []byte) (deliver.Res
 		"Content-Type":  {"application/json; charset=utf-8"},
 		"Authorization": {"Bearer " + b.Token},
 	}
-	return b.Client.Do(ctx, deliver.Request{URL: base + method, Header: h, Body: body}, CheckAPI)
+	return b.Client.Do(ctx, deliver.Request{URL: base + method, Header: h, Body: req}, CheckAPI)
 }
 
 // String keeps the token out of anything that prints a Bot.
