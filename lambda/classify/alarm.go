@@ -35,9 +35,7 @@ type alarmInput struct {
 	suppressor             string
 }
 
-func alarmStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.AlarmStateChange
-	_ = event.Decode(ev.Detail, &d)
+func alarmStateChange(a alert.Alert, ev event.EventBridge, d event.AlarmStateChange) alert.Alert {
 	for _, r := range ev.Resources {
 		applyARN(&a.Identity, r)
 	}
@@ -419,9 +417,7 @@ func comparisonFromReason(reason string) string {
 	return ""
 }
 
-func alarmConfigurationChange(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.AlarmStateChange
-	_ = event.Decode(ev.Detail, &d)
+func alarmConfigurationChange(a alert.Alert, ev event.EventBridge, d event.AlarmStateChange) alert.Alert {
 	for _, r := range ev.Resources {
 		applyARN(&a.Identity, r)
 	}

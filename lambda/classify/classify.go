@@ -54,6 +54,9 @@ type top struct {
 
 func classify(rec envelope.Record) alert.Alert {
 	body := bytes.TrimSpace(bytes.TrimPrefix(rec.Body, []byte("\xef\xbb\xbf")))
+	if ev, pre, ok := typed(body); ok {
+		return fromEventBridge(rec, ev, pre)
+	}
 	var t top
 	if err := event.Decode(body, &t); err != nil {
 		return generic(rec, "Message that is not JSON", "NOT_JSON")
@@ -63,7 +66,7 @@ func classify(rec envelope.Record) alert.Alert {
 	}
 	switch {
 	case t.DetailType != "" && t.Source != "":
-		return fromEventBridge(rec, t.EventBridge)
+		return fromEventBridge(rec, t.EventBridge, nil)
 	case t.AlarmData != nil:
 		return fromAlarmAction(rec, body)
 	case t.AlarmName != nil && t.NewStateValue != nil:
@@ -72,7 +75,9 @@ func classify(rec envelope.Record) alert.Alert {
 	return generic(rec, "Unrecognised JSON message", "UNRECOGNISED")
 }
 
-func fromEventBridge(rec envelope.Record, ev event.EventBridge) alert.Alert {
+// fromEventBridge classifies an EventBridge event. pre is its detail when the fast path
+// (typed) already decoded it, and nil otherwise.
+func fromEventBridge(rec envelope.Record, ev event.EventBridge, pre any) alert.Alert {
 	a := alert.Alert{
 		EventID:    ev.ID,
 		Source:     ev.Source,
@@ -84,30 +89,30 @@ func fromEventBridge(rec envelope.Record, ev event.EventBridge) alert.Alert {
 	case event.SourceECS:
 		switch ev.DetailType {
 		case event.DetailTypeTaskStateChange:
-			return taskStateChange(a, ev)
+			return taskStateChange(a, ev, detailOf[event.Task](ev, pre))
 		case event.DetailTypeServiceAction:
-			return serviceAction(a, ev)
+			return serviceAction(a, ev, detailOf[event.ServiceAction](ev, pre))
 		case event.DetailTypeDeploymentStateChange:
-			return deploymentStateChange(a, ev)
+			return deploymentStateChange(a, ev, detailOf[event.Deployment](ev, pre))
 		case event.DetailTypeContainerInstanceStateChange:
-			return containerInstanceStateChange(a, ev)
+			return containerInstanceStateChange(a, ev, detailOf[event.ContainerInstance](ev, pre))
 		case event.DetailTypeCloudTrailAPICall:
-			return cloudTrail(a, ev)
+			return cloudTrail(a, ev, detailOf[event.CloudTrail](ev, pre))
 		}
 		return otherECS(a, ev)
 	case event.SourceCloudWatch:
 		switch ev.DetailType {
 		case event.DetailTypeAlarmStateChange:
-			return alarmStateChange(a, ev)
+			return alarmStateChange(a, ev, detailOf[event.AlarmStateChange](ev, pre))
 		case event.DetailTypeAlarmConfigurationChange:
-			return alarmConfigurationChange(a, ev)
+			return alarmConfigurationChange(a, ev, detailOf[event.AlarmStateChange](ev, pre))
 		}
 		return otherCloudWatch(a, ev)
 	case event.SourceHealth:
-		return health(a, ev)
+		return health(a, ev, detailOf[event.Health](ev, pre))
 	case event.SourceApplicationAutoScaling:
 		if ev.DetailType == event.DetailTypeScalingActivity {
-			return scalingActivity(a, ev)
+			return scalingActivity(a, ev, detailOf[event.ScalingActivity](ev, pre))
 		}
 	}
 	g := generic(rec, "Unrecognised event from "+shorten(oneLine(ev.Source), 64), "UNRECOGNISED")

@@ -8,9 +8,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/event"
 )
 
-func health(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.Health
-	_ = event.Decode(ev.Detail, &d)
+func health(a alert.Alert, ev event.EventBridge, d event.Health) alert.Alert {
 	a.Kind = alert.KindHealth
 	a.Severity = alert.Warning
 	a.Event = orDefault(d.EventTypeCode, "AWS_HEALTH_EVENT")

@@ -9,9 +9,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/event"
 )
 
-func scalingActivity(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.ScalingActivity
-	_ = event.Decode(ev.Detail, &d)
+func scalingActivity(a alert.Alert, ev event.EventBridge, d event.ScalingActivity) alert.Alert {
 	for _, r := range ev.Resources {
 		applyARN(&a.Identity, r)
 	}
@@ -87,9 +85,7 @@ func deref(p *int) int {
 // cloudTrail reads "AWS API Call via CloudTrail" events for ECS. UpdateService with a desired
 // count is how Application Auto Scaling (or a person) scales a service; other calls are
 // reported as service actions.
-func cloudTrail(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.CloudTrail
-	_ = event.Decode(ev.Detail, &d)
+func cloudTrail(a alert.Alert, ev event.EventBridge, d event.CloudTrail) alert.Alert {
 	req := d.RequestParameters
 	var svc struct{ arn, name, cluster string }
 	if r := d.ResponseElements; r != nil {

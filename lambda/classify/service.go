@@ -51,9 +51,7 @@ var serviceActionJudgement = map[string]struct {
 		"A capacity provider of the service reached a steady state."},
 }
 
-func serviceAction(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.ServiceAction
-	_ = event.Decode(ev.Detail, &d)
+func serviceAction(a alert.Alert, ev event.EventBridge, d event.ServiceAction) alert.Alert {
 	for _, r := range ev.Resources {
 		applyARN(&a.Identity, r)
 	}
@@ -181,9 +179,7 @@ func onlySpot(providers []string) bool {
 	return len(providers) > 0
 }
 
-func deploymentStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.Deployment
-	_ = event.Decode(ev.Detail, &d)
+func deploymentStateChange(a alert.Alert, ev event.EventBridge, d event.Deployment) alert.Alert {
 	for _, r := range ev.Resources {
 		applyARN(&a.Identity, r)
 	}
@@ -241,9 +237,7 @@ func deployment(a alert.Alert, d event.Deployment) alert.Alert {
 	return a
 }
 
-func containerInstanceStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var d event.ContainerInstance
-	_ = event.Decode(ev.Detail, &d)
+func containerInstanceStateChange(a alert.Alert, ev event.EventBridge, d event.ContainerInstance) alert.Alert {
 	applyARN(&a.Identity, d.ClusterARN)
 	applyARN(&a.Identity, d.ContainerInstanceARN)
 	for _, r := range ev.Resources {

@@ -11,9 +11,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
-func taskStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
-	var t event.Task
-	_ = event.Decode(ev.Detail, &t)
+func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Alert {
 
 	for _, s := range []string{t.ClusterARN, t.TaskARN, t.TaskDefinitionARN, t.ContainerInstanceARN} {
 		applyARN(&a.Identity, s)
@@ -38,7 +36,7 @@ func taskStateChange(a alert.Alert, ev event.EventBridge) alert.Alert {
 	a.Reason.StopCode, a.Reason.StoppedReason = t.StopCode, t.StoppedReason
 	for _, c := range t.Containers {
 		a.Reason.Containers = append(a.Reason.Containers, alert.Container{
-			Name: c.Name, Image: c.Image, ExitCode: c.ExitCode, Reason: c.Reason, Status: c.LastStatus,
+			Name: c.Name, Image: c.Image, ExitCode: c.ExitCode.Ptr(), Reason: c.Reason, Status: c.LastStatus,
 		})
 	}
 	a.Facts = taskFacts(a.Identity, t)
@@ -168,11 +166,11 @@ func containerVerdict(c event.Container, id alert.Identity) verdict {
 		return verdict{alert.Critical, name + " killed: out of memory",
 			"Container " + c.Name + " used more memory than its limit and was killed (" + c.Reason + exitSuffix(c) + ").", "was killed for running out of memory"}
 	}
-	if c.ExitCode == nil {
+	if !c.ExitCode.Known {
 		return verdict{alert.Critical, name + " stopped: " + errorName(c.Reason),
 			"Container " + c.Name + " stopped: " + c.Reason + ".", "stopped"}
 	}
-	code := *c.ExitCode
+	code := c.ExitCode.N
 	what := fmt.Sprintf("%s exited with code %d", name, code)
 	if sig := signalName(code); sig != "" {
 		what += " (" + sig + ")"
@@ -231,7 +229,7 @@ func culprit(cs []event.Container) (event.Container, bool) {
 		}
 	}
 	for _, c := range cs {
-		if c.ExitCode != nil && *c.ExitCode != 0 {
+		if c.ExitCode.Known && c.ExitCode.N != 0 {
 			return c, true
 		}
 	}
@@ -250,8 +248,8 @@ func isOOM(c event.Container) bool {
 func allExitedZero(cs []event.Container) bool {
 	exited := false
 	for _, c := range cs {
-		if c.ExitCode != nil {
-			if *c.ExitCode != 0 {
+		if c.ExitCode.Known {
+			if c.ExitCode.N != 0 {
 				return false
 			}
 			exited = true
@@ -279,10 +277,10 @@ func signalName(code int) string {
 
 // exitMeaning says in words how a container ended.
 func exitMeaning(c event.Container) string {
-	if c.ExitCode == nil {
+	if !c.ExitCode.Known {
 		return "stopped without an exit code"
 	}
-	code := *c.ExitCode
+	code := c.ExitCode.N
 	var s string
 	switch code {
 	case 137:
@@ -310,9 +308,9 @@ func exitMeaning(c event.Container) string {
 func afterStop(cs []event.Container) string {
 	var parts []string
 	for _, c := range cs {
-		if c.ExitCode != nil {
-			p := fmt.Sprintf("%s exited with code %d", c.Name, *c.ExitCode)
-			if sig := signalName(*c.ExitCode); sig != "" {
+		if c.ExitCode.Known {
+			p := fmt.Sprintf("%s exited with code %d", c.Name, c.ExitCode.N)
+			if sig := signalName(c.ExitCode.N); sig != "" {
 				p += " (" + sig + ")"
 			}
 			parts = append(parts, p)
@@ -325,16 +323,16 @@ func afterStop(cs []event.Container) string {
 }
 
 func exitSuffix(c event.Container) string {
-	if c.ExitCode == nil {
+	if !c.ExitCode.Known {
 		return ""
 	}
-	return fmt.Sprintf(", exit %d", *c.ExitCode)
+	return fmt.Sprintf(", exit %d", c.ExitCode.N)
 }
 
 // exitedSidecar describes a non-essential container that exited while its task runs on.
 func exitedSidecar(t event.Task) string {
 	for _, c := range t.Containers {
-		if c.LastStatus == "STOPPED" && c.ExitCode != nil {
+		if c.LastStatus == "STOPPED" && c.ExitCode.Known {
 			return fmt.Sprintf("The task is %s; its container %s %s.", orUnknown(t.LastStatus), c.Name, exitMeaning(c))
 		}
 	}
@@ -417,8 +415,8 @@ func taskFacts(id alert.Identity, t event.Task) []alert.Fact {
 	var exits []string
 	for _, c := range t.Containers {
 		switch {
-		case c.ExitCode != nil:
-			exits = append(exits, fmt.Sprintf("%s %d", c.Name, *c.ExitCode))
+		case c.ExitCode.Known:
+			exits = append(exits, fmt.Sprintf("%s %d", c.Name, c.ExitCode.N))
 		case c.Reason != "":
 			exits = append(exits, c.Name+" "+errorName(c.Reason))
 		}

@@ -26,6 +26,9 @@ func Excerpt(b []byte, max int) string {
 // Sanitize replaces invalid UTF-8 with U+FFFD and drops control characters other than newline
 // and tab, and the bidirectional controls that can make text read differently from what it is.
 func Sanitize(s string) string {
+	if printableASCII(s, true) {
+		return s // the common case: nothing to replace or drop
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -44,7 +47,26 @@ func isBidiControl(r rune) bool {
 
 // oneLine sanitizes s and folds all whitespace runs, newlines included, into single spaces.
 func oneLine(s string) string {
+	if printableASCII(s, false) && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
+		return s // already one clean line
+	}
 	return strings.Join(strings.Fields(Sanitize(s)), " ")
+}
+
+// printableASCII reports whether s is plain printable ASCII (with newlines and tabs when
+// lines is set): text Sanitize would return unchanged.
+func printableASCII(s string, lines bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			continue
+		}
+		if lines && (c == '\n' || c == '\t') {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // shorten cuts s to at most max bytes on a rune boundary, ending with "…" when it cut.

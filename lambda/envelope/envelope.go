@@ -30,21 +30,25 @@ type Record struct {
 	Body      []byte // the innermost message: an EventBridge event, alarm JSON, or anything at all
 }
 
-// ErrNotJSON is returned by Split for a payload that is not JSON at all.
+// ErrNotJSON is returned by Split for an empty payload, or one that looks like an envelope
+// (it names Records or a Notification) but is not JSON.
 var ErrNotJSON = errors.New("envelope: payload is not JSON")
 
-// Split returns the records in a payload. It fails only when the payload is not JSON; a JSON
-// document of no known envelope shape is one record holding the document. A Lambda event
-// whose Records list is empty is an empty batch: no records and no error.
+// Split returns the records in a payload. A JSON document of no known envelope shape is one
+// record holding the document; a Lambda event whose Records list is empty is an empty batch:
+// no records and no error.
 //
-// The payload is decoded once into a probe of the few keys that tell the shapes apart: JSON
-// work is most of the per-event cost, and each extra pass over a 4 KB event shows.
+// A payload that cannot be an envelope is handed on as one record without being read: the
+// classifier decodes it anyway, and a body that is not JSON becomes a generic alert showing
+// what arrived, so nothing is lost. Callers that must refuse input that is not JSON (the CLI)
+// check it themselves. JSON work is most of the per-event cost, and each pass over a 4 KB
+// event shows; an envelope is decoded once, into a probe of the few keys that tell the shapes
+// apart, with the messages inside unquoted on the way.
 func Split(payload []byte) ([]Record, error) {
+	if len(bytes.TrimSpace(payload)) == 0 {
+		return nil, ErrNotJSON
+	}
 	if !bytes.Contains(payload, []byte(`"Records"`)) && !bytes.Contains(payload, []byte(`"Notification"`)) {
-		// Neither envelope can be present: a bare event needs validating, not decoding.
-		if !json.Valid(payload) {
-			return nil, ErrNotJSON
-		}
 		return []Record{{Via: ViaDirect, Body: payload}}, nil
 	}
 	var p probe
@@ -63,14 +67,16 @@ func Split(payload []byte) ([]Record, error) {
 }
 
 // probe holds the top-level keys that identify an envelope: a Lambda event's Records, or an
-// SNS notification's fields.
+// SNS notification's fields. Records are decoded in the same pass, and the strings that hold
+// messages are unquoted as they are read (text), so an event wrapped in SNS and SQS is not
+// validated and decoded once per wrapper.
 type probe struct {
-	Records   json.RawMessage `json:"Records"`
-	Type      string          `json:"Type"`
-	MessageID *string         `json:"MessageId"`
-	TopicArn  *string         `json:"TopicArn"`
-	Subject   *string         `json:"Subject"`
-	Message   json.RawMessage `json:"Message"`
+	Records   []item  `json:"Records"`
+	Type      string  `json:"Type"`
+	MessageID *string `json:"MessageId"`
+	TopicArn  *string `json:"TopicArn"`
+	Subject   *string `json:"Subject"`
+	Message   *text   `json:"Message"`
 }
 
 // notification reads the probe as an SNS notification document: Type "Notification" with a
@@ -79,7 +85,7 @@ func (p *probe) notification() (notification, bool) {
 	if p.Type != "Notification" || p.Message == nil || (p.MessageID == nil && p.TopicArn == nil) {
 		return notification{}, false
 	}
-	return notification{MessageID: deref(p.MessageID), Subject: deref(p.Subject), Message: messageBytes(p.Message)}, true
+	return notification{MessageID: deref(p.MessageID), Subject: deref(p.Subject), Message: p.Message.bytes()}, true
 }
 
 // lenient drops type mismatches: a field of an unexpected type must not cost the record.
@@ -109,27 +115,23 @@ func fromSQSBody(id string, body []byte) Record {
 
 // item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
 type item struct {
-	Sns         json.RawMessage `json:"Sns"`
-	MessageID   string          `json:"messageId"`
-	Body        json.RawMessage `json:"body"`
-	EventSource string          `json:"eventSource"`
+	Sns         *snsEntity `json:"Sns"`
+	MessageID   string     `json:"messageId"`
+	Body        *text      `json:"body"`
+	EventSource string     `json:"eventSource"`
 }
 
 // splitRecords reads a Lambda event's Records list. It reports false unless every record is
 // an SQS message or an SNS record, so that other Lambda events (S3, DynamoDB, …) reach the
 // classifier whole rather than in pieces nobody recognises.
-func splitRecords(raw json.RawMessage) ([]Record, bool) {
-	var items []item
-	if lenient(json.Unmarshal(raw, &items)) != nil || items == nil {
-		return nil, false
-	}
+func splitRecords(items []item) ([]Record, bool) {
 	recs := make([]Record, 0, len(items))
 	for _, it := range items {
 		switch {
 		case it.Sns != nil:
-			recs = append(recs, fromSNSRecord(it.Sns))
+			recs = append(recs, Record{MessageID: it.Sns.MessageID, Subject: deref(it.Sns.Subject), Via: ViaSNS, Body: it.Sns.Message.bytes()})
 		case it.Body != nil || it.EventSource == "aws:sqs":
-			recs = append(recs, fromSQSBody(it.MessageID, sqsBody(it.Body)))
+			recs = append(recs, fromSQSBody(it.MessageID, it.Body.bytes()))
 		default:
 			return nil, false
 		}
@@ -137,30 +139,14 @@ func splitRecords(raw json.RawMessage) ([]Record, bool) {
 	return recs, true
 }
 
-// sqsBody returns an SQS body: the string's content, or the JSON text itself when a hand-made
-// test event inlined an object.
-func sqsBody(raw json.RawMessage) []byte {
-	var s string
-	if len(raw) > 0 && json.Unmarshal(raw, &s) != nil {
-		return []byte(raw)
-	}
-	return []byte(s)
-}
-
 // snsEntity is the part of an SNS record the notifier needs. aws-lambda-go's events.SNSEntity
 // decodes Timestamp as time.Time, and one odd timestamp would then lose the whole record.
 type snsEntity struct {
-	Type      string          `json:"Type"`
-	MessageID string          `json:"MessageId"`
-	TopicArn  string          `json:"TopicArn"`
-	Subject   *string         `json:"Subject"`
-	Message   json.RawMessage `json:"Message"`
-}
-
-func fromSNSRecord(raw json.RawMessage) Record {
-	var e snsEntity
-	_ = json.Unmarshal(raw, &e)
-	return Record{MessageID: e.MessageID, Subject: deref(e.Subject), Via: ViaSNS, Body: messageBytes(e.Message)}
+	Type      string  `json:"Type"`
+	MessageID string  `json:"MessageId"`
+	TopicArn  string  `json:"TopicArn"`
+	Subject   *string `json:"Subject"`
+	Message   *text   `json:"Message"`
 }
 
 // notification is an SNS notification as SNS delivers it over HTTP or to SQS without raw
@@ -174,7 +160,7 @@ type notification struct {
 // snsNotification reads b as an SNS notification document.
 func snsNotification(b []byte) (notification, bool) {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' {
+	if len(b) == 0 || b[0] != '{' || !bytes.Contains(b, []byte(`"Notification"`)) {
 		return notification{}, false
 	}
 	var p probe
@@ -182,19 +168,6 @@ func snsNotification(b []byte) (notification, bool) {
 		return notification{}, false
 	}
 	return p.notification()
-}
-
-// messageBytes returns an SNS Message: the string's content, or the JSON text itself when a
-// hand-made event put an object there.
-func messageBytes(raw json.RawMessage) []byte {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return []byte(s)
-	}
-	if len(raw) == 0 || string(raw) == "null" {
-		return []byte{}
-	}
-	return []byte(raw)
 }
 
 func deref(s *string) string {

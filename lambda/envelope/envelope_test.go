@@ -130,8 +130,12 @@ func TestRoundTripEveryFixture(t *testing.T) {
 }
 
 func TestSplitEdges(t *testing.T) {
-	if _, err := Split([]byte("Hello from SNS!")); !errors.Is(err, ErrNotJSON) {
-		t.Errorf("plain text: err = %v", err)
+	// Text that cannot be an envelope is handed on whole: the classifier shows it as it came.
+	if recs, err := Split([]byte("Hello from SNS!")); err != nil || len(recs) != 1 || recs[0].Via != ViaDirect {
+		t.Errorf("plain text: %+v, %v; want one direct record", recs, err)
+	}
+	if _, err := Split([]byte(`{"Records": [`)); !errors.Is(err, ErrNotJSON) {
+		t.Errorf("broken envelope: err = %v", err)
 	}
 	if _, err := Split(nil); !errors.Is(err, ErrNotJSON) {
 		t.Errorf("empty payload: err = %v", err)

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -99,7 +98,7 @@ type Container struct {
 	RuntimeID         string             `json:"runtimeId,omitempty"`
 	TaskARN           string             `json:"taskArn,omitempty"`
 	LastStatus        string             `json:"lastStatus,omitempty"`
-	ExitCode          *int               `json:"exitCode,omitempty"` // missing when the container never ran or still runs
+	ExitCode          Code               `json:"exitCode"` // not Known when the container never ran or still runs
 	Reason            string             `json:"reason,omitempty"`
 	HealthStatus      string             `json:"healthStatus,omitempty"`
 	CPU               string             `json:"cpu,omitempty"`
@@ -199,21 +198,39 @@ type VersionInfo struct {
 	DockerVersion string `json:"dockerVersion,omitempty"`
 }
 
-// UnmarshalJSON reads exitCode tolerantly. A plain *int would be allocated before a type
-// mismatch is found and so turn an unreadable exit code into 0, which reads as success; here an
-// exit code is a number, a numeric string, or missing.
-func (c *Container) UnmarshalJSON(b []byte) error {
-	type plain Container
-	var v struct {
-		plain
-		ExitCode json.RawMessage `json:"exitCode"`
+// Code is a container's exit code as ECS reports it. It decodes tolerantly, and without a
+// second pass over the container: a number or a numeric string is Known, anything else (or
+// nothing) is not. A plain *int would be allocated before a type mismatch is found and so turn
+// an unreadable exit code into 0, which reads as success.
+type Code struct {
+	N     int
+	Known bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (c *Code) UnmarshalJSON(b []byte) error {
+	raw := strings.Trim(strings.TrimSpace(string(b)), `"`)
+	if n, err := strconv.Atoi(raw); err == nil {
+		*c = Code{N: n, Known: true}
+	} else {
+		*c = Code{}
 	}
-	err := Decode(b, &v)
-	*c = Container(v.plain)
-	c.ExitCode = nil
-	raw := strings.Trim(strings.TrimSpace(string(v.ExitCode)), `"`)
-	if n, convErr := strconv.Atoi(raw); convErr == nil {
-		c.ExitCode = &n
+	return nil
+}
+
+// MarshalJSON writes the code as a number, or null when unknown.
+func (c Code) MarshalJSON() ([]byte, error) {
+	if !c.Known {
+		return []byte("null"), nil
 	}
-	return err
+	return strconv.AppendInt(nil, int64(c.N), 10), nil
+}
+
+// Ptr returns the code, or nil when unknown: the alert model's form.
+func (c Code) Ptr() *int {
+	if !c.Known {
+		return nil
+	}
+	n := c.N
+	return &n
 }

@@ -68,8 +68,8 @@ func TestDecodeKeepsWhatFits(t *testing.T) {
 	}
 	c := task.Containers
 	if task.LastStatus != "STOPPED" || task.StopCode != "EssentialContainerExited" || len(c) != 4 ||
-		c[0].ExitCode == nil || *c[0].ExitCode != 1 || c[1].ExitCode == nil || *c[1].ExitCode != 0 ||
-		c[2].ExitCode != nil || c[3].ExitCode != nil || c[2].Name != "x" {
+		!c[0].ExitCode.Known || c[0].ExitCode.N != 1 || !c[1].ExitCode.Known || c[1].ExitCode.N != 0 ||
+		c[2].ExitCode.Known || c[3].ExitCode.Known || c[2].Name != "x" {
 		t.Errorf("got %+v", task)
 	}
 	if err := Decode([]byte(`not json`), &task); err == nil {

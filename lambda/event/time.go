@@ -16,6 +16,11 @@ type Timestamp string
 // text; anything else becomes empty.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	// The common case, a plain quoted string, needs no second decoder.
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 {
+		*t = Timestamp(b[1 : n-1])
+		return nil
+	}
 	var s string
 	switch {
 	case json.Unmarshal(b, &s) == nil:

@@ -203,8 +203,14 @@ func TestHandle(t *testing.T) {
 	if strings.Contains(logs.String(), hook) || strings.Contains(logs.String(), key) {
 		t.Errorf("logs leak the webhook URL:\n%s", logs.String())
 	}
-	if _, err := n.Handle(context.Background(), []byte("not json")); err == nil {
-		t.Error("Handle(not JSON) did not fail")
+	// A payload that is not JSON is still said, as a generic alert: nothing is lost.
+	chat.SetState(key, fakechat.Active)
+	before := len(chat.Requests())
+	if _, err := n.Handle(context.Background(), []byte("not json")); err != nil {
+		t.Errorf("Handle(not JSON) = %v, want it posted as a generic alert", err)
+	}
+	if reqs := chat.Requests(); len(reqs) != before+1 || !strings.Contains(string(reqs[len(reqs)-1].Body), "not JSON") {
+		t.Error("a payload that is not JSON was not posted as a generic alert")
 	}
 }
 

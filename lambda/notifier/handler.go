@@ -22,7 +22,8 @@ const replyMargin = 1500 * time.Millisecond
 func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (*events.SQSEventResponse, error) {
 	recs, err := envelope.Split(payload)
 	if err != nil {
-		return nil, fmt.Errorf("the invocation payload is not JSON: %w", err)
+		// Not an envelope after all: say what arrived, as a generic alert, rather than lose it.
+		recs = []envelope.Record{{Via: envelope.ViaDirect, Body: payload}}
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc

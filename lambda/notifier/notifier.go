@@ -224,6 +224,14 @@ func (n *Notifier) UseLogs(f *logtail.Fetcher) { n.logs = f }
 // logRouted writes one line per routed alert saying where it goes and why, so a message that
 // went to an unexpected channel, or a route's mute, can be explained from the logs alone.
 func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
+	level := slog.LevelInfo
+	if d.Implicit {
+		// No routing configured: the delivery lines already say everything.
+		level = slog.LevelDebug
+	}
+	if !n.log.Enabled(context.Background(), level) {
+		return // the line's fields cost more to build than the rest of routing
+	}
 	attrs := []any{
 		"event_id", a.EventID, "kind", string(a.Kind), "event", a.Event, "severity", string(a.Severity),
 		"service", a.Identity.Subject(), "destinations", d.Destinations(), "why", d.String(),
@@ -236,11 +244,6 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 	}
 	if len(muted) > 0 {
 		attrs = append(attrs, "muted_routes", muted)
-	}
-	level := slog.LevelInfo
-	if d.Implicit {
-		// No routing configured: the delivery lines already say everything.
-		level = slog.LevelDebug
 	}
 	n.log.Log(context.Background(), level, "alert routed", attrs...)
 }

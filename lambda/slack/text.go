@@ -35,6 +35,9 @@ var broadcasts = []string{"here", "channel", "everyone"}
 // characters go (tabs become spaces; newlines stay only when multiline), and @here, @channel and
 // @everyone get a word joiner after the "@". Plain-text fields need nothing more.
 func clean(s string, multiline bool) string {
+	if plainASCII(s, multiline) {
+		return s // the common case: nothing to drop, break or trim
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
@@ -104,6 +107,9 @@ func escapeCut(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
+	if len(s) <= n && !strings.ContainsAny(s, "&<>`") {
+		return s // fits, and nothing to escape: every rune is at most one byte's worth
+	}
 	total := 0
 	for _, r := range s {
 		_, w := escaped(r)
@@ -114,13 +120,19 @@ func escapeCut(s string, n int) string {
 		budget = n - utf8.RuneCountInString(textlimit.Ellipsis)
 	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	used := 0
 	for _, r := range s {
-		e, w := escaped(r)
+		_, w := escaped(r)
 		if used+w > budget {
 			break
 		}
-		b.WriteString(e)
+		if w == 1 {
+			b.WriteRune(r) // no escape: skip escaped's string conversion
+		} else {
+			e, _ := escaped(r)
+			b.WriteString(e)
+		}
 		used += w
 	}
 	if total > n {
@@ -200,3 +212,23 @@ func (s *section) stop() {
 }
 
 func (s *section) String() string { return s.b.String() }
+
+// plainASCII reports whether clean would return s unchanged: printable ASCII (newlines and
+// tabs too when multiline) with no '@' that could start a broadcast, and nothing to trim.
+func plainASCII(s string, multiline bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '@':
+			return false
+		case c >= 0x20 && c < 0x7f:
+		case multiline && c == '\n':
+		default:
+			return false
+		}
+	}
+	if multiline {
+		return strings.TrimRight(s, " \n") == s
+	}
+	return strings.TrimSpace(s) == s
+}

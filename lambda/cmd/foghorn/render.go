@@ -84,6 +84,11 @@ func readInput(path string, stdin io.Reader) ([]envelope.Record, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("cannot read input: %w", err)}
 	}
+	// The function shows a record that is not JSON as a generic alert; a file given to the CLI
+	// that is not JSON is a mistake to report.
+	if !json.Valid(data) {
+		return nil, usageError{fmt.Errorf("%s is not JSON", displayName(path))}
+	}
 	recs, err := envelope.Split(data)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("%s is not JSON: %w", displayName(path), err)}

@@ -1,0 +1,91 @@
+package classify
+
+import (
+	"bytes"
+
+	"github.com/foghornhq/foghorn/lambda/event"
+)
+
+// The fast path. Decoding an event's envelope and then its detail reads the detail bytes
+// several times over (validate the whole, skip the detail, validate and decode it again), and
+// JSON work is most of the notifier's per-event cost. When the detail type can be read off the
+// bytes, the event is decoded once, straight into the typed detail. Whatever the fast path is
+// unsure of goes the general way.
+
+// typedEvent is an EventBridge event with its detail decoded as D. Its Detail field is
+// shallower than the embedded envelope's raw one, so encoding/json fills it instead.
+type typedEvent[D any] struct {
+	event.EventBridge
+	Detail D `json:"detail"`
+}
+
+// fastPath lists, per detail type, the source it must come with and how to decode it.
+var fastPath = map[string]struct {
+	source string
+	decode func(body []byte) (event.EventBridge, any, error)
+}{
+	event.DetailTypeTaskStateChange:              {event.SourceECS, decodeTyped[event.Task]},
+	event.DetailTypeServiceAction:                {event.SourceECS, decodeTyped[event.ServiceAction]},
+	event.DetailTypeDeploymentStateChange:        {event.SourceECS, decodeTyped[event.Deployment]},
+	event.DetailTypeContainerInstanceStateChange: {event.SourceECS, decodeTyped[event.ContainerInstance]},
+	event.DetailTypeAlarmStateChange:             {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
+	event.DetailTypeAlarmConfigurationChange:     {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
+	event.DetailTypeHealth:                       {event.SourceHealth, decodeTyped[event.Health]},
+	event.DetailTypeScalingActivity:              {event.SourceApplicationAutoScaling, decodeTyped[event.ScalingActivity]},
+}
+
+func decodeTyped[D any](body []byte) (event.EventBridge, any, error) {
+	var v typedEvent[D]
+	err := event.Decode(body, &v)
+	return v.EventBridge, &v.Detail, err
+}
+
+// typed decodes body in one pass when its detail type is one the fast path knows, and says
+// whether it did. The detail type read off the bytes is only a guess (the key could sit in a
+// string elsewhere): the decoded event must confirm it, with the matching source.
+func typed(body []byte) (event.EventBridge, any, bool) {
+	dt, ok := peekDetailType(body)
+	if !ok {
+		return event.EventBridge{}, nil, false
+	}
+	fp, ok := fastPath[dt]
+	if !ok {
+		return event.EventBridge{}, nil, false
+	}
+	ev, pre, err := fp.decode(body)
+	if err != nil || ev.DetailType != dt || ev.Source != fp.source {
+		return event.EventBridge{}, nil, false
+	}
+	return ev, pre, true
+}
+
+// peekDetailType reads the string after the first "detail-type" key, if it is a plain one.
+func peekDetailType(body []byte) (string, bool) {
+	i := bytes.Index(body, []byte(`"detail-type"`))
+	if i < 0 {
+		return "", false
+	}
+	rest := bytes.TrimLeft(body[i+len(`"detail-type"`):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return "", false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' {
+		return "", false
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 || bytes.IndexByte(rest[1:1+end], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[1 : 1+end]), true
+}
+
+// detailOf returns the event's detail as D: the fast path's, or decoded now.
+func detailOf[D any](ev event.EventBridge, pre any) D {
+	if d, ok := pre.(*D); ok {
+		return *d
+	}
+	var d D
+	_ = event.Decode(ev.Detail, &d)
+	return d
+}
