@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -61,26 +59,7 @@ func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, o
 }
 
 // routedBatch is an SQS batch of fixtures, msg-1, msg-2, … in order.
-func routedBatch(t *testing.T, files ...string) []envelope.Record {
-	t.Helper()
-	var msgs []json.RawMessage
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs = append(msgs, b)
-	}
-	payload, err := envelope.SQSBatch(msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := envelope.Split(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
+func routedBatch(t *testing.T, files ...string) []envelope.Record { return batch(t, files...) }
 
 // postsByWebhook counts the requests each webhook received, by destination name.
 func postsByWebhook(chat *fakechat.Server) map[string]int {
