@@ -142,7 +142,7 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 }
 
 func (n *Notifier) logOutcome(o Outcome, outcome string) {
-	a := &o.Message.Alert
+	a := o.Message.Alert
 	attrs := []any{
 		"event_id", a.EventID, "kind", string(a.Kind), "event", a.Event, "severity", string(a.Severity),
 		"service", a.Identity.Subject(), "destination", o.Message.Destination, "target", o.Message.Target,

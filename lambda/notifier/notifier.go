@@ -104,7 +104,8 @@ type Message struct {
 	Ref     *target.Ref     `json:"ref,omitempty"`
 	Payload json.RawMessage `json:"payload"`
 
-	Alert alert.Alert `json:"-"`
+	// Alert is what the message says; messages of one alert share it.
+	Alert *alert.Alert `json:"-"`
 	// Items are the SQS message ids this message stands for: if it cannot be delivered,
 	// they go back to the queue.
 	Items []string `json:"-"`
@@ -137,7 +138,7 @@ type Plan struct {
 
 // Routed is one alert and where the router sent it.
 type Routed struct {
-	Alert    alert.Alert
+	Alert    *alert.Alert
 	Decision route.Decision
 	Items    []string
 }
@@ -191,13 +192,14 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
 	sort.SliceStable(says, func(x, y int) bool { return says[x].Alert.Time.Before(says[y].Alert.Time) })
-	for _, e := range says {
-		a := e.Alert
-		d := n.router.Route(&a, n.now())
+	for i := range says {
+		e := &says[i]
+		a := &e.Alert
+		d := n.router.Route(a, n.now())
 		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: e.Items})
-		n.logRouted(&a, d)
+		n.logRouted(a, d)
 		if h, muted := d.Muted(); muted {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: h.Rule(), Why: h.Why(), Items: e.Items})
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: h.Rule(), Why: h.Why(), Items: e.Items})
 			continue
 		}
 		for _, s := range d.Sends {
@@ -250,16 +252,16 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 
 // render builds one destination's message. A renderer that fails (it should not) still
 // yields a message: the alert is re-rendered as a generic one, so the record is not lost.
-func (n *Notifier) render(name string, a alert.Alert, items []string) Message {
+func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
 	m := Message{Destination: name, Target: d.Target, Alert: a, Items: items}
-	body, err := d.T.Render(a)
+	body, err := d.T.Render(*a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())
 		g := classify.Classify(envelope.Record{Body: []byte(a.Summary)})
 		g.EventID = a.EventID
 		body, _ = d.T.Render(g)
-		m.Alert = g
+		m.Alert = &g
 	}
 	m.Payload = body
 	m.key = a.EventID + "|" + name

@@ -19,33 +19,33 @@ const (
 // message. A story's follow-ups depend on the target: one that can edit messages (Slack with
 // a bot token) has the story's message updated and the news put in its thread; the others
 // get nothing for a fold and a message for a digest or a recovery.
-func (n *Notifier) messages(dest string, e story.Emit) []Message {
+func (n *Notifier) messages(dest string, e *story.Emit) []Message {
 	ref, editable := e.Refs[dest]
 	if _, threaded := n.dests[dest].T.(target.Threaded); !threaded {
 		editable = false
 	}
 	switch e.Mode {
 	case story.Announce:
-		m := n.render(dest, e.Alert, e.Items)
+		m := n.render(dest, &e.Alert, e.Items)
 		m.story = e.Story
 		return []Message{m}
 	case story.Fold, story.Digest:
 		if editable && e.Reply != nil {
-			return n.edit(dest, ref, e.Alert, *e.Reply, e.Items)
+			return n.edit(dest, ref, &e.Alert, e.Reply, e.Items)
 		}
 		if e.Mode == story.Fold {
 			return nil
 		}
 	case story.Resolve:
 		if editable {
-			return n.edit(dest, ref, e.Alert, e.Alert, e.Items)
+			return n.edit(dest, ref, &e.Alert, &e.Alert, e.Items)
 		}
 	}
-	return []Message{n.render(dest, e.Alert, e.Items)}
+	return []Message{n.render(dest, &e.Alert, e.Items)}
 }
 
 // edit replaces the story's message with its new state and says the news in its thread.
-func (n *Notifier) edit(dest string, ref target.Ref, whole, news alert.Alert, items []string) []Message {
+func (n *Notifier) edit(dest string, ref target.Ref, whole, news *alert.Alert, items []string) []Message {
 	up := n.render(dest, whole, nil)
 	up.Op, up.Ref, up.key = opUpdate, &ref, news.EventID+"|"+dest+"|"+opUpdate
 	reply := n.render(dest, news, items)

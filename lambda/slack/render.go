@@ -333,6 +333,9 @@ func buttonURL(raw string) (string, bool) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", false
 	}
+	if len(raw) <= MaxURL && !hasNonASCII(raw) {
+		return raw, true // nothing to percent-encode
+	}
 	var b strings.Builder
 	for i := 0; i < len(raw); i++ {
 		if c := raw[i]; c >= 0x80 {
@@ -366,5 +369,14 @@ func firstNonBlank(ss ...string) string {
 }
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
 
 func ptr[T any](v T) *T { return &v }

@@ -104,7 +104,7 @@ func printRoutes(w io.Writer, doc *config.Document, plan notifier.Plan) {
 	for _, r := range plan.Routed {
 		routed[r.Alert.EventID] = true
 		k++
-		printAlert(w, k, r.Alert)
+		printAlert(w, k, *r.Alert)
 		printDecision(w, r.Decision)
 	}
 	for _, s := range plan.Suppressed {
