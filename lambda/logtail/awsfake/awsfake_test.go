@@ -164,11 +164,11 @@ func TestProtocolChecks(t *testing.T) {
 	}{
 		{"unsigned", "Logs_20140328.GetLogEvents", "application/x-amz-json-1.1", "", `{}`, "not SigV4-signed"},
 		{"wrong service in scope", "Logs_20140328.GetLogEvents", "application/x-amz-json-1.1",
-			"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240314/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=00", `{}`, "signed for service ecs"},
+			"AWS4-HMAC-SHA256 Credential=AKIDFAKEEXAMPLE/20240314/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=00", `{}`, "signed for service ecs"},
 		{"wrong target", "AmazonSSM.GetParameter", "application/x-amz-json-1.1", "", `{}`, "does not name a Logs_20140328 operation"},
 		{"json 1.0", "Logs_20140328.GetLogEvents", "application/x-amz-json-1.0", "", `{}`, "Content-Type"},
 		{"not json", "Logs_20140328.GetLogEvents", "application/x-amz-json-1.1",
-			"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240314/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00", `logGroupName=x`, "not a JSON object"},
+			"AWS4-HMAC-SHA256 Credential=AKIDFAKEEXAMPLE/20240314/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00", `logGroupName=x`, "not a JSON object"},
 	} {
 		req, _ := http.NewRequest(http.MethodPost, f.URL()+"/", strings.NewReader(tc.body))
 		req.Header.Set("X-Amz-Target", tc.target)
