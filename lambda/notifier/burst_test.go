@@ -13,7 +13,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // burstEvents returns n task failures spread over services, arriving within a minute, in
@@ -86,9 +85,7 @@ func runBurst(t testing.TB, events []json.RawMessage, batchSize int) burstResult
 		Now:   clock.Now,
 		Sleep: func(_ context.Context, d time.Duration) error { clock.Advance(d); return nil },
 	}
-	n := slackNotifier(t, hook, client, doc)
-	store := state.NewMemory()
-	n.UseState(store, nil)
+	n := slackNotifier(t, hook, client, doc) // stories and ledger in memory, shared by both workers
 
 	// The queue holds SQS messages by id; ids are the events' positions.
 	type msg struct {

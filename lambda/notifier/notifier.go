@@ -38,10 +38,10 @@ type Notifier struct {
 	router *route.Router
 	dests  map[string]Destination
 	log    *slog.Logger
-	ledger Ledger
+	ledger state.Ledger // deliveries already made: a redelivered record skips destinations that have it
 	now    func() time.Time
 
-	stories *story.Tracker   // nil until UseState: failures post one by one
+	stories *story.Tracker
 	logs    *logtail.Fetcher // nil until UseLogs: alerts go without log lines
 }
 
@@ -51,10 +51,7 @@ type Options struct {
 	// Destinations holds one entry per destination in Doc, with its target built.
 	Destinations []Destination
 	Logger       *slog.Logger
-	// Ledger remembers deliveries so a redelivered record is not posted twice to a
-	// destination that already has it. Defaults to an in-memory ledger for this container.
-	Ledger Ledger
-	Now    func() time.Time
+	Now          func() time.Time
 }
 
 // New builds a notifier. The document must already be valid (config.Parse validates it).
@@ -67,7 +64,7 @@ func New(o Options) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{doc: o.Doc, policy: p, router: r, dests: map[string]Destination{}, log: o.Logger, ledger: o.Ledger, now: o.Now}
+	n := &Notifier{doc: o.Doc, policy: p, router: r, dests: map[string]Destination{}, log: o.Logger, now: o.Now}
 	for _, d := range o.Destinations {
 		n.dests[d.Name] = d
 	}
@@ -81,12 +78,12 @@ func New(o Options) (*Notifier, error) {
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
-	if n.ledger == nil {
-		n.ledger = NewMemoryLedger(10000)
-	}
 	if n.now == nil {
 		n.now = time.Now
 	}
+	// Until UseState says otherwise, stories and the delivery ledger live in this process:
+	// the CLI's whole run, or one Lambda container.
+	n.UseState(state.NewMemory(), nil)
 	return n, nil
 }
 
@@ -154,7 +151,6 @@ const RuleDuplicate = "duplicate"
 func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
 	inputs := make([]story.Input, 0, len(recs))
-	why := map[string]policy.Decision{}
 	seen := map[string]int{}
 	for _, rec := range recs {
 		a := classify.Classify(rec)
@@ -164,25 +160,20 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 			continue
 		}
-		d := n.policy.Decide(&a)
 		seen[a.EventID] = len(inputs)
-		why[a.EventID] = d
-		inputs = append(inputs, story.Input{Alert: a, Suppressed: d.Suppress, Items: itemList(rec.ItemID)})
+		inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
 	}
 
-	res := story.Result{Passed: inputs}
-	if n.stories != nil {
-		var err error
-		if res, err = n.stories.Apply(ctx, inputs); err != nil {
-			// Without stories every failure posts on its own: noisier, never lost.
-			n.log.Error("crash-loop stories unavailable; posting failures one by one", "error", err.Error())
-		}
+	res, err := n.stories.Apply(ctx, inputs)
+	if err != nil {
+		// Without stories every failure posts on its own: noisier, never lost.
+		n.log.Error("crash-loop stories unavailable; posting failures one by one", "error", err.Error())
 	}
 	plan.Folded = res.Folded
 	var says []story.Emit
 	for _, in := range res.Passed {
-		if d := why[in.Alert.EventID]; d.Suppress {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: d.Rule, Why: d.Why, Items: in.Items})
+		if v := in.Verdict; v.Suppress {
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
 			continue
 		}
 		says = append(says, story.Emit{Alert: in.Alert, Mode: story.Post, Items: in.Items})
@@ -212,8 +203,9 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	return plan
 }
 
-// UseState gives the notifier a memory across invocations: crash-loop and deployment
-// stories, and a delivery ledger that outlives the container.
+// UseState puts the notifier's memory — crash-loop and deployment stories, and the delivery
+// ledger — in store (DynamoDB, so it outlives the container), and asks revisions (ECS) which
+// task definitions deployments run.
 func (n *Notifier) UseState(store state.Store, revisions story.Revisions) {
 	n.stories = story.New(store, n.doc.CrashLoop, n.now)
 	n.stories.Revisions = revisions

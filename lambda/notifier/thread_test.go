@@ -11,7 +11,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/fakechat"
 	"github.com/foghornhq/foghorn/lambda/slack"
-	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // steadyFor is the real steady-state sample, moved to the burst's service and time.
@@ -40,7 +39,6 @@ func TestCrashLoopEditsInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.UseState(state.NewMemory(), nil)
 
 	failures := burstEvents(t, 1, 5) // svc-00 fails five times within a minute
 	run := func(evs ...json.RawMessage) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/target"
 )
@@ -85,9 +86,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // Input is one classified alert of the batch, with the noise policy's verdict: suppressed
 // alerts still close stories (a steady state is noise, but it ends a crash loop).
 type Input struct {
-	Alert      alert.Alert
-	Suppressed bool
-	Items      []string // the SQS message ids it came from
+	Alert   alert.Alert
+	Verdict policy.Decision
+	Items   []string // the SQS message ids it came from
 }
 
 // Mode says how an emitted alert reaches a destination.
@@ -299,7 +300,7 @@ func relevant(in *Input) bool {
 // scheduler replacements are not failures of the service.
 func isFailure(in *Input) bool {
 	a := &in.Alert
-	if in.Suppressed || a.Kind != alert.KindTaskStopped || a.Identity.Service == "" {
+	if in.Verdict.Suppress || a.Kind != alert.KindTaskStopped || a.Identity.Service == "" {
 		return false
 	}
 	switch a.Event {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
@@ -45,7 +46,7 @@ func deployment(event, deploymentID, reason string, at time.Time) Input {
 }
 
 func steady(at time.Time) Input {
-	return Input{Suppressed: true, Items: []string{"msg-steady"}, Alert: alert.Alert{
+	return Input{Verdict: policy.Decision{Suppress: true, Rule: "steady-state"}, Items: []string{"msg-steady"}, Alert: alert.Alert{
 		EventID: "steady-" + at.Format("1504"), Kind: alert.KindServiceAction, Event: "SERVICE_STEADY_STATE", Identity: id(), Time: at}}
 }
 
@@ -126,7 +127,7 @@ func TestStories(t *testing.T) {
 			{inputs: func() []Input {
 				a, b, c := failure(1), failure(2), failure(3)
 				a.Alert.Event = "SpotInterruption"
-				b.Suppressed = true
+				b.Verdict = policy.Decision{Suppress: true, Rule: "deployment-replacement"}
 				c.Alert.Event = "UserInitiated"
 				return []Input{a, b, c}
 			}(), wantPassed: 3},

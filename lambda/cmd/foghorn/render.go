@@ -14,7 +14,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
-	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/targets"
 )
 
@@ -136,9 +135,6 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The batch is read as one invocation with fresh memory, so failures fold into crash-loop
-	// and deployment stories as they would in the function.
-	n.UseState(state.NewMemory(), nil)
 	plan := n.Plan(context.Background(), recs)
 	if c.explain {
 		explain(stderr, plan)
@@ -217,7 +213,6 @@ func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return usageError{fmt.Errorf("--webhook-url: %w", err)}
 	}
-	n.UseState(state.NewMemory(), nil)
 	plan := n.Plan(ctx, recs)
 	if c.explain {
 		explain(stderr, plan)

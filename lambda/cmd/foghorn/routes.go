@@ -14,7 +14,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/route"
-	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // now is the clock mute windows are read on for alerts that carry no time; tests set it.
@@ -56,7 +55,6 @@ func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %s", pos[0], oneLine(err))}
 	}
-	n.UseState(state.NewMemory(), nil)
 	printRoutes(stdout, doc, n.Plan(context.Background(), recs))
 	return nil
 }
