@@ -449,4 +449,8 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	if strings.Contains(logs, hook) {
 		t.Error("logs leak the webhook URL")
 	}
+	// Every event has its line: the four failures folded into the announcement too.
+	if n := strings.Count(logs, `"outcome":"folded"`); n < 4 {
+		t.Errorf("%d folded events logged, want at least 4:\n%s", n, logs)
+	}
 }

@@ -156,20 +156,23 @@ func (n *Notifier) logOutcome(o Outcome, outcome string) {
 	n.log.Info("alert delivered", attrs...)
 }
 
-// LogSuppressed writes one line per suppressed alert, naming the rule.
+// LogSuppressed writes one line for each alert not said on its own: suppressed (naming the
+// rule) or folded into a story (naming the story, whose messages count it).
 func (n *Notifier) LogSuppressed(plan Plan) {
 	for _, s := range plan.Suppressed {
 		n.log.Info("alert suppressed",
 			"event_id", s.Alert.EventID, "kind", string(s.Alert.Kind), "event", s.Alert.Event,
 			"service", s.Alert.Identity.Subject(), "rule", s.Rule, "outcome", "suppressed", "why", s.Why)
 	}
+	for _, f := range plan.Folded {
+		n.log.Info("alert folded into a story",
+			"event_id", f.Alert.EventID, "kind", string(f.Alert.Kind), "event", f.Alert.Event,
+			"service", f.Alert.Identity.Subject(), "story", f.Story, "outcome", "folded")
+	}
 }
 
 // saveRefs records where announcements landed, so later failures edit them in place.
 func (n *Notifier) saveRefs(ctx context.Context, outcomes []Outcome) {
-	if n.stories == nil {
-		return
-	}
 	refs := map[string]map[string]target.Ref{}
 	for _, o := range outcomes {
 		if o.Ref == nil {
