@@ -3,7 +3,8 @@
 // is conditional on the version read, so two invocations running at once cannot both announce
 // the same crash loop: one write wins, the other sees ErrConflict, re-reads and folds in.
 //
-// Implementations: Memory (the CLI, the demo and tests) and the DynamoDB one (the function).
+// Implementations: Memory (the CLI, the demo, tests, and the function when it is given no
+// table) and the DynamoDB one (the function).
 package state
 
 import (
@@ -38,12 +39,23 @@ type Store interface {
 }
 
 // Memory is a Store in a map, safe for concurrent use.
+//
+// It forgets expired items as it goes: once as many Puts have passed since the last sweep as
+// there were items left after it (and at least minSweep), the next Put drops every expired
+// item. That is amortised constant work per Put, and keeps a long-lived process (a Lambda
+// container without a table, the CLI, the demo) from growing with every delivery the ledger
+// marks: the map holds at most about twice the items alive at the last sweep.
 type Memory struct {
 	mu    sync.Mutex
 	items map[string]Item
+	// puts counts the Puts since the last sweep; kept is how many items that sweep left.
+	puts, kept int
 	// Now is the clock expiry is measured on; nil means time.Now.
 	Now func() time.Time
 }
+
+// minSweep is the fewest Puts between two sweeps, so a small store is not swept on every Put.
+const minSweep = 64
 
 // NewMemory returns an empty store.
 func NewMemory() *Memory { return &Memory{items: map[string]Item{}} }
@@ -55,12 +67,17 @@ func (m *Memory) now() time.Time {
 	return time.Now()
 }
 
+// live reports whether it has not expired at now: an item expires at the instant Expires.
+func live(it Item, now time.Time) bool {
+	return it.Expires.IsZero() || now.Before(it.Expires)
+}
+
 // Get implements Store.
 func (m *Memory) Get(_ context.Context, key string) (Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	it, ok := m.items[key]
-	if !ok || (!it.Expires.IsZero() && !m.now().Before(it.Expires)) {
+	if !ok || !live(it, m.now()) {
 		return Item{Key: key}, nil
 	}
 	it.Data = append([]byte(nil), it.Data...)
@@ -71,12 +88,9 @@ func (m *Memory) Get(_ context.Context, key string) (Item, error) {
 func (m *Memory) Put(_ context.Context, it Item) (Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	cur, ok := m.items[it.Key]
-	if ok && !cur.Expires.IsZero() && !m.now().Before(cur.Expires) {
-		ok = false
-	}
+	now := m.now()
 	var stored int64
-	if ok {
+	if cur, ok := m.items[it.Key]; ok && live(cur, now) {
 		stored = cur.Version
 	}
 	if stored != it.Version {
@@ -85,7 +99,20 @@ func (m *Memory) Put(_ context.Context, it Item) (Item, error) {
 	it.Version = stored + 1
 	it.Data = append([]byte(nil), it.Data...)
 	m.items[it.Key] = it
+	if m.puts++; m.puts >= max(m.kept, minSweep) {
+		m.sweep(now)
+	}
 	return it, nil
+}
+
+// sweep deletes the items expired at now. Callers hold m.mu.
+func (m *Memory) sweep(now time.Time) {
+	for k, it := range m.items {
+		if !live(it, now) {
+			delete(m.items, k)
+		}
+	}
+	m.puts, m.kept = 0, len(m.items)
 }
 
 // Ledger remembers deliveries in a Store: a delivery is an item created once and never

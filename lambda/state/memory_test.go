@@ -1,0 +1,68 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// A long-lived Memory marks deliveries for ever; expired ones must not pile up, and forgetting
+// them must change nothing a reader can see.
+func TestMemoryForgetsExpiredItems(t *testing.T) {
+	t0 := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	now := t0
+	m := NewMemory()
+	m.Now = func() time.Time { return now }
+	ctx := context.Background()
+	put := func(it Item) Item {
+		t.Helper()
+		got, err := m.Put(ctx, it)
+		if err != nil {
+			t.Fatalf("put %s: %v", it.Key, err)
+		}
+		return got
+	}
+
+	// Kept throughout: an item without expiry, one with a far expiry, and a story at version 2.
+	put(Item{Key: "forever", Data: []byte("f")})
+	put(Item{Key: "long", Expires: t0.Add(365 * 24 * time.Hour), Data: []byte("l")})
+	put(Item{Key: "story", Expires: t0.Add(365 * 24 * time.Hour)})
+	put(Item{Key: "story", Version: 1, Expires: t0.Add(365 * 24 * time.Hour), Data: []byte("s")})
+
+	const perRound, rounds = 1000, 20
+	ledger := Ledger{Store: m, TTL: time.Minute, Now: func() time.Time { return now }}
+	for r := range rounds {
+		for i := range perRound {
+			ledger.Mark(ctx, fmt.Sprintf("round%d#%d", r, i))
+		}
+		// Each round's marks are alive, the last round's have expired.
+		if !ledger.Delivered(ctx, fmt.Sprintf("round%d#%d", r, perRound-1)) {
+			t.Fatalf("round %d: a fresh mark reads as not delivered", r)
+		}
+		if r > 0 && ledger.Delivered(ctx, fmt.Sprintf("round%d#0", r-1)) {
+			t.Fatalf("round %d: an expired mark reads as delivered", r)
+		}
+		if n := len(m.items); n > 2*perRound+minSweep+3 {
+			t.Fatalf("round %d: %d items held, with at most %d alive", r, n, perRound+3)
+		}
+		now = now.Add(2 * time.Minute)
+	}
+
+	for key, want := range map[string]string{"forever": "f", "long": "l", "story": "s"} {
+		got, err := m.Get(ctx, key)
+		if err != nil || string(got.Data) != want {
+			t.Errorf("Get(%s) = %+v, %v; want data %q", key, got, err, want)
+		}
+	}
+	if got, _ := m.Get(ctx, "story"); got.Version != 2 {
+		t.Errorf("story at version %d after sweeps, want 2", got.Version)
+	}
+	// A swept item is absent as an expired one was: creatable, and not updatable.
+	if _, err := m.Put(ctx, Item{Key: "delivered#round0#0", Version: 1}); err != ErrConflict {
+		t.Errorf("update of a swept item: err = %v, want ErrConflict", err)
+	}
+	if got := put(Item{Key: "delivered#round0#0"}); got.Version != 1 {
+		t.Errorf("re-created swept item at version %d, want 1", got.Version)
+	}
+}
