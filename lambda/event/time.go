@@ -67,13 +67,17 @@ func ParseTime(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil && isNumber(s) {
-		// 1e11 seconds is the year 5138: anything larger is milliseconds.
-		if n > 1e11 || n < -1e11 {
-			return time.UnixMilli(int64(n)).UTC(), true
+	// isNumber first: it keeps out "NaN" and "Inf", which ParseFloat takes, and spares a date
+	// (the common case) the error ParseFloat would allocate for it.
+	if isNumber(s) {
+		if n, err := strconv.ParseFloat(s, 64); err == nil {
+			// 1e11 seconds is the year 5138: anything larger is milliseconds.
+			if n > 1e11 || n < -1e11 {
+				return time.UnixMilli(int64(n)).UTC(), true
+			}
+			sec := int64(n)
+			return time.Unix(sec, int64((n-float64(sec))*1e9)).UTC(), true
 		}
-		sec := int64(n)
-		return time.Unix(sec, int64((n-float64(sec))*1e9)).UTC(), true
 	}
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
