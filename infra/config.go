@@ -15,6 +15,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/lambda/policy"
+	"github.com/foghornhq/foghorn/lambda/targets"
 )
 
 // componentName names the stack's one EcsChatAlerts. Changing it replaces every resource.
@@ -322,10 +323,6 @@ func (r *configReader) destinationSecret(e destinationEntry, secrets map[string]
 	return secretString(v)
 }
 
-// minSigningKey is the shortest signing key accepted: HMAC-SHA256 wants a key of at least its
-// output's 32 bytes to be as strong as the hash.
-const minSigningKey = 32
-
 func (r *configReader) signingSecret(e destinationEntry, signing map[string]string) pulumi.StringInput {
 	key := "destinationSigningSecrets." + e.Name
 	v, ok := signing[e.Name]
@@ -338,8 +335,10 @@ func (r *configReader) signingSecret(e destinationEntry, signing map[string]stri
 	case !ok || v == "":
 		r.bad(key, "is required for target webhook: run `pulumi config set --secret --path '%s' \"$(openssl rand -hex 32)\"`", key)
 		return nil
-	case len(v) < minSigningKey:
-		r.bad(key, "is shorter than %d characters (the value is not shown because it is secret)", minSigningKey)
+	// The notifier's own rule (lambda/targets), which it applies at cold start: a key it refuses
+	// stops the function, so the stack refuses exactly those keys.
+	case len(v) < targets.MinSigningKey || strings.TrimSpace(v) != v:
+		r.bad(key, "is shorter than %d characters or has surrounding white space (the value is not shown because it is secret)", targets.MinSigningKey)
 		return nil
 	}
 	return secretString(v)

@@ -22,6 +22,7 @@ import (
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/targets"
 )
 
 const (
@@ -178,7 +179,11 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"signing key too short", routedConfig(map[string]string{
 			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 			"destinationSigningSecrets": `{"ops": "FAKEFAKE"}`,
-		}), "destinationSigningSecrets.ops", "32"},
+		}), "destinationSigningSecrets.ops", strconv.Itoa(targets.MinSigningKey)},
+		{"signing key with surrounding white space", routedConfig(map[string]string{
+			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
+			"destinationSigningSecrets": `{"ops": " ` + fakeSigningKey + `"}`,
+		}), "destinationSigningSecrets.ops", "white space"},
 		{"signing key for slack", routedConfig(map[string]string{"destinationSigningSecrets": `{"ops": "` + fakeSigningKey + `"}`}), "destinationSigningSecrets.ops", "only destinations of target webhook"},
 		{"unknown target", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "pagerduty"}]`}), "destinations[0].target", "slack-bot"},
 		{"bot without a channel", routedConfig(map[string]string{
@@ -592,5 +597,31 @@ func TestPulumiAcceptsTheProjectFiles(t *testing.T) {
 				t.Errorf("%s: %s is not of the declared type %s", stack, k, workspace.InferFullTypeName(*decl.Type, decl.Items))
 			}
 		}
+	}
+}
+
+// TestSigningKeyMinimumIsTheNotifiers: the stack takes every signing key the notifier takes
+// (lambda/targets.MinSigningKey characters and up), and Pulumi.yaml and the README say so.
+func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
+	key := fakeSigningKey[:targets.MinSigningKey]
+	cfg := routedConfig(map[string]string{
+		"destinations":              `[{"name": "ops", "target": "webhook"}]`,
+		"destinationSigningSecrets": `{"ops": "` + key + `"}`,
+	})
+	if _, err := runProgram(t, cfg, true); err != nil {
+		t.Errorf("a signing key of %d characters: %v", len(key), err)
+	}
+	var p projectFile
+	readYAML(t, "../Pulumi.yaml", &p)
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("at least %d characters", targets.MinSigningKey)
+	if !strings.Contains(p.Config["destinationSigningSecrets"].Description, want) {
+		t.Errorf("Pulumi.yaml's destinationSigningSecrets does not say %q", want)
+	}
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("the README does not say %q", want)
 	}
 }
