@@ -4,23 +4,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/foghornhq/foghorn/lambda/textlimit"
 )
 
 // Excerpt returns the start of an untrusted body for display: invalid UTF-8 replaced, control
 // and bidirectional-override characters removed (newline and tab kept), at most max bytes and
 // never a split rune. It does not escape markup; every renderer does that for its own target.
 func Excerpt(b []byte, max int) string {
-	s := Sanitize(string(b))
-	if len(s) <= max {
-		return s
-	}
-	const more = "…"
-	cut := max - len(more)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + more
+	return textlimit.Bytes(Sanitize(string(b)), max)
 }
 
 // Sanitize replaces invalid UTF-8 with U+FFFD and drops control characters other than newline
@@ -69,17 +61,14 @@ func printableASCII(s string, lines bool) bool {
 	return true
 }
 
-// shorten cuts s to at most max bytes on a rune boundary, ending with "…" when it cut.
+// shorten cuts s to at most max bytes on a rune boundary, ending with "…" when it cut, and
+// drops the spaces the cut leaves before the "…".
 func shorten(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	const more = "…"
-	cut := max - len(more)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.TrimRight(s[:cut], " ") + more
+	cut := strings.TrimSuffix(textlimit.Bytes(s, max), textlimit.Ellipsis)
+	return strings.TrimRight(cut, " ") + textlimit.Ellipsis
 }
 
 // firstSentence returns the first sentence of s, for long descriptions.
