@@ -48,13 +48,16 @@ type EcsChatAlertsArgs struct {
 	// ServiceNames limits service-level events to these services. Default: every service.
 	ServiceNames []string `pulumi:"serviceNames,optional"`
 	// ServiceActionEvents and DeploymentEvents are allow-lists of ECS event names. Default:
-	// every name the noise policy lets through.
+	// every name the noise policy lets through. Either way the rules deliver what crash-loop
+	// stories need, listed or not: SERVICE_STEADY_STATE, SERVICE_DEPLOYMENT_IN_PROGRESS and
+	// SERVICE_DEPLOYMENT_COMPLETED; only NoiseRules keep those out of chat.
 	ServiceActionEvents []string `pulumi:"serviceActionEvents,optional"`
 	DeploymentEvents    []string `pulumi:"deploymentEvents,optional"`
 	// AlarmNamePrefixes limits CloudWatch alarm events to alarms with these name prefixes.
 	AlarmNamePrefixes []string `pulumi:"alarmNamePrefixes,optional"`
 	// NoiseRules switches the notifier's noise rules (lambda/policy) on or off by name; the
-	// event patterns follow them so AWS does not deliver what the notifier would drop.
+	// event patterns follow them so AWS does not deliver what the notifier would drop, except
+	// the events crash-loop stories need, which always arrive (eventpattern's package comment).
 	NoiseRules map[string]bool `pulumi:"noiseRules,optional"`
 
 	// LogLevel is the notifier's log level: debug, info, warn or error. Default info.

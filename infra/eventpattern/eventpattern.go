@@ -60,7 +60,9 @@ type Filter struct {
 	// ServiceActionEvents and DeploymentEvents, when set, are allow-lists of event names. When
 	// empty the rule delivers every name the noise policy lets through, including names AWS
 	// adds later. Either way the service-action rule also delivers SERVICE_STEADY_STATE, which
-	// ends crash-loop stories (the steady-state noise rule still keeps it out of chat).
+	// ends crash-loop stories, and the deployment rule SERVICE_DEPLOYMENT_IN_PROGRESS and
+	// SERVICE_DEPLOYMENT_COMPLETED, which begin and end them (the noise rules still keep their
+	// messages out of chat).
 	ServiceActionEvents []string
 	DeploymentEvents    []string
 	// AlarmNamePrefixes limits alarm events to alarms whose names start with one of these.

@@ -404,6 +404,37 @@ func TestServiceSteadyStateAlwaysArrives(t *testing.T) {
 	}
 }
 
+// TestStoryDeploymentsAlwaysArrive: crash-loop stories begin with a deployment in progress and
+// end with its completion, so the deployment rule delivers both under every policy and
+// allow-list, as the docs of deploymentEvents say; the allow-list can leave out only the rest.
+func TestStoryDeploymentsAlwaysArrive(t *testing.T) {
+	allOn := map[string]bool{}
+	for _, n := range policy.Names() {
+		allOn[n] = true
+	}
+	filters := map[string]eventpattern.Filter{
+		"default":            defaultFilter(),
+		"all noise rules on": {Noise: allOn, ExcludeAlarmPrefix: watchdogPrefix},
+		"allow-list without them": {
+			DeploymentEvents:   []string{"SERVICE_DEPLOYMENT_FAILED"},
+			Noise:              allOn,
+			ExcludeAlarmPrefix: watchdogPrefix,
+		},
+	}
+	for name, f := range filters {
+		rules := build(t, f)
+		for _, fixture := range []string{"ecs-deployment-state-change-in-progress.json", "ecs-deployment-state-change-completed.json"} {
+			if got := matching(t, rules, readFixture(t, fixture)); !slices.Equal(got, []string{"deployment"}) {
+				t.Errorf("%s: %s delivered by %v, want exactly [deployment]", name, fixture, got)
+			}
+		}
+	}
+	rules := build(t, eventpattern.Filter{DeploymentEvents: []string{"SERVICE_DEPLOYMENT_IN_PROGRESS"}, ExcludeAlarmPrefix: watchdogPrefix})
+	if got := matching(t, rules, readFixture(t, "ecs-deployment-state-change-failed-circuit-breaker.json")); len(got) > 0 {
+		t.Errorf("SERVICE_DEPLOYMENT_FAILED delivered by %v although the allow-list leaves it out", got)
+	}
+}
+
 func TestClusterAndServiceFilters(t *testing.T) {
 	f := eventpattern.Filter{
 		ClusterArns:  []string{"arn:aws:ecs:us-west-2:111122223333:cluster/default", "arn:aws:ecs:us-east-1:111122223333:cluster/other"},
