@@ -41,11 +41,10 @@ func alarmStateChange(a alert.Alert, ev event.EventBridge, d event.AlarmStateCha
 	}
 	in := alarmFromDetail(d)
 	in.arn = a.Identity.AlarmARN
-	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
 	return alarm(a, in)
 }
 
-func fromAlarmAction(rec envelope.Record, body []byte) alert.Alert {
+func fromAlarmAction(body []byte) alert.Alert {
 	var p event.AlarmAction
 	_ = event.Decode(body, &p)
 	a := alert.Alert{
@@ -57,10 +56,6 @@ func fromAlarmAction(rec envelope.Record, body []byte) alert.Alert {
 	applyARN(&a.Identity, p.AlarmARN)
 	in := alarmFromDetail(p.AlarmData)
 	in.arn = p.AlarmARN
-	if in.name == "" {
-		in.name = a.Identity.AlarmName
-	}
-	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
 	return alarm(a, in)
 }
 
@@ -124,7 +119,6 @@ func fromAlarmNotification(rec envelope.Record, body []byte) alert.Alert {
 	if in.comparison == "" {
 		in.comparison = comparisonFromReason(n.NewStateReason)
 	}
-	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
 	return alarm(a, in)
 }
 
@@ -170,9 +164,11 @@ func alarmFromDetail(d event.AlarmStateChange) alarmInput {
 // policy: TargetTracking-<resource id>-AlarmHigh-<uuid> or …-AlarmLow-<uuid>.
 var targetTracking = regexp.MustCompile(`^TargetTracking-(.+)-(AlarmHigh|AlarmLow)-[0-9a-fA-F-]{36}$`)
 
-// alarm builds the alert for an alarm state change from any delivery path.
+// alarm builds the alert for an alarm state change from any delivery path. The alarm it names
+// is in's; an alarm ARN the caller applied to a.Identity gives the name when in has none.
 func alarm(a alert.Alert, in alarmInput) alert.Alert {
-	a.Identity.AlarmName = in.name
+	setIfEmpty(&in.name, a.Identity.AlarmName)
+	a.Identity.AlarmName, a.Identity.AlarmARN = in.name, ""
 	if _, ok := event.ParseARN(in.arn); ok {
 		a.Identity.AlarmARN = in.arn
 	}
@@ -468,15 +464,11 @@ func otherCloudWatch(a alert.Alert, ev event.EventBridge) alert.Alert {
 		applyARN(&a.Identity, r)
 	}
 	in := alarmFromDetail(d)
-	if in.name == "" {
-		in.name = a.Identity.AlarmName
-	}
 	in.arn = a.Identity.AlarmARN
-	a.Identity.AlarmName, a.Identity.AlarmARN = "", ""
 	out := alarm(a, in)
 	if in.state == "" {
 		out.Event = ev.DetailType
-		out.Title = orDefault(in.name, "CloudWatch") + ": " + orDefault(ev.DetailType, "event")
+		out.Title = orDefault(out.Identity.AlarmName, "CloudWatch") + ": " + orDefault(ev.DetailType, "event")
 		out.Reason.Text = "CloudWatch sent " + orDefault(ev.DetailType, "an event") + ", a kind the notifier does not know yet."
 	}
 	return out

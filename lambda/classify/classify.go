@@ -68,7 +68,7 @@ func classify(rec envelope.Record) alert.Alert {
 	case t.DetailType != "" && t.Source != "":
 		return fromEventBridge(rec, t.EventBridge, nil)
 	case t.AlarmData != nil:
-		return fromAlarmAction(rec, body)
+		return fromAlarmAction(body)
 	case t.AlarmName != nil && t.NewStateValue != nil:
 		return fromAlarmNotification(rec, body)
 	}

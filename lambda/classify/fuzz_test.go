@@ -137,3 +137,19 @@ func TestPartitions(t *testing.T) {
 		}
 	}
 }
+
+// Every alarm path names the alarm from its ARN when the payload leaves the name out.
+func TestAlarmNameFromARN(t *testing.T) {
+	const arn = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:example-alarm"
+	for name, body := range map[string]string{
+		"EventBridge state change": `{"id":"1","detail-type":"CloudWatch Alarm State Change","source":"aws.cloudwatch","region":"eu-west-1","resources":["` + arn + `"],"detail":{"state":{"value":"ALARM"},"previousState":{"value":"OK"}}}`,
+		"unknown CloudWatch event": `{"id":"2","detail-type":"CloudWatch Alarm Something New","source":"aws.cloudwatch","region":"eu-west-1","resources":["` + arn + `"],"detail":{"state":{"value":"ALARM"}}}`,
+		"Lambda action":            `{"source":"aws.cloudwatch","alarmArn":"` + arn + `","accountId":"111122223333","region":"eu-west-1","alarmData":{"state":{"value":"ALARM"}}}`,
+		"SNS notification":         `{"AlarmName":"","AlarmArn":"` + arn + `","NewStateValue":"ALARM","Region":"EU (Ireland)"}`,
+	} {
+		a := Classify(envelope.Record{Body: []byte(body)})
+		if a.Kind != alert.KindAlarm || a.Identity.AlarmName != "example-alarm" || a.Identity.AlarmARN != arn || !strings.HasPrefix(a.Title, "example-alarm: ") {
+			t.Errorf("%s: kind %s, alarm %q (%q), title %q", name, a.Kind, a.Identity.AlarmName, a.Identity.AlarmARN, a.Title)
+		}
+	}
+}
