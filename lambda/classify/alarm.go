@@ -129,15 +129,24 @@ var (
 
 // alarmFromDetail reads the EventBridge detail (or the Lambda action's alarmData).
 func alarmFromDetail(d event.AlarmStateChange) alarmInput {
-	in := alarmInput{
-		name: d.AlarmName, description: d.Configuration.Description,
-		state: d.State.Value, previous: d.PreviousState.Value, reason: d.State.Reason,
-		data: event.ParseReasonData(d.State.ReasonData), when: d.State.Timestamp.Time(),
-		rule: d.Configuration.AlarmRule, suppressedBy: d.State.ActionsSuppressedBy,
-		suppressor: d.Configuration.ActionsSuppressor,
-	}
+	in := alarmFromConfig(d.Configuration)
+	in.name = d.AlarmName
+	in.state, in.previous, in.reason = d.State.Value, d.PreviousState.Value, d.State.Reason
+	in.data, in.when = event.ParseReasonData(d.State.ReasonData), d.State.Timestamp.Time()
+	in.suppressedBy = d.State.ActionsSuppressedBy
 	in.threshold = in.data.Threshold
-	for _, m := range d.Configuration.Metrics {
+	if len(in.data.RecentUpperThresholds) > 0 || len(in.data.RecentLowerThresholds) > 0 {
+		in.anomaly = true
+	}
+	in.comparison = comparisonFromReason(in.reason)
+	return in
+}
+
+// alarmFromConfig reads what an alarm's configuration says: its description, its metric or
+// metric math (an anomaly band among them), or a composite alarm's rule and suppressor.
+func alarmFromConfig(c event.AlarmConfiguration) alarmInput {
+	in := alarmInput{description: c.Description, rule: c.AlarmRule, suppressor: c.ActionsSuppressor}
+	for _, m := range c.Metrics {
 		switch {
 		case m.Expression != "" && m.ReturnData:
 			if strings.Contains(m.Expression, "ANOMALY_DETECTION_BAND") {
@@ -153,10 +162,6 @@ func alarmFromDetail(d event.AlarmStateChange) alarmInput {
 			in.statistic = statText(ms.Stat, ms.Period)
 		}
 	}
-	if len(in.data.RecentUpperThresholds) > 0 || len(in.data.RecentLowerThresholds) > 0 {
-		in.anomaly = true
-	}
-	in.comparison = comparisonFromReason(in.reason)
 	return in
 }
 
@@ -448,8 +453,7 @@ func alarmConfigurationChange(a alert.Alert, ev event.EventBridge, d event.Alarm
 	if c.Threshold != nil {
 		threshold = strings.TrimSpace(comparisonSymbol(c.ComparisonOperator) + " " + number(*c.Threshold))
 	}
-	in := alarmFromDetail(d)
-	a.Facts = []alert.Fact{fact("Metric", in.metric), fact("Threshold", threshold), fact("State", d.State.Value)}
+	a.Facts = []alert.Fact{fact("Metric", alarmFromConfig(c).metric), fact("Threshold", threshold), fact("State", d.State.Value)}
 	a.Links = []alert.Link{link("Alarm", console.Alarm(a.Identity.Partition, a.Identity.Region, a.Identity.AlarmName))}
 	return a
 }
