@@ -12,7 +12,6 @@ import (
 )
 
 func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Alert {
-
 	for _, s := range []string{t.ClusterARN, t.TaskARN, t.TaskDefinitionARN, t.ContainerInstanceARN} {
 		applyARN(&a.Identity, s)
 	}
@@ -56,8 +55,8 @@ func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Al
 		a.Title = subject + ": task " + strings.TrimSpace(shortID(a.Identity.TaskID)+" "+statusWord(t.LastStatus, t.DesiredStatus))
 		a.Reason.Text = fmt.Sprintf("The task moved to %s (desired %s).", orUnknown(t.LastStatus), orUnknown(t.DesiredStatus))
 		a.Summary = taskSummary(a.Identity, "is "+orUnknown(t.LastStatus), "")
-		if len(a.Reason.Containers) > 0 && exitedSidecar(t) != "" {
-			a.Reason.Text = exitedSidecar(t)
+		if sidecar := exitedSidecar(t); sidecar != "" {
+			a.Reason.Text = sidecar
 		}
 		return a
 	}
