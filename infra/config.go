@@ -360,9 +360,11 @@ func (r *configReader) routes() []alerts.RouteArgs {
 	return out
 }
 
-// loadArgs reads the stack config into the component's arguments and validates them as the
-// component will. Every problem is one line naming the key (project:key) and what is allowed;
-// returning them fails `pulumi preview` before anything is planned.
+// loadArgs reads the stack config into the component's arguments, reporting what only the
+// stack config can get wrong: values of the wrong type, secrets stored in plain text or of the
+// wrong shape. The component checks the rest (namespaced names those errors' keys). Every
+// problem is one line naming the key (project:key) and what is allowed; returning them fails
+// `pulumi preview` before anything is planned.
 func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 	r := &configReader{ctx: ctx, ns: ctx.Project()}
 	destinations, routed := r.destinations()
@@ -403,18 +405,13 @@ func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 		KmsKeyArn:                     r.str("kmsKeyArn"),
 		NotifierZip:                   r.str("notifierZip"),
 	}
-	if len(r.errs) > 0 {
-		// Type errors first: range checks on a value that did not parse would only add noise.
-		return args, errors.Join(r.errs...)
-	}
-	if err := alerts.ValidateArgs(componentName, ctx.Stack(), args); err != nil {
-		return args, r.namespaced(err)
-	}
-	return args, nil
+	// Type errors first: range checks on a value that did not parse would only add noise.
+	return args, errors.Join(r.errs...)
 }
 
-// namespaced rewrites the component's argument errors to name the stack config keys.
-func (r *configReader) namespaced(err error) error {
+// namespaced rewrites the component's argument errors to name the stack config keys
+// (project:key); other errors pass through.
+func namespaced(project string, err error) error {
 	list := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		list = j.Unwrap()
@@ -426,7 +423,7 @@ func (r *configReader) namespaced(err error) error {
 			out = append(out, e)
 			continue
 		}
-		out = append(out, &configError{key: r.full(ae.Key), msg: ae.Message})
+		out = append(out, &configError{key: project + ":" + ae.Key, msg: ae.Message})
 	}
 	return errors.Join(out...)
 }

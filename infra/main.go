@@ -20,9 +20,10 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The component validates the args before it creates anything.
 	stack, err := alerts.NewEcsChatAlerts(ctx, componentName, args)
 	if err != nil {
-		return err
+		return namespaced(ctx.Project(), err)
 	}
 	// topicArn is the stack's public input: other stacks read it through a StackReference
 	// and point their alarm actions at it.

@@ -15,7 +15,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 
@@ -24,7 +23,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/infra/notifierzip"
 )
 
@@ -70,17 +68,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 // NewEcsChatAlerts validates args, builds the notifier (unless args.NotifierZip names a
 // prebuilt zip) and creates the stack.
 func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, opts ...pulumi.ResourceOption) (*EcsChatAlerts, error) {
-	if err := validateName(name); err != nil {
-		return nil, err
-	}
-	args = args.withDefaults(ctx.Stack())
-	watchdogName := watchdogName(name)
-	if err := args.validate(watchdogName + "-"); err != nil {
-		return nil, err
-	}
-	rules, err := eventpattern.Build(args.classes(), args.filter(watchdogName+"-"))
+	args, rules, err := prepare(name, ctx.Stack(), args)
 	if err != nil {
-		return nil, errors.Join(argErrors(err)...)
+		return nil, err
 	}
 	// validate has checked the document with the notifier's own code; the Notifier fills in
 	// the real parameter names.
@@ -168,7 +158,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		return nil, err
 	}
 
-	watchdog, err := NewWatchdog(ctx, watchdogName, WatchdogArgs{
+	watchdog, err := NewWatchdog(ctx, watchdogName(name), WatchdogArgs{
 		FunctionName:              notifier.FunctionName,
 		QueueName:                 buffer.QueueName,
 		DlqName:                   buffer.DlqName,

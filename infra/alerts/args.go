@@ -162,17 +162,26 @@ var LogLevels = []string{"debug", "info", "warn", "error"}
 // ValidateArgs checks args as NewEcsChatAlerts(ctx, name, args) would on the given stack,
 // without creating anything. Every problem is an *ArgError naming its key.
 func ValidateArgs(name, stack string, args EcsChatAlertsArgs) error {
+	_, _, err := prepare(name, stack, args)
+	return err
+}
+
+// prepare is what NewEcsChatAlerts does before it creates anything: it checks the name and the
+// args, fills in the defaults and builds the rules' event patterns.
+func prepare(name, stack string, args EcsChatAlertsArgs) (EcsChatAlertsArgs, []eventpattern.Rule, error) {
 	if err := validateName(name); err != nil {
-		return err
+		return args, nil, err
 	}
 	a := args.withDefaults(stack)
-	if err := a.validate(watchdogName(name) + "-"); err != nil {
-		return err
+	prefix := watchdogName(name) + "-"
+	if err := a.validate(prefix); err != nil {
+		return a, nil, err
 	}
-	if _, err := eventpattern.Build(a.classes(), a.filter(watchdogName(name)+"-")); err != nil {
-		return errors.Join(argErrors(err)...)
+	rules, err := eventpattern.Build(a.classes(), a.filter(prefix))
+	if err != nil {
+		return a, nil, errors.Join(argErrors(err)...)
 	}
-	return nil
+	return a, rules, nil
 }
 
 func watchdogName(name string) string { return name + "-watchdog" }
