@@ -72,13 +72,20 @@ func ecs(partition, region string, segments ...string) string {
 	if host == "" {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString(host)
-	b.WriteString("/ecs/v2")
+	// Every alert carries a few of these links: size the builder once (escaping may still
+	// grow it, but names seldom need any).
+	size := len(host) + len("/ecs/v2?region=") + len(region)
 	for _, s := range segments {
 		if s == "" {
 			return ""
 		}
+		size += 1 + len(s)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(host)
+	b.WriteString("/ecs/v2")
+	for _, s := range segments {
 		b.WriteByte('/')
 		b.WriteString(url.PathEscape(s))
 	}
