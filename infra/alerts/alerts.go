@@ -47,7 +47,7 @@ type EcsChatAlerts struct {
 	ConfigParameterName pulumi.StringOutput `pulumi:"configParameterName"`
 	// StateTableName is the DynamoDB table holding crash-loop stories and the delivery ledger.
 	StateTableName pulumi.StringOutput `pulumi:"stateTableName"`
-	// KmsKeyArn is the key encrypting the topics and the webhook parameter, if any.
+	// KmsKeyArn is the key encrypting the topics and the secret parameters, if any.
 	KmsKeyArn pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
 }
 

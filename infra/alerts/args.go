@@ -85,7 +85,7 @@ type EcsChatAlertsArgs struct {
 	// OldestMessageAlarmSeconds is the queue age that raises the watchdog alarm (60-1209600). Default 900.
 	OldestMessageAlarmSeconds int `pulumi:"oldestMessageAlarmSeconds,optional"`
 
-	// CreateKmsKey creates a customer-managed KMS key for the topics and the webhook parameter,
+	// CreateKmsKey creates a customer-managed KMS key for the topics and the secret parameters,
 	// with a key policy that lets EventBridge and CloudWatch alarms publish.
 	CreateKmsKey bool `pulumi:"createKmsKey,optional"`
 	// KmsKeyArn uses an existing customer-managed key instead; its key policy must already let

@@ -119,8 +119,8 @@ func redrivePolicy(dlqArn string, maxReceiveCount int) string {
 	return string(b)
 }
 
-// keyPolicy is the policy of the key the component creates for its topics and the webhook
-// parameter.
+// keyPolicy is the policy of the key the component creates for its topics and the secret
+// parameters.
 func keyPolicy(acct account) string {
 	// In a key policy, "Resource": "*" means the key the policy is attached to.
 	self := []string{"*"}
