@@ -86,6 +86,13 @@ var logGroupName = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
 
 // Validate reports every invalid field, each error naming it.
 func (o Options) Validate() error {
+	_, err := o.validate()
+	return err
+}
+
+// validate is Validate, and also returns the rules compiled from Redact, so that New does not
+// compile them a second time.
+func (o Options) validate() ([]rule, error) {
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("logtail: %s: %s", field, fmt.Sprintf(format, args...)))
@@ -104,19 +111,14 @@ func (o Options) Validate() error {
 			bad(fmt.Sprintf("logGroupPrefixes[%d]", i), "%q is not a log group name prefix (letters, digits, and . - _ / #; a prefix needs no *)", p)
 		}
 	}
-	if _, err := NewRedactor(o.Redact); err != nil {
-		if joined, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range joined.Unwrap() {
-				errs = append(errs, fmt.Errorf("logtail: %w", e))
-			}
-		} else {
-			errs = append(errs, fmt.Errorf("logtail: %w", err))
-		}
+	redact, redactErrs := compile(o.Redact)
+	for _, e := range redactErrs {
+		errs = append(errs, fmt.Errorf("logtail: %w", e))
 	}
 	if o.CacheSize < 0 || o.CacheSize > MaxCacheSize {
 		bad("cacheSize", "must be between 1 and %d (0 for the default %d), got %d", MaxCacheSize, DefaultCacheSize, o.CacheSize)
 	}
-	return errors.Join(errs...)
+	return redact, errors.Join(errs...)
 }
 
 // withDefaults fills the zero fields.
@@ -221,19 +223,16 @@ func New(ecsClient TaskDefinitionDescriber, logsClient LogEventsGetter, opts Opt
 	if ecsClient == nil || logsClient == nil {
 		return nil, errors.New("logtail: New needs an ECS and a CloudWatch Logs client")
 	}
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	opts = opts.withDefaults()
-	redactor, err := NewRedactor(opts.Redact)
+	redact, err := opts.validate()
 	if err != nil {
 		return nil, err
 	}
+	opts = opts.withDefaults()
 	return &Fetcher{
 		ecs:    ecsClient,
 		logs:   logsClient,
 		opts:   opts,
-		shaper: shaper{lines: opts.Lines, lineBytes: opts.LineBytes, redactor: redactor},
+		shaper: shaper{lines: opts.Lines, lineBytes: opts.LineBytes, redactor: newRedactor(redact)},
 		defs:   newDefCache(opts.CacheSize),
 	}, nil
 }

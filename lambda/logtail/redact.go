@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Marker replaces every secret the Redactor finds.
@@ -40,26 +42,29 @@ type rule struct {
 // builtin lists the rules every Redactor applies, most specific first, so a token inside a
 // webhook URL or an Authorization header is named by the rule that knows its shape. No rule
 // matches a value that starts with "[", so a marker one rule wrote is left alone by the next.
-var builtin = []rule{
-	newRule("slack-webhook", `https://hooks\.slack(?:-gov)?\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/\-]+)`, Marker, "hooks.slack"),
-	newRule("discord-webhook", `https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/(?P<secret>[0-9]+/[A-Za-z0-9_\-]+)`, Marker, "discord"),
-	newRule("slack-token", `\bxox[abposre]-[A-Za-z0-9\-]{8,}`, Marker, "xox"),
-	newRule("github-token", `\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`, Marker, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-	newRule("aws-access-key-id", `\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, Marker, "akia", "asia"),
-	newRule("jwt", `\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*`, Marker, "eyj"),
-	newRule("authorization", `(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:basic|digest|bearer|token|negotiate|aws4-hmac-sha256)\s+)?(?P<secret>[^\s"',;\[][^\s"',;]*)`, Marker, "authorization").spare(func(secret string) bool {
-		// "Authorization: Bearer [redacted]" read without its scheme would take "Bearer" for
-		// the credential.
-		return authSchemes[strings.ToLower(secret)]
-	}),
-	newRule("bearer", `(?i)\bbearer\s+(?P<secret>[A-Za-z0-9\-._~+/]{8,}=*)`, Marker, "bearer"),
-	newRule("url-password", `\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/?#]*:(?P<secret>[^\s@/?#]+)@`, urlMarker, "://"),
-	// key=value, key: value and "key": "value" for keys that name a secret. The value is a
-	// quoted string or a run up to a delimiter; it may not start with "[" so a marker already
-	// put there stays as it is.
-	newRule("secret-value", `(?i)[\w.\-]*(?:secret|passw(?:or)?d|pwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credentials?)[\w.\-]*["']?\s*[:=]\s*(?P<secret>"(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*"|'[^'\[][^']*'|[^\s"',;&}\])\[][^\s"',;&}\])]*)`,
-		Marker, "secret", "passw", "pwd", "token", "key", "credential"),
-}
+// They are compiled on first use: a function whose log tail is off never needs them.
+var builtin = sync.OnceValue(func() []rule {
+	return []rule{
+		newRule("slack-webhook", `https://hooks\.slack(?:-gov)?\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/\-]+)`, Marker, "hooks.slack"),
+		newRule("discord-webhook", `https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/(?P<secret>[0-9]+/[A-Za-z0-9_\-]+)`, Marker, "discord"),
+		newRule("slack-token", `\bxox[abposre]-[A-Za-z0-9\-]{8,}`, Marker, "xox"),
+		newRule("github-token", `\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`, Marker, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+		newRule("aws-access-key-id", `\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, Marker, "akia", "asia"),
+		newRule("jwt", `\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*`, Marker, "eyj"),
+		newRule("authorization", `(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:basic|digest|bearer|token|negotiate|aws4-hmac-sha256)\s+)?(?P<secret>[^\s"',;\[][^\s"',;]*)`, Marker, "authorization").spare(func(secret string) bool {
+			// "Authorization: Bearer [redacted]" read without its scheme would take "Bearer" for
+			// the credential.
+			return authSchemes[strings.ToLower(secret)]
+		}),
+		newRule("bearer", `(?i)\bbearer\s+(?P<secret>[A-Za-z0-9\-._~+/]{8,}=*)`, Marker, "bearer"),
+		newRule("url-password", `\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/?#]*:(?P<secret>[^\s@/?#]+)@`, urlMarker, "://"),
+		// key=value, key: value and "key": "value" for keys that name a secret. The value is a
+		// quoted string or a run up to a delimiter; it may not start with "[" so a marker already
+		// put there stays as it is.
+		newRule("secret-value", `(?i)[\w.\-]*(?:secret|passw(?:or)?d|pwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credentials?)[\w.\-]*["']?\s*[:=]\s*(?P<secret>"(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*"|'[^'\[][^']*'|[^\s"',;&}\])\[][^\s"',;&}\])]*)`,
+			Marker, "secret", "passw", "pwd", "token", "key", "credential"),
+	}
+})
 
 var authSchemes = map[string]bool{"basic": true, "digest": true, "bearer": true, "token": true, "negotiate": true, "aws4-hmac-sha256": true}
 
@@ -78,7 +83,20 @@ func newRule(name, expr, with string, hints ...string) rule {
 // that part (`user_id=(?P<secret>\d+)` keeps "user_id="); otherwise the whole match goes.
 // Each pattern that does not compile, or that matches the empty string, is an error naming it.
 func NewRedactor(patterns []string) (*Redactor, error) {
-	r := &Redactor{rules: append([]rule(nil), builtin...)}
+	own, errs := compile(patterns)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return newRedactor(own), nil
+}
+
+func newRedactor(own []rule) *Redactor {
+	return &Redactor{rules: slices.Concat(builtin(), own)}
+}
+
+// compile turns a Redactor's patterns into rules, with one error for each that is invalid.
+func compile(patterns []string) ([]rule, []error) {
+	var rules []rule
 	var errs []error
 	for i, p := range patterns {
 		re, err := regexp.Compile(p)
@@ -88,13 +106,10 @@ func NewRedactor(patterns []string) (*Redactor, error) {
 		case re.MatchString(""):
 			errs = append(errs, fmt.Errorf("redact[%d]: %q matches the empty string, which would put a marker between every character", i, p))
 		default:
-			r.rules = append(r.rules, rule{name: fmt.Sprintf("redact[%d]", i), re: re, secret: max(re.SubexpIndex("secret"), 0), with: Marker})
+			rules = append(rules, rule{name: fmt.Sprintf("redact[%d]", i), re: re, secret: max(re.SubexpIndex("secret"), 0), with: Marker})
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return r, nil
+	return rules, errs
 }
 
 // Redact returns line with every secret it finds replaced.
