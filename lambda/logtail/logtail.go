@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -199,11 +200,7 @@ func (r Result) ApplyTo(a *alert.Alert) {
 		a.LogLines = append([]string(nil), r.Lines...)
 	}
 	for _, l := range r.Links {
-		dup := false
-		for _, have := range a.Links {
-			dup = dup || have.URL == l.URL
-		}
-		if !dup {
+		if !slices.ContainsFunc(a.Links, func(have alert.Link) bool { return have.URL == l.URL }) {
 			a.Links = append(a.Links, l)
 		}
 	}
@@ -473,8 +470,10 @@ func links(partition, region, group, stream string, at time.Time) []alert.Link {
 
 // strquote writes s as a Logs Insights string literal.
 func strquote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	return `"` + insightsQuoter.Replace(s) + `"`
 }
+
+var insightsQuoter = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 func skipped(reason string) Result { return Result{Outcome: Skipped, Reason: reason} }
 
