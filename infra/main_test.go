@@ -83,20 +83,15 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 }
 
 // runProgram runs the program under mocks with cfg as the stack config (keys without the
-// project prefix); the webhook is set as a secret unless cfg says otherwise.
-//
-// webhookUrl, destinationSecrets and destinationSigningSecrets are set as secrets unless named
-// in plain.
-func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain_ ...string) (*mocks, error) {
+// project prefix). webhookUrl, destinationSecrets and destinationSigningSecrets are set as
+// secrets unless named in plain; without destinations or a webhookUrl in cfg, a secret
+// webhookUrl is added.
+func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain ...string) (*mocks, error) {
 	t.Helper()
-	plain := map[string]bool{}
-	for _, k := range plain_ {
-		plain[k] = true
-	}
 	full := map[string]string{}
 	secret := []string{}
 	for _, k := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets"} {
-		if _, ok := cfg[k]; ok && !plain[k] {
+		if _, ok := cfg[k]; ok && !slices.Contains(plain, k) {
 			secret = append(secret, "foghorn:"+k)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
-	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 const (
@@ -284,7 +283,7 @@ func TestPoliciesAreScoped(t *testing.T) {
 		t.Errorf("queue policy %+v", sns)
 	}
 
-	dlq := r.named(t, tQueue, name+"-dlq")
+	r.named(t, tQueue, name+"-dlq")
 	var allow struct {
 		RedrivePermission string
 		SourceQueueArns   []string
@@ -295,7 +294,6 @@ func TestPoliciesAreScoped(t *testing.T) {
 	if allow.RedrivePermission != "byQueue" || !slices.Equal(allow.SourceQueueArns, []string{queueArn}) {
 		t.Errorf("DLQ redrive allow policy %+v", allow)
 	}
-	_ = dlq
 
 	trust := parsePolicy(t, str(t, r.one(t, tRole).Inputs, "assumeRolePolicy"))
 	if s := trust.stmt(t, "LambdaAssumesRole"); s.Principal["Service"] != "lambda.amazonaws.com" || !slices.Equal(s.Action, []string{"sts:AssumeRole"}) {
@@ -430,16 +428,8 @@ func TestWebhookStaysSecret(t *testing.T) {
 }
 
 func TestConfigDocument(t *testing.T) {
-	a := fullArgs(t)
-	r := mustRun(t, a).rec
-	cfg := r.named(t, tParam, name+"-config")
-	if str(t, cfg.Inputs, "type") != "String" {
-		t.Errorf("config parameter type %s", str(t, cfg.Inputs, "type"))
-	}
-	d, err := config.Parse([]byte(str(t, cfg.Inputs, "value")))
-	if err != nil {
-		t.Fatalf("the notifier would reject its config document: %v", err)
-	}
+	r := mustRun(t, fullArgs(t)).rec
+	d := document(t, r)
 	secret := r.named(t, tParam, name+"-webhook")
 	if len(d.Destinations) != 1 || d.Destinations[0].SecretParam != secret.Physical || d.Destinations[0].Target != "slack" {
 		t.Errorf("destinations %+v", d.Destinations)

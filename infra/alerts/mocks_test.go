@@ -154,14 +154,16 @@ func num(t *testing.T, in resource.PropertyMap, key string) int {
 // policyDoc parses a policy document input.
 type policyDoc struct {
 	Version   string
-	Statement []struct {
-		Sid       string
-		Effect    string
-		Principal map[string]any
-		Action    []string
-		Resource  []string
-		Condition map[string]map[string]any
-	}
+	Statement []statement
+}
+
+type statement struct {
+	Sid       string
+	Effect    string
+	Principal map[string]any
+	Action    []string
+	Resource  []string
+	Condition map[string]map[string]any
 }
 
 func parsePolicy(t *testing.T, js string) policyDoc {
@@ -183,14 +185,7 @@ func parsePolicy(t *testing.T, js string) policyDoc {
 	return d
 }
 
-func (d policyDoc) stmt(t *testing.T, sid string) (s struct {
-	Sid       string
-	Effect    string
-	Principal map[string]any
-	Action    []string
-	Resource  []string
-	Condition map[string]map[string]any
-}) {
+func (d policyDoc) stmt(t *testing.T, sid string) statement {
 	t.Helper()
 	for _, x := range d.Statement {
 		if x.Sid == sid {
@@ -198,7 +193,7 @@ func (d policyDoc) stmt(t *testing.T, sid string) (s struct {
 		}
 	}
 	t.Fatalf("no statement %s", sid)
-	return
+	return statement{}
 }
 
 // fakeZip stands in for the notifier's zip in tests that do not build it.

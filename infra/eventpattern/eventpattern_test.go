@@ -33,6 +33,15 @@ func build(t *testing.T, f eventpattern.Filter) []eventpattern.Rule {
 	return rules
 }
 
+// everyNoiseRule switches every noise rule the notifier knows on, or every one off.
+func everyNoiseRule(on bool) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range policy.Names() {
+		m[n] = on
+	}
+	return m
+}
+
 // matching returns the classes of the rules that match event, sorted.
 func matching(t *testing.T, rules []eventpattern.Rule, event []byte) []string {
 	t.Helper()
@@ -92,15 +101,10 @@ func variant(t *testing.T, name string, set map[string]any) []byte {
 }
 
 func TestEveryPatternIsValidAndSmall(t *testing.T) {
-	allOff := map[string]bool{}
-	allOn := map[string]bool{}
-	for _, n := range policy.Names() {
-		allOff[n], allOn[n] = false, true
-	}
 	filters := map[string]eventpattern.Filter{
 		"default":             defaultFilter(),
-		"all noise rules off": {Noise: allOff, ExcludeAlarmPrefix: watchdogPrefix},
-		"all noise rules on":  {Noise: allOn, ExcludeAlarmPrefix: watchdogPrefix},
+		"all noise rules off": {Noise: everyNoiseRule(false), ExcludeAlarmPrefix: watchdogPrefix},
+		"all noise rules on":  {Noise: everyNoiseRule(true), ExcludeAlarmPrefix: watchdogPrefix},
 		"clusters and services": {
 			ClusterArns:       []string{"arn:aws:ecs:eu-west-1:123456789012:cluster/prod-a", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-b"},
 			ServiceNames:      []string{"web", "worker", "billing-api"},
@@ -286,11 +290,7 @@ func TestDerivedEvents(t *testing.T) {
 
 // TestNoiseRulesOff: with every noise rule off, every ECS and alarm fixture arrives.
 func TestNoiseRulesOff(t *testing.T) {
-	off := map[string]bool{}
-	for _, n := range policy.Names() {
-		off[n] = false
-	}
-	rules := build(t, eventpattern.Filter{Noise: off, ExcludeAlarmPrefix: watchdogPrefix})
+	rules := build(t, eventpattern.Filter{Noise: everyNoiseRule(false), ExcludeAlarmPrefix: watchdogPrefix})
 	for _, name := range []string{
 		"ecs-container-instance-state-change-active.json",
 		"ecs-service-action-service-steady-state.json",
@@ -357,10 +357,7 @@ func TestStrictPolicy(t *testing.T) {
 // steady-state rule keeps its message out of chat); the other steady states end no story and
 // stay out while the rule is on.
 func TestServiceSteadyStateAlwaysArrives(t *testing.T) {
-	allOn := map[string]bool{}
-	for _, n := range policy.Names() {
-		allOn[n] = true
-	}
+	allOn := everyNoiseRule(true)
 	const (
 		service  = "ecs-service-action-service-steady-state.json"
 		capacity = "ecs-service-action-capacity-provider-steady-state.json"
@@ -408,10 +405,7 @@ func TestServiceSteadyStateAlwaysArrives(t *testing.T) {
 // end with its completion, so the deployment rule delivers both under every policy and
 // allow-list, as the docs of deploymentEvents say; the allow-list can leave out only the rest.
 func TestStoryDeploymentsAlwaysArrive(t *testing.T) {
-	allOn := map[string]bool{}
-	for _, n := range policy.Names() {
-		allOn[n] = true
-	}
+	allOn := everyNoiseRule(true)
 	filters := map[string]eventpattern.Filter{
 		"default":            defaultFilter(),
 		"all noise rules on": {Noise: allOn, ExcludeAlarmPrefix: watchdogPrefix},
