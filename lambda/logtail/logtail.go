@@ -438,7 +438,7 @@ func rank(s alert.Container, essential bool) int {
 
 // neverRan reports a task that failed to start with no container having run.
 func neverRan(a alert.Alert) bool {
-	if a.Reason.StopCode != "TaskFailedToStart" {
+	if a.Reason.StopCode != event.StopCodeTaskFailedToStart {
 		return false
 	}
 	for _, c := range a.Reason.Containers {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/event"
 )
 
 // Rule is one named reason not to post.
@@ -52,7 +53,7 @@ var Rules = []Rule{
 		Description: "a task that is not part of a service finished and all its containers exited with code 0",
 		Default:     true,
 		match: func(a *alert.Alert) bool {
-			if a.Kind != alert.KindTaskStopped || strings.HasPrefix(a.Group, "service:") || a.Reason.StopCode != "EssentialContainerExited" {
+			if a.Kind != alert.KindTaskStopped || strings.HasPrefix(a.Group, "service:") || a.Reason.StopCode != event.StopCodeEssentialContainerExited {
 				return false
 			}
 			exited := false
@@ -87,14 +88,14 @@ var Rules = []Rule{
 		Name:        "deployment-in-progress",
 		Description: "a deployment started (SERVICE_DEPLOYMENT_IN_PROGRESS); failures and completions still post",
 		match: func(a *alert.Alert) bool {
-			return a.Kind == alert.KindDeployment && a.Event == "SERVICE_DEPLOYMENT_IN_PROGRESS"
+			return a.Kind == alert.KindDeployment && a.Event == event.DeploymentInProgress
 		},
 	},
 	{
 		Name:        "deployment-completed",
 		Description: "a deployment completed (SERVICE_DEPLOYMENT_COMPLETED)",
 		match: func(a *alert.Alert) bool {
-			return a.Kind == alert.KindDeployment && a.Event == "SERVICE_DEPLOYMENT_COMPLETED"
+			return a.Kind == alert.KindDeployment && a.Event == event.DeploymentCompleted
 		},
 	},
 	{
@@ -108,14 +109,14 @@ var Rules = []Rule{
 		Name:        "alarm-ok",
 		Description: "a CloudWatch alarm returned to OK",
 		match: func(a *alert.Alert) bool {
-			return a.Kind == alert.KindAlarm && a.Status == "OK"
+			return a.Kind == alert.KindAlarm && a.Status == event.AlarmStateOK
 		},
 	},
 	{
 		Name:        "alarm-insufficient-data",
 		Description: "a CloudWatch alarm moved to INSUFFICIENT_DATA",
 		match: func(a *alert.Alert) bool {
-			return a.Kind == alert.KindAlarm && a.Status == "INSUFFICIENT_DATA"
+			return a.Kind == alert.KindAlarm && a.Status == event.AlarmStateInsufficientData
 		},
 	},
 	{
@@ -132,7 +133,7 @@ var Rules = []Rule{
 // "Scaling activity initiated by …". A scheduler stop for any other reason (failed ELB or
 // container health checks, for instance) is not a replacement and still alerts.
 func IsSchedulerReplacement(stopCode, stoppedReason string) bool {
-	return stopCode == "ServiceSchedulerInitiated" && strings.HasPrefix(stoppedReason, ReplacementReasonPrefix)
+	return stopCode == event.StopCodeServiceSchedulerInitiated && strings.HasPrefix(stoppedReason, ReplacementReasonPrefix)
 }
 
 // ReplacementReasonPrefix starts the stoppedReason of tasks the scheduler stops on purpose.
