@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -197,58 +198,28 @@ func validateName(name string) error {
 
 // withDefaults fills every unset field.
 func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
-	if a.ChatTarget == "" {
-		a.ChatTarget = DefaultChatTarget
-	}
-	if a.Environment == "" {
-		a.Environment = stack
-	}
+	a.ChatTarget = cmp.Or(a.ChatTarget, DefaultChatTarget)
+	a.Environment = cmp.Or(a.Environment, stack)
 	if len(a.Events) == 0 {
 		a.Events = eventpattern.ClassNames()
 	}
-	if a.LogLevel == "" {
-		a.LogLevel = DefaultLogLevel
-	}
-	if a.MemorySize == 0 {
-		a.MemorySize = DefaultMemorySize
-	}
-	if a.Timeout == 0 {
-		a.Timeout = DefaultTimeout
-	}
-	if a.BatchSize == 0 {
-		a.BatchSize = DefaultBatchSize
-	}
-	if a.BatchingWindow == nil {
+	a.LogLevel = cmp.Or(a.LogLevel, DefaultLogLevel)
+	a.MemorySize = cmp.Or(a.MemorySize, DefaultMemorySize)
+	a.Timeout = cmp.Or(a.Timeout, DefaultTimeout)
+	a.BatchSize = cmp.Or(a.BatchSize, DefaultBatchSize)
+	if a.BatchingWindow == nil { // 0 is a valid window, so unset is nil
 		w := DefaultBatchingWindow
 		a.BatchingWindow = &w
 	}
-	if a.MaxConcurrency == 0 {
-		a.MaxConcurrency = DefaultMaxConcurrency
-	}
-	if a.MaxReceiveCount == 0 {
-		a.MaxReceiveCount = DefaultMaxReceiveCount
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = DefaultLogRetentionDays
-	}
-	if a.OldestMessageAlarmSeconds == 0 {
-		a.OldestMessageAlarmSeconds = DefaultOldestMessageAlarmSeconds
-	}
-	if a.CrashLoopThreshold == 0 {
-		a.CrashLoopThreshold = DefaultCrashLoopThreshold
-	}
-	if a.CrashLoopWindow == "" {
-		a.CrashLoopWindow = DefaultCrashLoopWindow.String()
-	}
-	if a.CrashLoopDigestInterval == "" {
-		a.CrashLoopDigestInterval = DefaultCrashLoopDigestInterval.String()
-	}
-	if a.LogTailLines == 0 {
-		a.LogTailLines = DefaultLogTailLines
-	}
-	if a.LogTailBudget == "" {
-		a.LogTailBudget = DefaultLogTailBudget.String()
-	}
+	a.MaxConcurrency = cmp.Or(a.MaxConcurrency, DefaultMaxConcurrency)
+	a.MaxReceiveCount = cmp.Or(a.MaxReceiveCount, DefaultMaxReceiveCount)
+	a.LogRetentionDays = cmp.Or(a.LogRetentionDays, DefaultLogRetentionDays)
+	a.OldestMessageAlarmSeconds = cmp.Or(a.OldestMessageAlarmSeconds, DefaultOldestMessageAlarmSeconds)
+	a.CrashLoopThreshold = cmp.Or(a.CrashLoopThreshold, DefaultCrashLoopThreshold)
+	a.CrashLoopWindow = cmp.Or(a.CrashLoopWindow, DefaultCrashLoopWindow.String())
+	a.CrashLoopDigestInterval = cmp.Or(a.CrashLoopDigestInterval, DefaultCrashLoopDigestInterval.String())
+	a.LogTailLines = cmp.Or(a.LogTailLines, DefaultLogTailLines)
+	a.LogTailBudget = cmp.Or(a.LogTailBudget, DefaultLogTailBudget.String())
 	return a
 }
 
