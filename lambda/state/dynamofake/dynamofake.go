@@ -19,6 +19,7 @@
 package dynamofake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -344,7 +345,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, rec *Request) (any,
 // decode reads a request body into in, telling malformed JSON (SerializationException)
 // from fields the fake does not model and bad attribute values (ValidationException).
 func decode(body []byte, op string, in any) *apiError {
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(in); err != nil {
 		var se *json.SyntaxError

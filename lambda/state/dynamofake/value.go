@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -64,12 +63,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if len(m) != 1 {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		return fmt.Errorf("Supplied AttributeValue has %d data types, want exactly one: {%s}", len(m), strings.Join(keys, ", "))
+		return fmt.Errorf("Supplied AttributeValue has %d data types, want exactly one: {%s}", len(m), strings.Join(keys(m), ", "))
 	}
 	for typ, raw := range m {
 		*v = Value{Type: typ}
