@@ -28,6 +28,7 @@ var fastPath = map[string]struct {
 	event.DetailTypeServiceAction:                {event.SourceECS, decodeTyped[event.ServiceAction]},
 	event.DetailTypeDeploymentStateChange:        {event.SourceECS, decodeTyped[event.Deployment]},
 	event.DetailTypeContainerInstanceStateChange: {event.SourceECS, decodeTyped[event.ContainerInstance]},
+	event.DetailTypeCloudTrailAPICall:            {event.SourceECS, decodeTyped[event.CloudTrail]},
 	event.DetailTypeAlarmStateChange:             {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
 	event.DetailTypeAlarmConfigurationChange:     {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
 	event.DetailTypeHealth:                       {event.SourceHealth, decodeTyped[event.Health]},
