@@ -142,9 +142,7 @@ func splitRecords(items []item) ([]Record, bool) {
 // snsEntity is the part of an SNS record the notifier needs. aws-lambda-go's events.SNSEntity
 // decodes Timestamp as time.Time, and one odd timestamp would then lose the whole record.
 type snsEntity struct {
-	Type      string  `json:"Type"`
 	MessageID string  `json:"MessageId"`
-	TopicArn  string  `json:"TopicArn"`
 	Subject   *string `json:"Subject"`
 	Message   *text   `json:"Message"`
 }
