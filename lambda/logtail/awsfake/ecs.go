@@ -50,7 +50,7 @@ type ECSRequest struct {
 	Region         string // from the SigV4 credential scope
 }
 
-// ECS is a fake Amazon ECS endpoint answering DescribeTaskDefinition.
+// ECS is a fake Amazon ECS endpoint answering DescribeTaskDefinition and DescribeServices.
 type ECS struct {
 	endpoint
 	defs   map[string]json.RawMessage // by family:revision
@@ -146,7 +146,7 @@ func (f *ECS) Fail(taskDefinition string, fault Fault) {
 	f.faults[taskDefinition] = fault
 }
 
-// Requests returns the well-formed requests received, in order.
+// Requests returns the well-formed DescribeTaskDefinition requests received, in order.
 func (f *ECS) Requests() []ECSRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
