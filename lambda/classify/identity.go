@@ -69,7 +69,9 @@ func setIfEmpty(dst *string, v string) {
 	}
 }
 
-// nameOf returns the name in an ECS name-or-ARN parameter (UpdateService's cluster and service).
+// nameOf returns the name that ends an ARN's resource path (a cluster, service or capacity
+// provider), or s itself when it is no ARN: ECS parameters such as UpdateService's cluster and
+// service take either.
 func nameOf(s string) string {
 	if a, ok := event.ParseARN(s); ok {
 		if p := a.ResourcePath(); len(p) > 0 {

@@ -156,16 +156,11 @@ func placementReason(r string) string {
 	return r
 }
 
+// capacityProviders names the capacity providers of their ARNs.
 func capacityProviders(arns []string) []string {
 	var names []string
 	for _, s := range arns {
-		if a, ok := event.ParseARN(s); ok {
-			if p := a.ResourcePath(); len(p) > 0 {
-				names = append(names, p[len(p)-1])
-				continue
-			}
-		}
-		names = append(names, s)
+		names = append(names, nameOf(s))
 	}
 	return names
 }
