@@ -97,7 +97,9 @@ func lenient(err error) error {
 	return err
 }
 
-// FromSQS returns one record per SQS message, unwrapping SNS notifications.
+// FromSQS returns one record per SQS message, unwrapping SNS notifications, for a caller that
+// already holds a decoded events.SQSEvent. The function's handler takes the raw payload and
+// uses Split, which gives the same records.
 func FromSQS(ev events.SQSEvent) []Record {
 	recs := make([]Record, 0, len(ev.Records))
 	for _, m := range ev.Records {

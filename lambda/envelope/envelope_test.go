@@ -90,7 +90,7 @@ func TestSplitNestedSQSSNSEventBridge(t *testing.T) {
 		t.Errorf("body differs from the inner event:\n%s", recs[0].Body)
 	}
 
-	// The Lambda runtime hands the handler an events.SQSEvent; FromSQS must agree with Split.
+	// A caller holding the decoded events.SQSEvent must get from FromSQS what Split reads.
 	var ev events.SQSEvent
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		t.Fatal(err)
