@@ -65,8 +65,8 @@ type Destination struct {
 	SigningSecretParam string `json:"signingSecretParam,omitempty"`
 }
 
-// SecretParams lists the SSM parameters the destination reads, for fetching them and for
-// scoping the function's permission to exactly those.
+// SecretParams lists the SSM parameters the destination reads: its secret, and a webhook's
+// signing key.
 func (d Destination) SecretParams() []string {
 	out := []string{d.SecretParam}
 	if d.SigningSecretParam != "" {
