@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/deployments"
@@ -69,26 +70,23 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{}, log)
-	if err != nil {
-		return nil, err
-	}
 	ecsClient := ecs.NewFromConfig(awsCfg)
+	clk := clock.System
+	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log), notifier.WithRevisions(deployments.Lookup{API: ecsClient})}
 	if table := os.Getenv(EnvStateTable); table != "" {
-		n.UseState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table), deployments.Lookup{API: ecsClient})
+		opts = append(opts, notifier.WithState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)))
 	} else {
 		// Stories then last as long as this container: crash loops still fold within it.
 		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
-		n.UseState(state.NewMemory(), deployments.Lookup{API: ecsClient})
 	}
 	if doc.Logs.Enabled {
 		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs.Options)
 		if err != nil {
 			return nil, err
 		}
-		n.UseLogs(tail)
+		opts = append(opts, notifier.WithLogs(tail))
 	}
-	return n, nil
+	return notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{Clock: clk}, opts...)
 }
 
 func logLevel(s string) slog.Level {

@@ -234,6 +234,29 @@ func TestBootstrapServesAnSQSBatch(t *testing.T) {
 	}
 }
 
+// TestBootstrapFiveRecordBatch: three failures, a steady state and a fourth failure of one
+// service in one batch once panicked the story stage, killing the process and failing the
+// whole batch. The function answers with no failures and tells all three messages.
+func TestBootstrapFiveRecordBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	chat := fakechat.New(fakechat.Options{})
+	t.Cleanup(chat.Close)
+	hook := chat.SlackWebhookURL("ops")
+	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
+	resp, logs := invoke(t, doc, hook, mustRead(t, "testdata/batches/crash-loop-steady-then-failure.json"))
+	if !strings.Contains(string(resp), `"batchItemFailures":[]`) {
+		t.Errorf("response %s, want no failures", resp)
+	}
+	if got := len(chat.Requests()); got != 3 {
+		t.Errorf("chat received %d posts, want 3 (announcement, recovery, the new failure)", got)
+	}
+	if strings.Contains(logs, "panic") {
+		t.Errorf("the function panicked:\n%s", logs)
+	}
+}
+
 func TestBootstrapReportsFailedRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -222,6 +223,11 @@ func TestQueues(t *testing.T) {
 		dlq := r.named(t, tQueue, name+"-dlq")
 		if !dlq.Inputs["sqsManagedSseEnabled"].BoolValue() || num(t, dlq.Inputs, "messageRetentionSeconds") != 1209600 {
 			t.Errorf("DLQ %v: want SSE and 14 days", dlq.Inputs)
+		}
+		// The notifier remembers deliveries as long as the DLQ keeps records, so a redrive on
+		// the last day posts nothing twice.
+		if keep := document(t, r).Deliveries.Keep(); keep != time.Duration(num(t, dlq.Inputs, "messageRetentionSeconds"))*time.Second {
+			t.Errorf("deliveries are remembered for %s; the DLQ keeps records %d s", keep, num(t, dlq.Inputs, "messageRetentionSeconds"))
 		}
 		var redrive struct {
 			DeadLetterTargetArn string

@@ -473,6 +473,9 @@ func (a EcsChatAlertsArgs) document() config.Document {
 			Window:         story.Duration(d[0].value),
 			DigestInterval: story.Duration(d[1].value),
 		},
+		// Deliveries are remembered as long as the DLQ keeps a record: a redrive on its last
+		// day still posts nothing twice.
+		Deliveries: config.Deliveries{RememberFor: story.Duration(dlqRetentionSeconds * time.Second)},
 		Logs: config.Logs{
 			Enabled: a.LogTailEnabled,
 			Options: logtail.Options{

@@ -7,11 +7,13 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
@@ -41,6 +43,25 @@ type Document struct {
 	CrashLoop story.Options `json:"crashLoop,omitempty"`
 	// Logs says whether and how the dying container's last log lines join its alert.
 	Logs Logs `json:"logs,omitempty"`
+	// Deliveries says how long the function remembers what it delivered.
+	Deliveries Deliveries `json:"deliveries,omitempty"`
+}
+
+// Deliveries configures the delivery ledger.
+type Deliveries struct {
+	// RememberFor is how long a delivery is remembered, so that a record SQS hands back posts
+	// nothing twice: at least as long as the dead-letter queue keeps records, since a redrive
+	// can bring one back that late. The Pulumi component writes the DLQ's retention here.
+	// Default: 14 days, the longest SQS keeps a message.
+	RememberFor story.Duration `json:"rememberFor,omitempty"`
+}
+
+// DefaultRememberFor is SQS's longest message retention, which the stack's DLQ uses.
+const DefaultRememberFor = 14 * 24 * time.Hour
+
+// Keep is how long deliveries are remembered.
+func (d Deliveries) Keep() time.Duration {
+	return cmp.Or(time.Duration(d.RememberFor), DefaultRememberFor)
 }
 
 // Logs configures the log tail. It is off unless enabled, because it needs the function to
@@ -184,6 +205,9 @@ func (d *Document) Validate() error {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			errs = append(errs, errors.New("config: "+strings.Replace(line, "logtail: ", "logs.", 1)))
 		}
+	}
+	if r := time.Duration(d.Deliveries.RememberFor); r != 0 && (r < time.Hour || r > 30*24*time.Hour) {
+		bad("deliveries.rememberFor", "%s is out of range (allowed: 1h–720h; at least the dead-letter queue's retention)", r)
 	}
 	if err := policy.Validate(d.Noise.Rules); err != nil {
 		bad("noise.rules", "%v", err)

@@ -1,11 +1,14 @@
 package deliver
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // DefaultChecker classifies by status alone, for targets with no quirks: 2xx delivered;
@@ -34,11 +37,7 @@ func CheckStatus(resp Response, code string, gone ...int) Verdict {
 // RetryAfter reads the answer's Retry-After header, measuring an HTTP-date from when the
 // answer was received. 0 means absent, malformed or already past.
 func RetryAfter(resp Response) time.Duration {
-	now := resp.Received
-	if now.IsZero() {
-		now = time.Now()
-	}
-	d, _ := ParseRetryAfter(resp.Header.Get("Retry-After"), now)
+	d, _ := ParseRetryAfter(resp.Header.Get("Retry-After"), cmp.Or(resp.Received, clock.System.Now()))
 	return d
 }
 

@@ -25,6 +25,8 @@ import (
 	"net/http/httptrace"
 	"sync/atomic"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // Request is one message to post. URL is a secret and is never logged.
@@ -102,9 +104,10 @@ type Client struct {
 	// Jitter spreads a backoff delay. nil means "equal jitter": a uniform pick in [d/2, d].
 	// Retry-After waits are never jittered: the target named the time.
 	Jitter func(d time.Duration) time.Duration
-	// Now reads the clock for HTTP-date Retry-After values and for the time left before the
-	// context's deadline. nil means time.Now.
-	Now func() time.Time
+	// Clock reads the processing time for HTTP-date Retry-After values and the time answers
+	// were received. nil means the system clock. (Time left before the context's deadline is
+	// always measured on the wall clock, where deadlines are.)
+	Clock clock.Clock
 	// Log receives one line per retry and per give-up, never with the URL. nil means silence.
 	Log *slog.Logger
 	// UserAgent is sent when the request has none.
@@ -129,12 +132,7 @@ func orDefault[T int | int64 | time.Duration](v, d T) T {
 	return v
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return clock.Or(c.Clock).Now() }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {
@@ -242,8 +240,7 @@ func (c *Client) fits(ctx context.Context, d time.Duration) bool {
 	if !ok {
 		return d <= orDefault(c.MaxRetryAfter, DefaultMaxRetryAfter)
 	}
-	// The deadline is on the real clock (context uses time.Now), so measure with it.
-	left := time.Until(deadline)
+	left := clock.Until(deadline)
 	return d+orDefault(c.MinAttemptTime, DefaultMinAttemptTime) <= left
 }
 

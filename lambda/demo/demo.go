@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/deployments"
@@ -55,6 +56,8 @@ type Options struct {
 	WebhookURL string
 	// Pause between steps, so a reader can follow; zero for tests.
 	Pause time.Duration
+	// Clock is the processing clock; nil means the system clock.
+	Clock clock.Clock
 }
 
 // Summary counts what a run did.
@@ -79,10 +82,6 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	doc := &config.Document{Version: config.Version, Environment: "prod",
 		Destinations: []config.Destination{{Name: "prod-alerts", Target: "slack", SecretParam: "demo"}}}
 	secret := func(context.Context, string) (string, error) { return url, nil }
-	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{}, nil)
-	if err != nil {
-		return Summary{}, err
-	}
 	// ECS and CloudWatch Logs are fakes too, holding what the real ones would: the crashed
 	// tasks' logs and the service's deployments.
 	ecsFake, logsFake := awsfake.NewECS(), awsfake.NewLogs()
@@ -95,8 +94,15 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	n.UseState(state.NewMemory(), deployments.Lookup{API: ecsFake.Client()})
-	n.UseLogs(tail)
+	// The incident's events carry their own dates; the demo processes them now, on
+	// whatever clock it is given, as the function would a backlog.
+	clk := clock.Or(o.Clock)
+	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{Clock: clk},
+		notifier.WithClock(clk), notifier.WithState(state.NewMemory(clk)),
+		notifier.WithRevisions(deployments.Lookup{API: ecsFake.Client()}), notifier.WithLogs(tail))
+	if err != nil {
+		return Summary{}, err
+	}
 
 	term := Terminal{W: o.Out, Color: o.Color}
 	where := "a fake Slack channel on 127.0.0.1"

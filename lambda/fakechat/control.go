@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // The control API, for driving the fake from outside the process (the demo, a shell):
@@ -98,9 +100,9 @@ func (s *Server) control() {
 			adv = d
 		}
 		s.mu.Lock()
-		fc, ok := s.clock.(*FakeClock)
+		fc, ok := s.clock.(*clock.Fake)
 		if !ok {
-			fc = NewFakeClock(s.clock.Now())
+			fc = clock.NewFake(s.clock.Now())
 			s.clock = fc
 		}
 		s.mu.Unlock()

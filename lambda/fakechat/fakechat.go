@@ -35,6 +35,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // State is a destination's life: active, or dead in one of the ways chat services report.
@@ -62,7 +64,7 @@ type Options struct {
 	// httptest.NewServer, New panics if it cannot listen.
 	Addr string
 	// Clock for rate windows and timestamps; nil means the real clock.
-	Clock Clock
+	Clock clock.Clock
 	// RateLimit turns on every endpoint's default limits (Slack webhook: 1/s, burst 3).
 	RateLimit bool
 	// Rates overrides limits per target name (e.g. TargetSlackWebhook) and turns them on.
@@ -159,7 +161,7 @@ type Server struct {
 	closeOnce sync.Once
 
 	mu       sync.Mutex
-	clock    Clock
+	clock    clock.Clock
 	seq      int
 	requests []Request
 	queues   map[string][]Fault // by target name, key, or "*"
@@ -188,7 +190,7 @@ func New(opts Options) *Server {
 		rng:   rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 	}
 	if s.clock == nil {
-		s.clock = realClock{}
+		s.clock = clock.System
 	}
 	s.resetLocked()
 	for _, e := range endpoints {
@@ -232,8 +234,8 @@ func (s *Server) Now() time.Time {
 	return s.clock.Now()
 }
 
-// SetClock replaces the clock (the control API's PUT /_fake/clock uses a FakeClock).
-func (s *Server) SetClock(c Clock) {
+// SetClock replaces the clock (the control API's PUT /_fake/clock uses a clock.Fake).
+func (s *Server) SetClock(c clock.Clock) {
 	s.mu.Lock()
 	s.clock = c
 	s.mu.Unlock()

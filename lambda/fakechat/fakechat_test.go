@@ -11,19 +11,21 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 var epoch = time.Date(2026, 8, 30, 12, 0, 0, 0, time.UTC)
 
-func newFake(t *testing.T, opts Options) (*Server, *FakeClock) {
+func newFake(t *testing.T, opts Options) (*Server, *clock.Fake) {
 	t.Helper()
-	clock := NewFakeClock(epoch)
+	clk := clock.NewFake(epoch)
 	if opts.Clock == nil {
-		opts.Clock = clock
+		opts.Clock = clk
 	}
 	s := New(opts)
 	t.Cleanup(s.Close)
-	return s, clock
+	return s, clk
 }
 
 func post(t *testing.T, url, contentType, body string) (*http.Response, string) {

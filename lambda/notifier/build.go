@@ -3,7 +3,6 @@ package notifier
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
@@ -18,7 +17,7 @@ type SecretFunc func(ctx context.Context, name string) (string, error)
 // secret and building its target. It fails on the first destination it cannot build, naming
 // it: a function that cannot reach one of its destinations should refuse to start rather
 // than drop that destination's alerts.
-func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, client *deliver.Client, log *slog.Logger) (*Notifier, error) {
+func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, client *deliver.Client, opts ...Option) (*Notifier, error) {
 	var dests []Destination
 	for _, d := range doc.Destinations {
 		s, err := secret(ctx, d.SecretParam)
@@ -37,7 +36,7 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 		}
 		dests = append(dests, Destination{Name: d.Name, Target: d.Target, T: t})
 	}
-	return New(Options{Doc: doc, Destinations: dests, Logger: log})
+	return New(doc, dests, opts...)
 }
 
 // NewTarget builds the target for a destination from its secret (the registry is package

@@ -3,10 +3,14 @@ package notifier
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
@@ -60,6 +64,18 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 		go func(idx []int) {
 			defer wg.Done()
 			var stop error
+			defer func() {
+				// A panic while posting (there should be none) fails this destination's
+				// remaining messages, which go back to the queue; the others are unaffected.
+				if v := recover(); v != nil {
+					n.log.Error("delivery panicked; the destination's remaining messages go back to the queue", "destination", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					for _, i := range idx {
+						if outcomes[i].Message == nil {
+							outcomes[i] = Outcome{Message: &plan.Messages[i], Class: deliver.Retryable, Err: errPanicked}
+						}
+					}
+				}
+			}()
 			for _, i := range idx {
 				m := &plan.Messages[i]
 				outcomes[i] = n.deliverOne(ctx, m, stop)
@@ -106,8 +122,35 @@ func (n *Notifier) send(ctx context.Context, m *Message, o *Outcome) error {
 	return t.Post(ctx, m.Payload)
 }
 
+// errPanicked marks messages of a destination whose delivery panicked.
+var errPanicked = errors.New("not delivered: delivery failed unexpectedly")
+
 // errNotAttempted marks messages skipped because their destination already failed hard.
 var errNotAttempted = errors.New("not attempted: the destination failed earlier in this invocation")
+
+// errHeldElsewhere marks a message another invocation is posting at this moment (SNS and SQS
+// deliver at least once, so two can hold one event). Its records go back to the queue and are
+// looked at again once that invocation is done: skipped if it posted, posted if it did not.
+var errHeldElsewhere = errors.New("not posted: another invocation is posting this message now")
+
+// Lease bounds: a claim outlives the invocation that holds it by a little, and lapses before
+// SQS makes the record visible again (the stack sets the visibility timeout to six times the
+// function's timeout), so that a record whose invocation died is posted on its next receive.
+const (
+	leaseMargin     = 30 * time.Second
+	minLease        = 30 * time.Second
+	maxLease        = 15 * time.Minute // Lambda's longest timeout
+	leaseNoDeadline = 2 * time.Minute  // the CLI, tests
+)
+
+// lease is how long a claim made now holds.
+func lease(ctx context.Context) time.Duration {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return leaseNoDeadline
+	}
+	return min(max(clock.Until(dl)+leaseMargin, minLease), maxLease)
+}
 
 func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outcome {
 	o := Outcome{Message: m}
@@ -115,30 +158,52 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 	if key == "" {
 		key = m.Alert.EventID + "|" + m.Destination
 	}
-	if n.ledger.Delivered(ctx, key) {
+	claim, err := n.ledger.Claim(ctx, key, lease(ctx))
+	switch claim.Outcome {
+	case state.AlreadyDelivered:
 		o.Skipped = true
 		n.logOutcome(o, "already_delivered")
 		return o
+	case state.HeldElsewhere:
+		o.Class, o.Err = deliver.Retryable, errHeldElsewhere
+		n.logOutcome(o, "held_elsewhere")
+		return o
+	case state.Unclaimed:
+		// Posting twice is better than not posting.
+		n.log.Warn("delivery ledger unavailable; posting without a claim", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
 	}
 	if stop != nil {
+		n.release(ctx, claim, m)
 		o.Class = deliver.ClassOf(stop)
 		o.Err = errNotAttempted
 		n.logOutcome(o, "not_attempted")
 		return o
 	}
-	start := n.now()
-	err := n.send(ctx, m, &o)
-	o.Duration = n.now().Sub(start)
+	start := n.clock.Now()
+	err = n.send(ctx, m, &o)
+	o.Duration = n.clock.Now().Sub(start)
 	if err != nil {
+		n.release(ctx, claim, m)
 		o.Err = err
 		o.Class = deliver.ClassOf(err)
 		n.logOutcome(o, o.Class.String())
 		return o
 	}
 	o.Class = deliver.Delivered
-	n.ledger.Mark(ctx, key)
+	if err := n.ledger.Done(ctx, claim); err != nil {
+		// The message is out; if its record comes back it may be posted again.
+		n.log.Warn("could not record a delivery; a redelivery may post it again", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
+	}
 	n.logOutcome(o, "delivered")
 	return o
+}
+
+// release gives the claim back so that the record's next attempt can post at once; if it
+// cannot, the claim lapses with its lease.
+func (n *Notifier) release(ctx context.Context, c state.Claim, m *Message) {
+	if err := n.ledger.Release(ctx, c); err != nil {
+		n.log.Warn("could not release a delivery claim; it lapses with its lease", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
+	}
 }
 
 func (n *Notifier) logOutcome(o Outcome, outcome string) {

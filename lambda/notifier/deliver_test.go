@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,9 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // noSleep makes retries immediate: the tests assert which waits were asked for, not time.
@@ -224,5 +228,65 @@ func TestPlanDedupsWithinABatch(t *testing.T) {
 	}
 	if got := plan.Messages[0].Items; len(got) != 2 {
 		t.Errorf("the message stands for %v, want both records", got)
+	}
+}
+
+// gatedTarget holds every post until released, so two invocations can be made to post at once.
+type gatedTarget struct {
+	memoryTarget
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedTarget) Post(ctx context.Context, body []byte) error {
+	g.entered <- struct{}{}
+	<-g.release
+	return g.memoryTarget.Post(ctx, body)
+}
+
+// TestLedgerAcrossInvocations: the ledger is claimed before posting and remembers deliveries
+// as long as the DLQ keeps records. Two invocations holding the same event at once (SNS and
+// SQS deliver at least once) post it once: the second hands its record back to the queue, and
+// on its next receive finds the message delivered. A DLQ redrive on the thirteenth day posts
+// nothing twice.
+func TestLedgerAcrossInvocations(t *testing.T) {
+	c := clock.NewFake(processed)
+	store := state.NewMemory(c)
+	chat := &gatedTarget{entered: make(chan struct{}, 2), release: make(chan struct{})}
+	doc := &config.Document{Version: 1, Destinations: []config.Destination{{Name: "alerts", Target: "slack", SecretParam: "/test/webhook"}}}
+	invocation := func() *Notifier {
+		n, err := New(doc, []Destination{{Name: "alerts", Target: "slack", T: chat}}, WithClock(c), WithState(store))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	first, second := invocation(), invocation()
+	recs := batch(t, oom)
+	ctx := context.Background()
+
+	done := make(chan Result)
+	go func() { done <- first.Deliver(ctx, first.Plan(ctx, recs)) }()
+	<-chat.entered // the first invocation is posting
+	res := second.Deliver(ctx, second.Plan(ctx, recs))
+	if len(res.Failed) != 1 || !errors.Is(res.Outcomes[0].Err, errHeldElsewhere) {
+		t.Fatalf("second invocation: %+v; want its record handed back, held elsewhere", res)
+	}
+	close(chat.release)
+	if res := <-done; len(res.Failed) != 0 || res.Delivered() != 1 {
+		t.Fatalf("first invocation: %+v; want the message delivered", res)
+	}
+
+	// SQS hands the second's record back after its visibility timeout, and again from the
+	// DLQ after thirteen days: each time the message is known delivered.
+	for _, later := range []time.Duration{5 * time.Minute, 13 * 24 * time.Hour} {
+		c.Advance(later)
+		res := invocation().Deliver(ctx, second.Plan(ctx, recs))
+		if len(res.Failed) != 0 || !res.Outcomes[0].Skipped {
+			t.Errorf("redelivered %s later: %+v; want it skipped as delivered", later, res.Outcomes)
+		}
+	}
+	if len(chat.posts) != 1 {
+		t.Errorf("%d posts, want exactly one: %q", len(chat.posts), chat.posts)
 	}
 }

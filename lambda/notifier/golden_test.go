@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -18,6 +20,22 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// processed is the processing time of every test that does not say otherwise.
+var processed = time.Date(2031, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// ages are how late a scenario's events arrive: processing time is fixed, and the events are
+// dated that much earlier. A backlog, a throttled queue and a DLQ redrive must be told as the
+// same events arriving on time.
+var ages = []struct {
+	name string
+	age  time.Duration
+}{
+	{"on time", 0},
+	{"71 minutes late", 71 * time.Minute},
+	{"26 hours late", 26 * time.Hour},
+	{"13 days late", 13 * 24 * time.Hour},
+}
 
 // fixtures lists every real AWS sample and every sample derived from one.
 func fixtures(t testing.TB) map[string][]byte {
@@ -43,7 +61,10 @@ func fixtures(t testing.TB) map[string][]byte {
 }
 
 // slackNotifier renders for one Slack destination named "alerts" posting to url.
-func slackNotifier(t testing.TB, url string, client *deliver.Client, doc *config.Document) *Notifier {
+//
+// Every notifier in these tests processes at processed, years after the fixtures' dates, so
+// that a test confusing event time with processing time fails whatever the day it runs.
+func slackNotifier(t testing.TB, url string, client *deliver.Client, doc *config.Document, opts ...Option) *Notifier {
 	t.Helper()
 	if doc == nil {
 		doc = &config.Document{Version: 1, Destinations: []config.Destination{{Name: "alerts", Target: "slack", SecretParam: "/test/webhook"}}}
@@ -52,7 +73,7 @@ func slackNotifier(t testing.TB, url string, client *deliver.Client, doc *config
 		client = &deliver.Client{}
 	}
 	secret := func(context.Context, string) (string, error) { return url, nil }
-	n, err := FromDocument(context.Background(), doc, secret, client, nil)
+	n, err := FromDocument(context.Background(), doc, secret, client, append([]Option{WithClock(clock.NewFake(processed))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +95,10 @@ type goldenSuppressed struct {
 // and compares with testdata/golden. Each record must either post a message that Slack
 // accepts and that names its subject and reason, or be suppressed by a named rule.
 func TestGoldenSlack(t *testing.T) {
-	n := slackNotifier(t, "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests", nil, nil)
 	for name, payload := range fixtures(t) {
 		t.Run(name, func(t *testing.T) {
+			// Each fixture is told on its own: a notifier remembers the stories it saw.
+			n := slackNotifier(t, "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests", nil, nil)
 			recs, err := envelope.Split(payload)
 			if err != nil {
 				t.Fatal(err)

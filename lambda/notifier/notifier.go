@@ -7,13 +7,14 @@ package notifier
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
-	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/classify"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/logtail"
@@ -38,52 +39,74 @@ type Notifier struct {
 	router *route.Router
 	dests  map[string]Destination
 	log    *slog.Logger
-	ledger state.Ledger // deliveries already made: a redelivered record skips destinations that have it
-	now    func() time.Time
-
-	stories *story.Tracker
-	logs    *logtail.Fetcher // nil until UseLogs: alerts go without log lines
+	clock  clock.Clock
+	// ledger holds the deliveries already made: a redelivered record skips destinations
+	// that have it, and two invocations holding one message do not both post it.
+	ledger    state.Ledger
+	store     state.Store
+	revisions story.Revisions
+	stories   *story.Tracker
+	logs      *logtail.Fetcher // nil: alerts go without log lines
 }
 
-// Options configure a Notifier. Doc and Destinations are required; the rest have defaults.
-type Options struct {
-	Doc *config.Document
-	// Destinations holds one entry per destination in Doc, with its target built.
-	Destinations []Destination
-	Logger       *slog.Logger
-	Now          func() time.Time
-}
+// Option configures a Notifier at construction.
+type Option func(*Notifier)
 
-// New builds a notifier. The document must already be valid (config.Parse validates it).
-func New(o Options) (*Notifier, error) {
-	p, err := policy.New(o.Doc.Noise.Rules)
+// WithClock sets the processing clock that the notifier and everything it builds read: the
+// stories, the ledger, delivery timings. Default: the system clock. The state store given to
+// WithState must be built on the same clock.
+func WithClock(c clock.Clock) Option { return func(n *Notifier) { n.clock = c } }
+
+// WithLogger sets where the notifier's decision lines go. Default: nowhere.
+func WithLogger(l *slog.Logger) Option { return func(n *Notifier) { n.log = l } }
+
+// WithState puts the notifier's memory — crash-loop and deployment stories, and the delivery
+// ledger — in store (DynamoDB, so it outlives the container). Default: a memory store on the
+// notifier's clock, which lasts as long as the process (the CLI's run, one Lambda container).
+func WithState(store state.Store) Option { return func(n *Notifier) { n.store = store } }
+
+// WithRevisions asks ECS which task definitions deployments run, so that a rollback can say
+// from which revision to which.
+func WithRevisions(r story.Revisions) Option { return func(n *Notifier) { n.revisions = r } }
+
+// WithLogs makes alerts about a stopped task carry its container's last log lines.
+func WithLogs(f *logtail.Fetcher) Option { return func(n *Notifier) { n.logs = f } }
+
+// New builds a notifier for a validated document (config.Parse validates it) and its
+// destinations, one per destination in the document, with their targets built.
+func New(doc *config.Document, dests []Destination, opts ...Option) (*Notifier, error) {
+	p, err := policy.New(doc.Noise.Rules)
 	if err != nil {
 		return nil, err
 	}
-	r, err := route.New(o.Doc)
+	r, err := route.New(doc)
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{doc: o.Doc, policy: p, router: r, dests: map[string]Destination{}, log: o.Logger, now: o.Now}
-	for _, d := range o.Destinations {
+	n := &Notifier{doc: doc, policy: p, router: r, dests: map[string]Destination{}}
+	for _, d := range dests {
 		n.dests[d.Name] = d
 	}
 	// Routes name destinations by name; one without a target would fail only when an alert
 	// first reached it.
-	for _, d := range o.Doc.Destinations {
+	for _, d := range doc.Destinations {
 		if n.dests[d.Name].T == nil {
 			return nil, fmt.Errorf("destination %q has no target", d.Name)
 		}
 	}
+	for _, o := range opts {
+		o(n)
+	}
+	n.clock = clock.Or(n.clock)
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
-	if n.now == nil {
-		n.now = time.Now
+	if n.store == nil {
+		n.store = state.NewMemory(n.clock)
 	}
-	// Until UseState says otherwise, stories and the delivery ledger live in this process:
-	// the CLI's whole run, or one Lambda container.
-	n.UseState(state.NewMemory(), nil)
+	n.stories = story.New(n.store, doc.CrashLoop, n.clock)
+	n.stories.Revisions = n.revisions
+	n.ledger = state.NewLedger(n.store, doc.Deliveries.Keep())
 	return n, nil
 }
 
@@ -168,6 +191,11 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	if err != nil {
 		// Without stories every failure posts on its own: noisier, never lost.
 		n.log.Error("crash-loop stories unavailable; posting failures one by one", "error", err.Error())
+		for _, e := range unwrapAll(err) {
+			if pe := (*story.PanicError)(nil); errors.As(e, &pe) {
+				n.log.Error("story stage panicked; its records are said one by one", "story", pe.Story, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+			}
+		}
 	}
 	plan.Folded = res.Folded
 	var says []story.Emit
@@ -186,7 +214,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	for i := range says {
 		e := &says[i]
 		a := &e.Alert
-		d := n.router.Route(a, n.now())
+		d := n.router.Route(a, n.clock.Now())
 		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: e.Items})
 		n.logRouted(a, d)
 		if h, muted := d.Muted(); muted {
@@ -202,18 +230,6 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	}
 	return plan
 }
-
-// UseState puts the notifier's memory — crash-loop and deployment stories, and the delivery
-// ledger — in store (DynamoDB, so it outlives the container), and asks revisions (ECS) which
-// task definitions deployments run.
-func (n *Notifier) UseState(store state.Store, revisions story.Revisions) {
-	n.stories = story.New(store, n.doc.CrashLoop, n.now)
-	n.stories.Revisions = revisions
-	n.ledger = state.Ledger{Store: store, TTL: 24 * time.Hour, Now: n.now}
-}
-
-// UseLogs makes alerts about a stopped task carry its container's last log lines.
-func (n *Notifier) UseLogs(f *logtail.Fetcher) { n.logs = f }
 
 // logRouted writes one line per routed alert saying where it goes and why, so a message that
 // went to an unexpected channel, or a route's mute, can be explained from the logs alone.
@@ -247,7 +263,7 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
 	m := Message{Destination: name, Target: d.Target, Alert: a, Items: items}
-	body, err := d.T.Render(*a)
+	body, err := renderSafely(d.T, *a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())
 		g := classify.Classify(envelope.Record{Body: []byte(a.Summary)})
@@ -258,6 +274,25 @@ func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	m.Payload = body
 	m.key = a.EventID + "|" + name
 	return m
+}
+
+// unwrapAll lists the errors err joins, or err alone.
+func unwrapAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// renderSafely turns a renderer's panic into an error, which render answers with a generic
+// alert.
+func renderSafely(t target.Target, a alert.Alert) (body []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			body, err = nil, fmt.Errorf("render panicked: %v", v)
+		}
+	}()
+	return t.Render(a)
 }
 
 func itemList(id string) []string {

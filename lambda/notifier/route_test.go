@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -36,7 +37,7 @@ func routedDoc() *config.Document {
 
 // routedNotifier builds a notifier whose destinations post to the fake, one webhook each,
 // named after the destination.
-func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, o Options) *Notifier {
+func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, opts ...Option) *Notifier {
 	t.Helper()
 	secret := func(_ context.Context, param string) (string, error) {
 		return chat.SlackWebhookURL(strings.TrimPrefix(param, "/test/")), nil
@@ -50,8 +51,7 @@ func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, o
 		}
 		dests = append(dests, Destination{Name: d.Name, Target: d.Target, T: tg})
 	}
-	o.Doc, o.Destinations = doc, dests
-	n, err := New(o)
+	n, err := New(doc, dests, append([]Option{WithClock(clock.NewFake(processed))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ const (
 func TestPlanRoutes(t *testing.T) {
 	chat := fakechat.New(fakechat.Options{})
 	defer chat.Close()
-	n := routedNotifier(t, chat, routedDoc(), Options{})
+	n := routedNotifier(t, chat, routedDoc())
 	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, deployFailed))
 
 	type line struct{ dest, routes, items string }
@@ -118,7 +118,8 @@ func TestPlanMutes(t *testing.T) {
 	var logs bytes.Buffer
 	// A Wednesday night: the clock decides for records that carry no time of their own.
 	night := time.Date(2026, 9, 9, 23, 0, 0, 0, time.UTC)
-	n := routedNotifier(t, chat, doc, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: func() time.Time { return night }})
+	clk := clock.NewFake(night)
+	n := routedNotifier(t, chat, doc, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))), WithClock(clk))
 	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, "aws/lambda-sqs-event-basic.json"))
 
 	// The OOM kill: payments-team is muted but continues, so prod's channels still get it.
@@ -149,7 +150,7 @@ func TestPlanMutes(t *testing.T) {
 	}
 
 	// In the morning the same generic record goes to ops.
-	n.now = func() time.Time { return night.Add(8 * time.Hour) }
+	clk.Advance(8 * time.Hour)
 	plan = n.Plan(context.Background(), routedBatch(t, "aws/lambda-sqs-event-basic.json"))
 	if len(plan.Messages) != 1 || plan.Messages[0].Destination != "ops" || len(plan.Suppressed) != 0 {
 		t.Errorf("after the window: %d messages, %+v", len(plan.Messages), plan.Suppressed)
@@ -176,7 +177,7 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			chat := fakechat.New(fakechat.Options{})
 			defer chat.Close()
-			n := routedNotifier(t, chat, routedDoc(), Options{})
+			n := routedNotifier(t, chat, routedDoc())
 			oncall := strings.TrimPrefix(chat.SlackWebhookURL("prod-oncall"), chat.URL())
 			tt.fail(chat, oncall)
 
@@ -222,19 +223,19 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 func TestNewRefusesBadRouting(t *testing.T) {
 	doc := routedDoc()
 	doc.Default = nil
-	if _, err := New(Options{Doc: doc}); err == nil || !strings.Contains(err.Error(), "config: default: is required") {
+	if _, err := New(doc, nil); err == nil || !strings.Contains(err.Error(), "config: default: is required") {
 		t.Errorf("New without default = %v", err)
 	}
 	chat := fakechat.New(fakechat.Options{})
 	defer chat.Close()
-	n := routedNotifier(t, chat, routedDoc(), Options{})
+	n := routedNotifier(t, chat, routedDoc())
 	var dests []Destination
 	for _, d := range n.dests {
 		if d.Name != "ops" {
 			dests = append(dests, d)
 		}
 	}
-	if _, err := New(Options{Doc: routedDoc(), Destinations: dests}); err == nil || err.Error() != `destination "ops" has no target` {
+	if _, err := New(routedDoc(), dests); err == nil || err.Error() != `destination "ops" has no target` {
 		t.Errorf("New with a destination missing = %v", err)
 	}
 }

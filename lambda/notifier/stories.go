@@ -2,6 +2,8 @@ package notifier
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -71,7 +73,13 @@ func (n *Notifier) tailLogs(ctx context.Context, says []story.Emit) {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				if v := recover(); v != nil {
+					n.log.Error("log tail panicked; the alert goes without its log lines", "event_id", a.EventID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				}
+				<-sem
+				wg.Done()
+			}()
 			r := n.logs.Tail(ctx, *a)
 			r.ApplyTo(a)
 			n.log.Debug("log tail", "event_id", a.EventID, "outcome", string(r.Outcome), "reason", r.Reason, "lines", len(r.Lines))

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -28,19 +30,26 @@ func steadyFor(t *testing.T, service, at string) json.RawMessage {
 
 // TestCrashLoopEditsInPlace: with a bot token, a crash loop is one message that is edited
 // as failures come in, each batch of failures is a reply in its thread, and the recovery
-// edits it once more and says so in the thread. No digests, no second top-level message.
+// edits it once more and says so in the thread. No digests, no second top-level message. The
+// story is the same whenever its events arrive.
 func TestCrashLoopEditsInPlace(t *testing.T) {
+	for _, age := range ages {
+		t.Run(age.name, func(t *testing.T) { crashLoopEditsInPlace(t, processed.Add(-age.age)) })
+	}
+}
+
+func crashLoopEditsInPlace(t *testing.T, t0 time.Time) {
 	chat := fakechat.New(fakechat.Options{})
 	defer chat.Close()
 	bot := slack.NewBot(chat.SlackBotToken("ops"), chat.SlackChannel("alerts"), &deliver.Client{Sleep: noSleep(nil)})
 	bot.APIURL = chat.SlackAPIURL()
 	doc := &config.Document{Version: 1, Destinations: []config.Destination{{Name: "ops", Target: "slack-bot", SecretParam: "/test/token", Channel: "alerts"}}}
-	n, err := New(Options{Doc: doc, Destinations: []Destination{{Name: "ops", Target: "slack-bot", T: bot}}})
+	n, err := New(doc, []Destination{{Name: "ops", Target: "slack-bot", T: bot}}, WithClock(clock.NewFake(processed)))
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	failures := burstEvents(t, 1, 5) // svc-00 fails five times within a minute
+	failures := burstEvents(t, 1, 5, t0) // svc-00 fails five times within a minute
 	run := func(evs ...json.RawMessage) {
 		t.Helper()
 		payload, err := envelope.SQSBatch(evs)
@@ -53,9 +62,9 @@ func TestCrashLoopEditsInPlace(t *testing.T) {
 			t.Fatalf("failed: %v", res.Failed)
 		}
 	}
-	run(failures[:3]...)                                // the threshold: announce
-	run(failures[3:]...)                                // two more: edit and reply
-	run(steadyFor(t, "svc-00", "2026-11-24T14:20:00Z")) // steady again: edit and reply
+	run(failures[:3]...)                                                     // the threshold: announce
+	run(failures[3:]...)                                                     // two more: edit and reply
+	run(steadyFor(t, "svc-00", t0.Add(20*time.Minute).Format(time.RFC3339))) // steady again: edit and reply
 
 	type call struct{ method, thread, text string }
 	var calls []call

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // The DynamoDB table, one item per key, as the Pulumi component creates it: on demand, hash
@@ -58,20 +59,13 @@ type DynamoAPI interface {
 type Dynamo struct {
 	api   DynamoAPI
 	table string
-	// Now is the clock expiry is measured on; nil means time.Now.
-	Now func() time.Time
+	clock clock.Clock
 }
 
-// NewDynamo returns a store over the named table.
-func NewDynamo(api DynamoAPI, table string) *Dynamo {
-	return &Dynamo{api: api, table: table}
-}
-
-func (d *Dynamo) now() time.Time {
-	if d.Now != nil {
-		return d.Now()
-	}
-	return time.Now()
+// NewDynamo returns a store over the named table whose items expire on c (nil: the system
+// clock).
+func NewDynamo(api DynamoAPI, table string, c clock.Clock) *Dynamo {
+	return &Dynamo{api: api, table: table, clock: clock.Or(c)}
 }
 
 func (d *Dynamo) check(key string) error {
@@ -106,7 +100,7 @@ func (d *Dynamo) Get(ctx context.Context, key string) (Item, error) {
 	if err != nil {
 		return Item{}, fmt.Errorf("state: get %q from table %q: %w", key, d.table, err)
 	}
-	if !it.Expires.IsZero() && !d.now().Before(it.Expires) {
+	if !it.Expires.IsZero() && !d.clock.Now().Before(it.Expires) {
 		return Item{Key: key}, nil
 	}
 	return it, nil
@@ -123,7 +117,8 @@ func (d *Dynamo) Put(ctx context.Context, it Item) (Item, error) {
 	if err := d.check(it.Key); err != nil {
 		return Item{}, err
 	}
-	stored := Item{Key: it.Key, Version: it.Version + 1, Expires: ceilSecond(it.Expires)}
+	now := d.clock.Now()
+	stored := Item{Key: it.Key, Version: it.Version + 1, Expires: ceilSecond(expiry(now, it.Keep))}
 	if len(it.Data) > 0 {
 		stored.Data = append([]byte(nil), it.Data...)
 	}
@@ -138,7 +133,7 @@ func (d *Dynamo) Put(ctx context.Context, it Item) (Item, error) {
 	if it.Version == 0 {
 		in.ConditionExpression = aws.String(condCreate)
 		in.ExpressionAttributeNames = map[string]string{"#pk": AttrKey, "#expires": AttrExpires}
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":now": epoch(d.now())}
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":now": epoch(now)}
 	} else {
 		in.ConditionExpression = aws.String(condUpdate)
 		in.ExpressionAttributeNames = map[string]string{"#version": AttrVersion}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/state/dynamofake"
 )
@@ -19,44 +20,21 @@ const table = "foghorn-test-state"
 // t0 is a whole second, so that Dynamo's rounding to seconds leaves the expectations alone.
 var t0 = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newDynamo(t testing.TB, now func() time.Time) (*state.Dynamo, *dynamofake.Server) {
+func newDynamo(t testing.TB, c clock.Clock) (*state.Dynamo, *dynamofake.Server) {
 	t.Helper()
 	srv := dynamofake.Start(dynamofake.Options{Table: table})
 	t.Cleanup(srv.Close)
-	d := state.NewDynamo(srv.Client(), table)
-	d.Now = now
-	return d, srv
+	return state.NewDynamo(srv.Client(), table, c), srv
 }
 
 // stores are the implementations that must behave alike.
 var stores = []struct {
 	name string
-	new  func(t testing.TB, now func() time.Time) state.Store
+	new  func(t testing.TB, c clock.Clock) state.Store
 }{
-	{"memory", func(_ testing.TB, now func() time.Time) state.Store {
-		m := state.NewMemory()
-		m.Now = now
-		return m
-	}},
-	{"dynamo", func(t testing.TB, now func() time.Time) state.Store {
-		d, _ := newDynamo(t, now)
+	{"memory", func(_ testing.TB, c clock.Clock) state.Store { return state.NewMemory(c) }},
+	{"dynamo", func(t testing.TB, c clock.Clock) state.Store {
+		d, _ := newDynamo(t, c)
 		return d
 	}},
 }
@@ -80,7 +58,7 @@ func TestStore(t *testing.T) {
 			{key: "story#checkout-api", want: state.Item{Key: "story#checkout-api"}},
 		}},
 		{"put new", []step{
-			{put: &state.Item{Key: "k", Expires: t0.Add(time.Hour), Data: data(`{"n":1}`)},
+			{put: &state.Item{Key: "k", Keep: time.Hour, Data: data(`{"n":1}`)},
 				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Hour), Data: data(`{"n":1}`)}},
 			{key: "k", want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Hour), Data: data(`{"n":1}`)}},
 		}},
@@ -101,17 +79,17 @@ func TestStore(t *testing.T) {
 			{key: "k", want: state.Item{Key: "k"}},
 		}},
 		{"expired item reads absent and can be re-created", []step{
-			{put: &state.Item{Key: "k", Expires: t0.Add(time.Minute), Data: data("old")},
+			{put: &state.Item{Key: "k", Keep: time.Minute, Data: data("old")},
 				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Minute), Data: data("old")}},
 			{advance: time.Minute - time.Second, key: "k",
 				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Minute), Data: data("old")}},
 			{advance: time.Second, key: "k", want: state.Item{Key: "k"}},
-			{put: &state.Item{Key: "k", Expires: t0.Add(time.Hour), Data: data("new")},
-				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Hour), Data: data("new")}},
-			{key: "k", want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Hour), Data: data("new")}},
+			{put: &state.Item{Key: "k", Keep: time.Hour, Data: data("new")},
+				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Minute + time.Hour), Data: data("new")}},
+			{key: "k", want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Minute + time.Hour), Data: data("new")}},
 		}},
 		{"live item cannot be re-created", []step{
-			{put: &state.Item{Key: "k", Expires: t0.Add(time.Minute), Data: data("a")},
+			{put: &state.Item{Key: "k", Keep: time.Minute, Data: data("a")},
 				want: state.Item{Key: "k", Version: 1, Expires: t0.Add(time.Minute), Data: data("a")}},
 			{advance: time.Minute - time.Second, put: &state.Item{Key: "k", Data: data("b")}, wantErr: state.ErrConflict},
 		}},
@@ -133,8 +111,8 @@ func TestStore(t *testing.T) {
 	for _, impl := range stores {
 		for _, tt := range tests {
 			t.Run(impl.name+"/"+tt.name, func(t *testing.T) {
-				c := &clock{t: t0}
-				s := impl.new(t, c.Now)
+				c := clock.NewFake(t0)
+				s := impl.new(t, c)
 				ctx := context.Background()
 				for i, st := range tt.steps {
 					c.Advance(st.advance)
@@ -177,8 +155,8 @@ func TestConcurrentPuts(t *testing.T) {
 	const writers = 24
 	for _, impl := range stores {
 		t.Run(impl.name, func(t *testing.T) {
-			c := &clock{t: t0}
-			s := impl.new(t, c.Now)
+			c := clock.NewFake(t0)
+			s := impl.new(t, c)
 			for version := int64(0); version < 2; version++ {
 				var wg sync.WaitGroup
 				errs := make([]error, writers)
@@ -186,7 +164,7 @@ func TestConcurrentPuts(t *testing.T) {
 					wg.Go(func() {
 						_, errs[i] = s.Put(context.Background(), state.Item{
 							Key: "story#checkout-api", Version: version,
-							Expires: t0.Add(time.Hour), Data: fmt.Appendf(nil, "writer %d", i),
+							Keep: time.Hour, Data: fmt.Appendf(nil, "writer %d", i),
 						})
 					})
 				}
@@ -216,13 +194,13 @@ func TestConcurrentPuts(t *testing.T) {
 
 // The calls as DynamoDB sees them: the table, the key, a consistent read, the conditions.
 func TestDynamoRequests(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
+	c := clock.NewFake(t0)
+	d, srv := newDynamo(t, c)
 	ctx := context.Background()
 	if _, err := d.Get(ctx, "story#checkout-api"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Put(ctx, state.Item{Key: "story#checkout-api", Expires: t0.Add(time.Hour), Data: []byte("{}")}); err != nil {
+	if _, err := d.Put(ctx, state.Item{Key: "story#checkout-api", Keep: time.Hour, Data: []byte("{}")}); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(time.Second)
@@ -321,10 +299,10 @@ func TestLayoutMatchesFake(t *testing.T) {
 
 // TTL is whole seconds: expiry rounds up, and Put returns what Get will read.
 func TestDynamoExpiresRoundsUp(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
+	c := clock.NewFake(t0)
+	d, srv := newDynamo(t, c)
 	ctx := context.Background()
-	put, err := d.Put(ctx, state.Item{Key: "k", Expires: t0.Add(1500 * time.Millisecond)})
+	put, err := d.Put(ctx, state.Item{Key: "k", Keep: 1500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,17 +324,17 @@ func TestDynamoExpiresRoundsUp(t *testing.T) {
 
 // DynamoDB's TTL process deletes the item some day; creating it again works before and after.
 func TestDynamoAfterSweep(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
+	c := clock.NewFake(t0)
+	d, srv := newDynamo(t, c)
 	ctx := context.Background()
-	if _, err := d.Put(ctx, state.Item{Key: "k", Expires: t0.Add(time.Minute)}); err != nil {
+	if _, err := d.Put(ctx, state.Item{Key: "k", Keep: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(2 * time.Minute)
 	if n := srv.Sweep(c.Now()); n != 1 {
 		t.Fatalf("swept %d, want 1", n)
 	}
-	if got, err := d.Put(ctx, state.Item{Key: "k", Expires: t0.Add(time.Hour)}); err != nil || got.Version != 1 {
+	if got, err := d.Put(ctx, state.Item{Key: "k", Keep: time.Hour}); err != nil || got.Version != 1 {
 		t.Fatalf("Put = %s, %v", show(got), err)
 	}
 }
@@ -370,8 +348,8 @@ func TestDynamoLostAnswer(t *testing.T) {
 	}{{"create", 0}, {"update", 1}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &clock{t: t0}
-			d, srv := newDynamo(t, c.Now)
+			c := clock.NewFake(t0)
+			d, srv := newDynamo(t, c)
 			ctx := context.Background()
 			if tt.version > 0 {
 				if _, err := d.Put(ctx, state.Item{Key: "k", Data: []byte("a")}); err != nil {
@@ -397,8 +375,8 @@ func TestDynamoLostAnswer(t *testing.T) {
 }
 
 func TestDynamoThrottling(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
+	c := clock.NewFake(t0)
+	d, srv := newDynamo(t, c)
 	ctx := context.Background()
 
 	// The SDK retries throttling (3 attempts by default): two throttles are absorbed.
@@ -423,13 +401,13 @@ func TestDynamoThrottling(t *testing.T) {
 }
 
 func TestDynamoErrors(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
+	c := clock.NewFake(t0)
+	d, srv := newDynamo(t, c)
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-version"), "version": dynamofake.Str("1")})
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-data"), "version": dynamofake.Num("1"), "data": dynamofake.Str("x")})
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-expires"), "version": dynamofake.Num("1"), "expires": dynamofake.Num("1.5")})
-	wrongTable := state.NewDynamo(srv.Client(), "foghorn-test-other")
-	noTable := state.NewDynamo(srv.Client(), "")
+	wrongTable := state.NewDynamo(srv.Client(), "foghorn-test-other", c)
+	noTable := state.NewDynamo(srv.Client(), "", c)
 
 	tests := []struct {
 		name string
@@ -472,51 +450,9 @@ func TestDynamoErrors(t *testing.T) {
 	}
 }
 
-func TestLedgerOverDynamo(t *testing.T) {
-	c := &clock{t: t0}
-	d, srv := newDynamo(t, c.Now)
-	l := state.Ledger{Store: d, TTL: 24 * time.Hour, Now: c.Now}
-	ctx := context.Background()
-	key := "msg-0001/slack-fake"
-
-	if l.Delivered(ctx, key) {
-		t.Fatal("delivered before marking")
-	}
-	l.Mark(ctx, key)
-	if !l.Delivered(ctx, key) {
-		t.Fatal("not delivered after marking")
-	}
-	l.Mark(ctx, key) // a second invocation marks too: a conflict, ignored
-	if !l.Delivered(ctx, key) {
-		t.Fatal("not delivered after marking twice")
-	}
-	var puts []string
-	for _, r := range srv.Requests() {
-		if r.Op == "PutItem" {
-			puts = append(puts, r.Error)
-		}
-	}
-	if fmt.Sprint(puts) != "[ ConditionalCheckFailedException]" {
-		t.Errorf("PutItem answers %q, want a write then a conflict", puts)
-	}
-	it, _ := srv.Item("delivered#" + key)
-	if !it["expires"].Equal(dynamofake.Num(fmt.Sprint(t0.Add(24 * time.Hour).Unix()))) {
-		t.Errorf("ledger item expires %v, want the TTL", it["expires"])
-	}
-
-	c.Advance(24 * time.Hour)
-	if l.Delivered(ctx, key) {
-		t.Error("delivered after the TTL")
-	}
-	l.Mark(ctx, key)
-	if !l.Delivered(ctx, key) {
-		t.Error("not delivered after marking again")
-	}
-}
-
 // A read and a conditional write, the store's unit of work, against the fake over HTTP.
 func BenchmarkDynamoGetPut(b *testing.B) {
-	d, _ := newDynamo(b, nil)
+	d, _ := newDynamo(b, clock.NewFake(t0))
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("x"), 512)
 	b.ReportAllocs()
@@ -526,7 +462,7 @@ func BenchmarkDynamoGetPut(b *testing.B) {
 			b.Fatal(err)
 		}
 		it.Data = data
-		it.Expires = time.Now().Add(time.Hour)
+		it.Keep = time.Hour
 		if _, err := d.Put(ctx, it); err != nil {
 			b.Fatal(err)
 		}

@@ -5,15 +5,16 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // A long-lived Memory marks deliveries for ever; expired ones must not pile up, and forgetting
 // them must change nothing a reader can see.
 func TestMemoryForgetsExpiredItems(t *testing.T) {
 	t0 := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	now := t0
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	c := clock.NewFake(t0)
+	m := NewMemory(c)
 	ctx := context.Background()
 	put := func(it Item) Item {
 		t.Helper()
@@ -26,27 +27,40 @@ func TestMemoryForgetsExpiredItems(t *testing.T) {
 
 	// Kept throughout: an item without expiry, one with a far expiry, and a story at version 2.
 	put(Item{Key: "forever", Data: []byte("f")})
-	put(Item{Key: "long", Expires: t0.Add(365 * 24 * time.Hour), Data: []byte("l")})
-	put(Item{Key: "story", Expires: t0.Add(365 * 24 * time.Hour)})
-	put(Item{Key: "story", Version: 1, Expires: t0.Add(365 * 24 * time.Hour), Data: []byte("s")})
+	put(Item{Key: "long", Keep: 365 * 24 * time.Hour, Data: []byte("l")})
+	put(Item{Key: "story", Keep: 365 * 24 * time.Hour})
+	put(Item{Key: "story", Version: 1, Keep: 365 * 24 * time.Hour, Data: []byte("s")})
 
 	const perRound, rounds = 1000, 20
-	ledger := Ledger{Store: m, TTL: time.Minute, Now: func() time.Time { return now }}
+	ledger := NewLedger(m, time.Minute)
+	delivered := func(key string) bool {
+		ok, err := ledger.Delivered(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
 	for r := range rounds {
 		for i := range perRound {
-			ledger.Mark(ctx, fmt.Sprintf("round%d#%d", r, i))
+			c, err := ledger.Claim(ctx, fmt.Sprintf("round%d#%d", r, i), time.Minute)
+			if err != nil || c.Outcome != Claimed {
+				t.Fatalf("claim: %v, %v", c.Outcome, err)
+			}
+			if err := ledger.Done(ctx, c); err != nil {
+				t.Fatal(err)
+			}
 		}
 		// Each round's marks are alive, the last round's have expired.
-		if !ledger.Delivered(ctx, fmt.Sprintf("round%d#%d", r, perRound-1)) {
+		if !delivered(fmt.Sprintf("round%d#%d", r, perRound-1)) {
 			t.Fatalf("round %d: a fresh mark reads as not delivered", r)
 		}
-		if r > 0 && ledger.Delivered(ctx, fmt.Sprintf("round%d#0", r-1)) {
+		if r > 0 && delivered(fmt.Sprintf("round%d#0", r-1)) {
 			t.Fatalf("round %d: an expired mark reads as delivered", r)
 		}
 		if n := len(m.items); n > 2*perRound+minSweep+3 {
 			t.Fatalf("round %d: %d items held, with at most %d alive", r, n, perRound+3)
 		}
-		now = now.Add(2 * time.Minute)
+		c.Advance(2 * time.Minute)
 	}
 
 	for key, want := range map[string]string{"forever": "f", "long": "l", "story": "s"} {

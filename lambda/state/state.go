@@ -12,6 +12,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
 // Item is one stored record. Data is the caller's JSON; the store does not look inside.
@@ -20,8 +22,13 @@ type Item struct {
 	// Version is what the store holds: 0 for an item that does not exist (or has expired).
 	// Put stores Version+1 if the stored version still equals Version.
 	Version int64
-	// Expires is when the item may be forgotten (the DynamoDB table's TTL attribute). An
-	// expired item reads as absent even before the store deletes it.
+	// Keep is how long Put keeps the item, measured from the write on the store's clock
+	// (processing time, never an event's time: a record redriven days late must not be
+	// written already expired). 0 keeps it for ever.
+	Keep time.Duration
+	// Expires is when the stored item lapses (the DynamoDB table's TTL attribute): set on what
+	// Get and Put return, ignored by Put. An expired item reads as absent even before the
+	// store deletes it.
 	Expires time.Time
 	Data    []byte
 }
@@ -33,9 +40,18 @@ var ErrConflict = errors.New("state: the item changed since it was read")
 type Store interface {
 	// Get returns the item, or an Item with Version 0 and no Data when there is none.
 	Get(ctx context.Context, key string) (Item, error)
-	// Put writes it.Data and it.Expires under it.Key if the stored version is it.Version,
-	// and returns the item as stored (Version incremented). Otherwise it returns ErrConflict.
+	// Put writes it.Data under it.Key, to be kept for it.Keep, if the stored version is
+	// it.Version, and returns the item as stored (Version incremented, Expires set).
+	// Otherwise it returns ErrConflict.
 	Put(ctx context.Context, it Item) (Item, error)
+}
+
+// expiry is when an item written at now with keep lapses; zero for ever.
+func expiry(now time.Time, keep time.Duration) time.Time {
+	if keep <= 0 {
+		return time.Time{}
+	}
+	return now.Add(keep)
 }
 
 // Memory is a Store in a map, safe for concurrent use.
@@ -50,22 +66,14 @@ type Memory struct {
 	items map[string]Item
 	// puts counts the Puts since the last sweep; kept is how many items that sweep left.
 	puts, kept int
-	// Now is the clock expiry is measured on; nil means time.Now.
-	Now func() time.Time
+	clock      clock.Clock
 }
 
 // minSweep is the fewest Puts between two sweeps, so a small store is not swept on every Put.
 const minSweep = 64
 
-// NewMemory returns an empty store.
-func NewMemory() *Memory { return &Memory{items: map[string]Item{}} }
-
-func (m *Memory) now() time.Time {
-	if m.Now != nil {
-		return m.Now()
-	}
-	return time.Now()
-}
+// NewMemory returns an empty store whose items expire on c (nil: the system clock).
+func NewMemory(c clock.Clock) *Memory { return &Memory{items: map[string]Item{}, clock: clock.Or(c)} }
 
 // live reports whether it has not expired at now: an item expires at the instant Expires.
 func live(it Item, now time.Time) bool {
@@ -77,7 +85,7 @@ func (m *Memory) Get(_ context.Context, key string) (Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	it, ok := m.items[key]
-	if !ok || !live(it, m.now()) {
+	if !ok || !live(it, m.clock.Now()) {
 		return Item{Key: key}, nil
 	}
 	it.Data = append([]byte(nil), it.Data...)
@@ -88,7 +96,7 @@ func (m *Memory) Get(_ context.Context, key string) (Item, error) {
 func (m *Memory) Put(_ context.Context, it Item) (Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	now := m.clock.Now()
 	var stored int64
 	if cur, ok := m.items[it.Key]; ok && live(cur, now) {
 		stored = cur.Version
@@ -97,6 +105,7 @@ func (m *Memory) Put(_ context.Context, it Item) (Item, error) {
 		return Item{}, ErrConflict
 	}
 	it.Version = stored + 1
+	it.Expires = expiry(now, it.Keep)
 	it.Data = append([]byte(nil), it.Data...)
 	m.items[it.Key] = it
 	if m.puts++; m.puts >= max(m.kept, minSweep) {
@@ -113,29 +122,4 @@ func (m *Memory) sweep(now time.Time) {
 		}
 	}
 	m.puts, m.kept = 0, len(m.items)
-}
-
-// Ledger remembers deliveries in a Store: a delivery is an item created once and never
-// changed, so marking is a conditional create and a conflict means it was already marked.
-type Ledger struct {
-	Store Store
-	// TTL is how long a delivery is remembered: longer than SQS can redeliver a message.
-	TTL time.Duration
-	Now func() time.Time
-}
-
-// Delivered reports whether key was marked. A store error reads as "not delivered": posting
-// twice is better than not posting.
-func (l Ledger) Delivered(ctx context.Context, key string) bool {
-	it, err := l.Store.Get(ctx, "delivered#"+key)
-	return err == nil && it.Version > 0
-}
-
-// Mark records key. Errors are ignored for the same reason.
-func (l Ledger) Mark(ctx context.Context, key string) {
-	now := time.Now
-	if l.Now != nil {
-		now = l.Now
-	}
-	_, _ = l.Store.Put(ctx, Item{Key: "delivered#" + key, Expires: now().Add(l.TTL), Data: []byte("{}")})
 }

@@ -28,6 +28,9 @@ type Story struct {
 	Causes   map[string]int `json:"causes,omitempty"`   // cause → count, since the story began
 	Total    int            `json:"total,omitempty"`
 	First    time.Time      `json:"first,omitempty"`
+	// Last is the time of the newest event applied (event time): a story quiet for longer
+	// than its span is over.
+	Last time.Time `json:"last,omitempty"`
 	// LastFailure is the most recent failure's alert, without its log lines: the story's
 	// messages show its reason, containers and links.
 	LastFailure *alert.Alert `json:"lastFailure,omitempty"`
@@ -90,142 +93,188 @@ func (s *Story) seen(id, did string) {
 // open reports whether the story is an announced crash loop not yet resolved.
 func (s *Story) open() bool { return s.Announced != nil && s.Resolved == nil }
 
-// expires keeps an open story for a day, and anything else for a window past its last event.
-func (s *Story) expires(o Options) time.Time {
-	last := s.First
-	if n := len(s.Failures); n > 0 {
-		last = s.Failures[n-1].Time
-	}
-	for _, m := range []*Mark{s.Announced, s.Digested, s.Resolved} {
-		if m != nil && m.At.After(last) {
-			last = m.At
-		}
-	}
-	if last.IsZero() {
-		last = time.Now()
-	}
+// lifetime is how long a story lasts without news, on event time and on processing time alike:
+// an open crash loop or a failed deployment for a day, anything else for a window and an hour.
+func (s *Story) lifetime(o Options) time.Duration {
 	if s.open() || s.DeploymentState == "FAILED" {
-		return last.Add(24 * time.Hour)
+		return 24 * time.Hour
 	}
-	return last.Add(time.Duration(o.Window) + time.Hour)
+	return time.Duration(o.Window) + time.Hour
+}
+
+// touch records that an event of time at was applied.
+func (s *Story) touch(at time.Time) {
+	if at.After(s.Last) {
+		s.Last = at
+	}
 }
 
 // step applies one service's inputs to its story and says what to emit. It reports whether
 // the story changed (and so must be written).
+//
+// Within a batch, things to say are gathered (an announcement folds every failure of the
+// batch; a fold's reply lists them) and said at a flush: before anything that ends or resets
+// the story, and at the end of the batch.
 func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Result, bool) {
-	var res Result
-	changed := false
-	var folded []Input // failures folded in this batch, for the digest or thread reply
-	var announceItems []string
-	var batchFailures []Input
-	announcing := false
+	b := batchState{t: t, key: key, s: s}
 	// A rollback announced in the same batch as the failure it answers names its target.
-	rollbackHint := ""
 	for _, in := range g {
 		if in.Alert.Kind == alert.KindDeployment && in.Alert.Event == "SERVICE_DEPLOYMENT_IN_PROGRESS" {
 			if to := rollbackTarget(in.Alert.Reason.Deployment); to != "" {
-				rollbackHint = to
+				b.rollbackHint = to
 			}
 		}
 	}
-
 	for _, in := range g {
 		a := in.Alert
 		if did, ok := s.Seen[a.EventID]; ok {
-			t.replay(s, key, in, did, &res)
+			t.replay(s, key, in, did, &b.res)
 			continue
 		}
-		changed = true
 		at := a.Time
 		if at.IsZero() {
-			at = t.now()
+			at = t.clock.Now()
 		}
+		if !s.Last.IsZero() && s.Last.Sub(at) >= s.lifetime(t.opts) {
+			// Far older than the story (a redrive of another day's events while a new story
+			// runs): it belongs to a story long over, and is told on its own.
+			b.res.Passed = append(b.res.Passed, in)
+			continue
+		}
+		b.changed = true
+		if !s.Last.IsZero() && at.Sub(s.Last) >= s.lifetime(t.opts) {
+			// The story went quiet long enough to be over, on event time: start again.
+			b.flush()
+			s.reset()
+		}
+		s.touch(at)
 		switch {
 		case isFailure(&in):
-			if s.Resolved != nil && at.After(s.Resolved.At) {
-				*s = Story{Seen: s.Seen, Order: s.Order, Deployment: s.Deployment, DeploymentState: s.DeploymentState}
-			}
-			s.addFailure(in, at, time.Duration(t.opts.Window))
-			batchFailures = append(batchFailures, in)
-			switch {
-			case announcing:
-				// Announced earlier in this batch: the announcement, built once the batch is
-				// read, counts this one too.
-				announceItems = append(announceItems, in.Items...)
-				s.seen(a.EventID, didFold)
-				res.Folded = append(res.Folded, Folded{Alert: a, Story: key, Items: in.Items})
-			case s.open():
-				s.Pending++
-				folded = append(folded, in)
-				s.seen(a.EventID, didFold)
-				res.Folded = append(res.Folded, Folded{Alert: a, Story: key, Items: in.Items})
-			case len(s.Failures) >= t.opts.Threshold:
-				announcing = true
-				s.Announced = &Mark{EventID: a.EventID, At: at}
-				s.Pending = 0
-				s.seen(a.EventID, didAnnounce)
-				announceItems = append(announceItems, in.Items...)
-				// A batch that brings the service to the threshold folds all of its failures
-				// into the announcement: a burst is one message, not a few singles and a story.
-				for _, f := range batchFailures[:len(batchFailures)-1] {
-					if s.Seen[f.Alert.EventID] == didPass {
-						s.seen(f.Alert.EventID, didFold)
-						announceItems = append(announceItems, f.Items...)
-						res.Folded = append(res.Folded, Folded{Alert: f.Alert, Story: key, Items: f.Items})
-						res.Passed = removeInput(res.Passed, f.Alert.EventID)
-					}
-				}
-			default:
-				s.seen(a.EventID, didPass)
-				res.Passed = append(res.Passed, in)
-			}
+			b.failure(in, at)
 		case a.Kind == alert.KindDeployment:
-			t.deployment(ctx, s, key, in, at, rollbackHint, &res)
+			t.deployment(ctx, &b, in, at)
 		default: // a steady state
 			if s.open() {
-				t.resolve(s, key, in, at, "steady again", &res)
+				b.flush()
+				t.resolve(s, key, in, at, "steady again", &b.res)
 			} else {
 				s.seen(a.EventID, didPass)
-				res.Passed = append(res.Passed, in)
+				b.res.Passed = append(b.res.Passed, in)
 			}
 		}
 	}
-	if announcing {
-		last := batchFailures[len(batchFailures)-1].Alert.Time
+	b.flush()
+	return b.res, b.changed
+}
+
+// reset starts the story over, remembering what was done with each event (for replays) and
+// the deployment last seen.
+func (s *Story) reset() {
+	*s = Story{Seen: s.Seen, Order: s.Order, Deployment: s.Deployment, DeploymentState: s.DeploymentState, Last: s.Last}
+}
+
+// batchState is what one batch of one service has gathered and not yet said.
+type batchState struct {
+	t            *Tracker
+	key          string
+	s            *Story
+	res          Result
+	changed      bool
+	rollbackHint string
+
+	announcing    bool     // the batch brought the story to its threshold
+	announceItems []string // the records the announcement stands for
+	batchFailures []Input  // failures since the last flush, for folding into an announcement
+	folded        []Input  // failures folded into an open story since the last flush
+}
+
+// failure applies a task failure.
+func (b *batchState) failure(in Input, at time.Time) {
+	s, a := b.s, in.Alert
+	if s.Resolved != nil && at.After(s.Resolved.At) {
+		b.flush()
+		s.reset()
+	}
+	s.addFailure(in, at, time.Duration(b.t.opts.Window))
+	b.batchFailures = append(b.batchFailures, in)
+	switch {
+	case b.announcing:
+		// Announced earlier in this batch: the announcement, built at the flush, counts
+		// this one too.
+		b.announceItems = append(b.announceItems, in.Items...)
+		b.fold(in, didFold)
+	case s.open():
+		s.Pending++
+		b.folded = append(b.folded, in)
+		b.fold(in, didFold)
+	case len(s.Failures) >= b.t.opts.Threshold:
+		b.announcing = true
+		s.Announced = &Mark{EventID: a.EventID, At: at}
+		s.Pending = 0
+		s.seen(a.EventID, didAnnounce)
+		b.announceItems = append(b.announceItems, in.Items...)
+		// A batch that brings the service to the threshold folds all of its failures into
+		// the announcement: a burst is one message, not a few singles and a story.
+		for _, f := range b.batchFailures[:len(b.batchFailures)-1] {
+			if s.Seen[f.Alert.EventID] == didPass {
+				b.announceItems = append(b.announceItems, f.Items...)
+				b.fold(f, didFold)
+				b.res.Passed = removeInput(b.res.Passed, f.Alert.EventID)
+			}
+		}
+	default:
+		s.seen(a.EventID, didPass)
+		b.res.Passed = append(b.res.Passed, in)
+	}
+}
+
+func (b *batchState) fold(in Input, did string) {
+	b.s.seen(in.Alert.EventID, did)
+	b.res.Folded = append(b.res.Folded, Folded{Alert: in.Alert, Story: b.key, Items: in.Items})
+}
+
+// flush says what the batch gathered: the announcement, or the fold of an open story (a
+// thread reply on targets that edit, a digest at most every DigestInterval elsewhere).
+func (b *batchState) flush() {
+	t, s, key := b.t, b.s, b.key
+	if b.announcing {
+		last := b.batchFailures[len(b.batchFailures)-1].Alert.Time
 		if last.IsZero() {
-			last = t.now()
+			last = t.clock.Now()
 		}
 		s.Digested = &Mark{EventID: s.Announced.EventID, At: last}
-		res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Announce, Story: key, Refs: s.Refs, Items: announceItems})
+		b.res.Emits = append(b.res.Emits, Emit{Alert: t.crashAlert(s, key, s.Announced.EventID), Mode: Announce, Story: key, Refs: s.Refs, Items: b.announceItems})
 	}
-	if len(folded) > 0 && s.open() {
-		last := folded[len(folded)-1].Alert
+	if len(b.folded) > 0 && s.open() {
+		last := b.folded[len(b.folded)-1].Alert
 		at := last.Time
 		if at.IsZero() {
-			at = t.now()
+			at = t.clock.Now()
 		}
-		reply := t.foldReply(s, folded)
+		reply := t.foldReply(s, b.folded)
 		if at.Sub(s.Digested.At) >= time.Duration(t.opts.DigestInterval) {
 			s.Digested = &Mark{EventID: last.EventID, At: at}
 			s.seen(last.EventID, didDigest)
-			d := t.crashAlert(s, key)
+			d := t.crashAlert(s, key, s.Announced.EventID)
 			d.EventID = "digest:" + key + ":" + last.EventID
-			res.Emits = append(res.Emits, Emit{Alert: d, Mode: Digest, Story: key, Refs: s.Refs, Reply: &reply, Items: itemsOf(folded)})
+			b.res.Emits = append(b.res.Emits, Emit{Alert: d, Mode: Digest, Story: key, Refs: s.Refs, Reply: &reply, Items: itemsOf(b.folded)})
 			s.Pending = 0
 		} else {
-			res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Fold, Story: key, Refs: s.Refs, Reply: &reply})
+			b.res.Emits = append(b.res.Emits, Emit{Alert: t.crashAlert(s, key, s.Announced.EventID), Mode: Fold, Story: key, Refs: s.Refs, Reply: &reply})
 		}
 	}
-	return res, changed
+	b.announcing, b.announceItems, b.batchFailures, b.folded = false, nil, nil, nil
 }
 
 // replay gives a redelivered event the treatment it had the first time.
 func (t *Tracker) replay(s *Story, key string, in Input, did string, res *Result) {
 	switch did {
 	case didAnnounce:
-		res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key), Mode: Announce, Story: key, Refs: s.Refs, Items: in.Items})
+		// The announcement's id is the event's that made it, whatever the story has become
+		// since: the ledger then knows the destinations that already have it.
+		res.Emits = append(res.Emits, Emit{Alert: t.crashAlert(s, key, in.Alert.EventID), Mode: Announce, Story: key, Refs: s.Refs, Items: in.Items})
 	case didDigest:
-		d := t.crashAlert(s, key)
+		d := t.crashAlert(s, key, announcedID(s, in.Alert.EventID))
 		d.EventID = "digest:" + key + ":" + in.Alert.EventID
 		res.Emits = append(res.Emits, Emit{Alert: d, Mode: Digest, Story: key, Refs: s.Refs, Items: in.Items})
 	case didResolve:
@@ -276,7 +325,8 @@ func (s *Story) addFailure(in Input, at time.Time, window time.Duration) {
 }
 
 // deployment applies a deployment state change.
-func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input, at time.Time, rollbackHint string, res *Result) {
+func (t *Tracker) deployment(ctx context.Context, b *batchState, in Input, at time.Time) {
+	s, key, res, rollbackHint := b.s, b.key, &b.res, b.rollbackHint
 	a := in.Alert
 	id := a.Identity.DeploymentID
 	switch a.Event {
@@ -303,6 +353,7 @@ func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input
 			res.Passed = append(res.Passed, in)
 			return
 		}
+		b.flush()
 		t.lookupRevisions(ctx, s, a.Identity)
 		s.seen(a.EventID, didEnrich)
 		s.Digested = &Mark{EventID: a.EventID, At: at}
@@ -310,6 +361,7 @@ func (t *Tracker) deployment(ctx context.Context, s *Story, key string, in Input
 		res.Emits = append(res.Emits, Emit{Alert: t.deploymentFailedAlert(s, a), Mode: Post, Story: key, Items: in.Items})
 	case "SERVICE_DEPLOYMENT_COMPLETED":
 		if s.open() || (s.DeploymentState == "FAILED" && s.Total > 0 && s.Resolved == nil) {
+			b.flush()
 			if s.DeploymentState == "FAILED" {
 				s.RollbackTo = firstNonEmpty(s.RollbackTo, id)
 				t.lookupRevisions(ctx, s, a.Identity)
@@ -361,6 +413,15 @@ func rollbackTarget(reason string) string {
 		return ""
 	}
 	return strings.TrimRight(strings.Fields(after + " ")[0], ".,;")
+}
+
+// announcedID is the id of the event that announced the story, or fallback once the story
+// has moved on (a replay after a reset).
+func announcedID(s *Story, fallback string) string {
+	if s.Announced != nil {
+		return s.Announced.EventID
+	}
+	return fallback
 }
 
 func removeInput(list []Input, eventID string) []Input {

@@ -88,11 +88,12 @@ func (s *Story) ofDeployment() bool {
 }
 
 // crashAlert is the story as one message: announcement, digest, or the state to edit in.
-func (t *Tracker) crashAlert(s *Story, key string) alert.Alert {
+// announced is the id of the event that announced it, which names the message for good.
+func (t *Tracker) crashAlert(s *Story, key, announced string) alert.Alert {
 	a := t.base(s)
 	a.Event = "CRASH_LOOP"
 	a.Severity = alert.Critical
-	a.EventID = "crashloop:" + key + ":" + s.Announced.EventID
+	a.EventID = "crashloop:" + key + ":" + announced
 	svc := s.Identity.Service
 	failed := plural(s.Total, "task failed", "tasks failed")
 	if s.ofDeployment() {

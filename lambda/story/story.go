@@ -9,6 +9,16 @@
 // recognised by its event id and gets the same treatment again — the message it triggered is
 // emitted again, and the delivery ledger keeps destinations that already have it from a
 // second copy — so retries neither lose nor duplicate.
+//
+// Time. What a story says is decided on event time, the time each event carries: failures
+// count toward the threshold within Window of each other, digests are DigestInterval apart,
+// and a story with no event for its lifetime (a day while a crash loop is open or a
+// deployment has failed, Window and an hour otherwise) is over, so the next failure starts a
+// new one. How long the store keeps a story is measured on processing time, from its last
+// write: the same lifetime again. So a backlog, a throttled queue or a DLQ redrive days later
+// is told as it would have been told on time, and its story is never born expired. An event
+// far older than the story at hand (by more than the story's lifetime) belongs to a story long
+// over and is told on its own.
 package story
 
 import (
@@ -16,10 +26,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/target"
@@ -152,7 +164,7 @@ type Tracker struct {
 	// Revisions, if set, names the task definition of a deployment (from ECS), so that a
 	// rollback can say from which revision to which.
 	Revisions Revisions
-	now       func() time.Time
+	clock     clock.Clock
 }
 
 // Revisions lists a service's deployments (ECS DescribeServices), so that a rollback can
@@ -168,12 +180,10 @@ type Deployment struct {
 	Status         string // PRIMARY, ACTIVE, INACTIVE
 }
 
-// New returns a tracker over store.
-func New(store state.Store, opts Options, now func() time.Time) *Tracker {
-	if now == nil {
-		now = time.Now
-	}
-	return &Tracker{store: store, opts: opts.Defaults(), now: now}
+// New returns a tracker over store. c is the processing clock (nil: the system clock), read
+// only for events that carry no time of their own.
+func New(store state.Store, opts Options, c clock.Clock) *Tracker {
+	return &Tracker{store: store, opts: opts.Defaults(), clock: clock.Or(c)}
 }
 
 // maxAttempts bounds the read-decide-write loop under contention.
@@ -201,7 +211,7 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	for _, k := range keys {
 		g := groups[k]
 		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
-		out, err := t.applyGroup(ctx, k, g)
+		out, err := t.applyGroupSafely(ctx, k, g)
 		if err != nil {
 			errs = append(errs, err)
 			res.Passed = append(res.Passed, g...)
@@ -212,6 +222,27 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 		res.Passed = append(res.Passed, out.Passed...)
 	}
 	return res, errors.Join(errs...)
+}
+
+// PanicError is a panic recovered while one service's story was applied. The group's inputs
+// pass through as if the store were down (each said on its own), and the rest of the batch
+// is unaffected: one bad story must not take a whole batch, and its innocent records, to the
+// dead-letter queue.
+type PanicError struct {
+	Story string
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("story %s: panic: %v", e.Story, e.Value) }
+
+func (t *Tracker) applyGroupSafely(ctx context.Context, key string, g []Input) (res Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = Result{}, &PanicError{Story: key, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return t.applyGroup(ctx, key, g)
 }
 
 func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result, error) {
@@ -234,7 +265,7 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 		if err != nil {
 			return Result{}, err
 		}
-		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Expires: s.expires(t.opts), Data: data})
+		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Keep: s.lifetime(t.opts), Data: data})
 		if err == nil {
 			return out, nil
 		}
@@ -265,7 +296,7 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]targ
 			s.Refs[d] = r
 		}
 		data, _ := json.Marshal(&s)
-		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Expires: it.Expires, Data: data})
+		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Keep: s.lifetime(t.opts), Data: data})
 		if err == nil || !errors.Is(err, state.ErrConflict) || attempt+1 >= maxAttempts {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
@@ -78,13 +79,6 @@ func modes(res Result) string {
 }
 
 func TestStories(t *testing.T) {
-	type batch struct {
-		inputs     []Input
-		wantEmits  string // modes, in order
-		wantPassed int
-		wantFolded int
-		wantTitle  string // substring of the last emit's title
-	}
 	tests := []struct {
 		name    string
 		batches []batch
@@ -123,6 +117,22 @@ func TestStories(t *testing.T) {
 		{name: "a deployment that completes without trouble is just posted", batches: []batch{
 			{inputs: []Input{deployment("SERVICE_DEPLOYMENT_IN_PROGRESS", dep, "", t0), deployment("SERVICE_DEPLOYMENT_COMPLETED", dep, "", t0.Add(time.Minute))}, wantPassed: 2},
 		}},
+		{name: "a crash loop, a steady state and a new failure in one batch", batches: []batch{
+			// The steady state ends the story the batch announced; the failure after it starts
+			// a new one. This batch used to panic, failing every record with it.
+			{inputs: append(append(failures(1, 3), steady(t0.Add(4*time.Minute))), failure(5)),
+				wantEmits: "announce,resolve", wantPassed: 1, wantFolded: 2, wantTitle: "recovered: steady again"},
+			{inputs: failures(6, 7), wantEmits: "announce", wantFolded: 1, wantTitle: "crash-looping: 3 tasks failed"},
+		}},
+		{name: "a story quiet for a day is over", batches: []batch{
+			{inputs: failures(1, 3), wantEmits: "announce", wantFolded: 2},
+			{inputs: []Input{failure(24*60 + 10)}, wantPassed: 1},
+		}},
+		{name: "an event far older than the story is told on its own", batches: []batch{
+			{inputs: failures(3*24*60+1, 3*24*60+3), wantEmits: "announce", wantFolded: 2},
+			{inputs: failures(1, 1), wantPassed: 1},
+			{inputs: failures(3*24*60+4, 3*24*60+4), wantEmits: "fold", wantFolded: 1},
+		}},
 		{name: "spot interruptions and suppressed stops are not failures", batches: []batch{
 			{inputs: func() []Input {
 				a, b, c := failure(1), failure(2), failure(3)
@@ -135,31 +145,87 @@ func TestStories(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := New(state.NewMemory(), Options{}, func() time.Time { return t0.Add(time.Hour) })
-			tr.Revisions = revisions{}
-			for i, b := range tt.batches {
-				res, err := tr.Apply(context.Background(), b.inputs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := modes(res); got != b.wantEmits {
-					t.Errorf("batch %d: emits %q, want %q", i, got, b.wantEmits)
-				}
-				if len(res.Passed) != b.wantPassed || len(res.Folded) != b.wantFolded {
-					t.Errorf("batch %d: %d passed, %d folded; want %d, %d", i, len(res.Passed), len(res.Folded), b.wantPassed, b.wantFolded)
-				}
-				if got := len(res.Passed) + len(res.Folded) + countTriggers(res); got != len(b.inputs) {
-					t.Errorf("batch %d: %d inputs, %d accounted for", i, len(b.inputs), got)
-				}
-				if b.wantTitle != "" && (len(res.Emits) == 0 || !strings.Contains(res.Emits[len(res.Emits)-1].Alert.Title, b.wantTitle)) {
-					var titles []string
-					for _, e := range res.Emits {
-						titles = append(titles, e.Alert.Title)
-					}
-					t.Errorf("batch %d: titles %q, want one containing %q", i, titles, b.wantTitle)
-				}
+			for _, age := range ages {
+				t.Run(age.name, func(t *testing.T) {
+					runBatches(t, age.age, tt.batches)
+				})
 			}
 		})
+	}
+}
+
+// ages are how late the events of a scenario arrive: processing time is fixed, and the
+// scenario's events are dated that much earlier. A backlog, a throttled queue and a DLQ
+// redrive must be told as the same events arriving on time.
+var ages = []struct {
+	name string
+	age  time.Duration
+}{
+	{"on time", 0},
+	{"71 minutes late", 71 * time.Minute},
+	{"26 hours late", 26 * time.Hour},
+	{"13 days late", 13 * 24 * time.Hour},
+}
+
+// processed is the processing clock's time in every test: years after the events' dates, so
+// that a test that mixes up the two clocks fails whatever the day it runs.
+var processed = time.Date(2031, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// shifted dates the inputs so that t0 falls age before processing time.
+func shifted(inputs []Input, age time.Duration) []Input {
+	d := processed.Add(-age).Sub(t0)
+	out := make([]Input, len(inputs))
+	for i, in := range inputs {
+		in.Alert.Time = in.Alert.Time.Add(d)
+		out[i] = in
+	}
+	return out
+}
+
+type batch struct {
+	inputs     []Input
+	wantEmits  string // modes, in order
+	wantPassed int
+	wantFolded int
+	wantTitle  string // substring of the last emit's title
+}
+
+func runBatches(t *testing.T, age time.Duration, batches []batch) {
+	t.Helper()
+	c := clock.NewFake(processed)
+	tr := New(state.NewMemory(c), Options{}, c)
+	tr.Revisions = revisions{}
+	var latest time.Time
+	for i, b := range batches {
+		// The batches of a scenario are processed as far apart as their newest events.
+		if n := len(b.inputs); n > 0 {
+			if at := b.inputs[n-1].Alert.Time; at.After(latest) {
+				if !latest.IsZero() {
+					c.Advance(at.Sub(latest))
+				}
+				latest = at
+			}
+		}
+		res, err := tr.Apply(context.Background(), shifted(b.inputs, age))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := modes(res); got != b.wantEmits {
+			t.Errorf("batch %d: emits %q, want %q", i, got, b.wantEmits)
+		}
+		if len(res.Passed) != b.wantPassed || len(res.Folded) != b.wantFolded {
+			t.Errorf("batch %d: %d passed, %d folded; want %d, %d", i, len(res.Passed), len(res.Folded), b.wantPassed, b.wantFolded)
+		}
+		if got := len(res.Passed) + len(res.Folded) + countTriggers(res); got != len(b.inputs) {
+			t.Errorf("batch %d: %d inputs, %d accounted for", i, len(b.inputs), got)
+		}
+		if b.wantTitle != "" && (len(res.Emits) == 0 || !strings.Contains(res.Emits[len(res.Emits)-1].Alert.Title, b.wantTitle)) {
+			var titles []string
+			for _, e := range res.Emits {
+				titles = append(titles, e.Alert.Title)
+			}
+			t.Errorf("batch %d: titles %q, want one containing %q", i, titles, b.wantTitle)
+		}
 	}
 }
 
@@ -175,8 +241,13 @@ func countTriggers(res Result) int {
 	return n
 }
 
+func newTracker() *Tracker {
+	c := clock.NewFake(processed)
+	return New(state.NewMemory(c), Options{}, c)
+}
+
 func TestAnnouncementCarriesTheStory(t *testing.T) {
-	tr := New(state.NewMemory(), Options{}, nil)
+	tr := newTracker()
 	res, err := tr.Apply(context.Background(), failures(1, 5))
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +278,7 @@ func TestAnnouncementCarriesTheStory(t *testing.T) {
 // announcement is emitted again with the same event id (the ledger then skips destinations
 // that have it), and nothing is counted twice.
 func TestRedeliveryReplays(t *testing.T) {
-	tr := New(state.NewMemory(), Options{}, nil)
+	tr := newTracker()
 	first, _ := tr.Apply(context.Background(), failures(1, 5))
 	again, err := tr.Apply(context.Background(), failures(1, 5))
 	if err != nil {
@@ -220,7 +291,7 @@ func TestRedeliveryReplays(t *testing.T) {
 		t.Errorf("count after replay = %d, want 5: a redelivered failure must not count twice", again.Emits[0].Alert.Count)
 	}
 	// Replaying single failures that were posted on their own posts them again.
-	tr2 := New(state.NewMemory(), Options{}, nil)
+	tr2 := newTracker()
 	tr2.Apply(context.Background(), failures(1, 1))
 	res, _ := tr2.Apply(context.Background(), failures(1, 1))
 	if len(res.Passed) != 1 {
@@ -247,7 +318,7 @@ func (g *gate) Get(ctx context.Context, key string) (state.Item, error) {
 }
 
 func TestConcurrentInvocationsAnnounceOnce(t *testing.T) {
-	store := &gate{Store: state.NewMemory(), arrived: make(chan struct{}, 2)}
+	store := &gate{Store: state.NewMemory(clock.NewFake(processed)), arrived: make(chan struct{}, 2)}
 	store.wg.Add(1)
 	go func() { <-store.arrived; <-store.arrived; store.wg.Done() }()
 
@@ -258,7 +329,7 @@ func TestConcurrentInvocationsAnnounceOnce(t *testing.T) {
 		wg.Add(1)
 		go func(b []Input) {
 			defer wg.Done()
-			res, err := New(store, Options{}, nil).Apply(context.Background(), b)
+			res, err := New(store, Options{}, clock.NewFake(processed)).Apply(context.Background(), b)
 			if err != nil {
 				t.Error(err)
 			}
@@ -293,7 +364,7 @@ func (brokenStore) Put(context.Context, state.Item) (state.Item, error) {
 // TestStoreDownPassesEverything: without its memory the stage steps aside, and every failure
 // posts on its own rather than being lost.
 func TestStoreDownPassesEverything(t *testing.T) {
-	res, err := New(brokenStore{}, Options{}, nil).Apply(context.Background(), failures(1, 5))
+	res, err := New(brokenStore{}, Options{}, clock.NewFake(processed)).Apply(context.Background(), failures(1, 5))
 	if err == nil {
 		t.Error("want the store's error reported")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/target"
 	"github.com/foghornhq/foghorn/lambda/webhook/signature"
@@ -43,8 +44,8 @@ type Webhook struct {
 	// Key signs every request; receivers verify with the same key.
 	Key    string
 	Client *deliver.Client
-	// Now is the signing clock; nil means time.Now.
-	Now func() time.Time
+	// Clock is the signing clock; nil means the system clock.
+	Clock clock.Clock
 }
 
 var _ target.Target = (*Webhook)(nil)
@@ -61,11 +62,7 @@ func (w *Webhook) Render(a alert.Alert) ([]byte, error) { return Render(a) }
 // Post signs and sends a rendered body. The timestamp is taken once, so retries within the
 // invocation carry the same signature; receivers' tolerance covers them.
 func (w *Webhook) Post(ctx context.Context, body []byte) error {
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
-	}
-	h := signature.Sign(w.Key, body, now())
+	h := signature.Sign(w.Key, body, clock.Or(w.Clock).Now())
 	h.Set("Content-Type", "application/json")
 	_, err := w.Client.Do(ctx, deliver.Request{URL: w.URL, Header: h, Body: body}, Check)
 	return err

@@ -29,7 +29,7 @@ func okBody() []byte { return fixtures.SampleBody(Render) }
 
 func newHook(h *fixtures.Harness) *Webhook {
 	w := NewWebhook(fakeURL, fakeKey, h.Client)
-	w.Now = h.Clock.Now
+	w.Clock = h.Clock
 	return w
 }
 

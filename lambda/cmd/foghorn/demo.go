@@ -17,7 +17,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	o := demo.Options{Out: stdout, WebhookURL: os.Getenv("SLACK_WEBHOOK_URL"), Color: isTerminal(stdout) && os.Getenv("NO_COLOR") == ""}
+	o := demo.Options{Out: stdout, WebhookURL: os.Getenv("SLACK_WEBHOOK_URL"), Color: isTerminal(stdout) && os.Getenv("NO_COLOR") == "", Clock: processing}
 	if !*fast && isTerminal(stdout) {
 		o.Pause = 1200 * time.Millisecond
 	}

@@ -39,6 +39,11 @@ func TestRender(t *testing.T) {
 		{name: "a bad deployment's batch", args: []string{"render", "--explain", filepath.Join("testdata", "bad-deployment-batch.json")}, wantMessages: 3,
 			wantStdout: []string{"is failing: 5 tasks failed", "exit 1 ×5", "rolling back to ecs-svc/9204318811052734410"},
 			wantStderr: []string{"9 record(s): 3 message(s), 5 folded into stories, 1 suppressed"}},
+		// Three failures, a steady state and a fourth failure of one service in one batch:
+		// this batch used to panic the story stage.
+		{name: "a crash loop ended and begun again in one batch", args: []string{"render", "--explain", fixture("batches/crash-loop-steady-then-failure.json")}, wantMessages: 3,
+			wantStdout: []string{"is crash-looping: 3 tasks failed", "recovered: steady again", "container app exited with code 1"},
+			wantStderr: []string{"5 record(s): 3 message(s), 2 folded into stories, 0 suppressed"}},
 		{name: "every target renders without secrets", args: []string{"render", "--config", filepath.Join("testdata", "every-target.json"), fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 6,
 			wantStdout: []string{`"target":"slack-bot"`, `"target":"discord"`, `"target":"teams"`, `"target":"gchat"`, `"schema":"foghorn.alert/v1"`}},
 		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},

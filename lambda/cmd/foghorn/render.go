@@ -131,7 +131,7 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := notifier.FromDocument(context.Background(), doc, renderOnlySecrets(doc), &deliver.Client{}, nil)
+	n, err := notifier.FromDocument(context.Background(), doc, renderOnlySecrets(doc), &deliver.Client{Clock: processing}, notifier.WithClock(processing))
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return err
 	}
 	secret := func(context.Context, string) (string, error) { return webhook, nil }
-	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{}, nil)
+	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{Clock: processing}, notifier.WithClock(processing))
 	if err != nil {
 		return usageError{fmt.Errorf("--webhook-url: %w", err)}
 	}

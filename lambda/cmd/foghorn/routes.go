@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/route"
 )
 
-// now is the clock mute windows are read on for alerts that carry no time; tests set it.
-var now = time.Now
+// processing is the command's one clock: it is the time records are processed at, which mute
+// windows are read on for alerts that carry no time of their own. Tests set it.
+var processing clock.Clock = clock.System
 
 // routesOnly stands in for every target: `foghorn routes` decides, it neither renders nor
 // posts, so it works for any target the document names and needs no secret.
@@ -51,7 +53,7 @@ func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	for i, d := range doc.Destinations {
 		dests[i] = notifier.Destination{Name: d.Name, Target: d.Target, T: routesOnly{}}
 	}
-	n, err := notifier.New(notifier.Options{Doc: doc, Destinations: dests, Now: now})
+	n, err := notifier.New(doc, dests, notifier.WithClock(processing))
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %s", pos[0], oneLine(err))}
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 )
@@ -37,9 +38,9 @@ func admitExampleTargets(t *testing.T) {
 
 // fixedClock pins the time mute windows are read at for alerts without one.
 func fixedClock(t *testing.T, at time.Time) {
-	old := now
-	now = func() time.Time { return at }
-	t.Cleanup(func() { now = old })
+	old := processing
+	processing = clock.NewFake(at)
+	t.Cleanup(func() { processing = old })
 }
 
 // sqsBatchFile writes the fixtures as one SQS batch, as the function receives them.
