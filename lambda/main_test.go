@@ -18,9 +18,9 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/demo"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
-	"github.com/foghornhq/foghorn/lambda/state/dynamofake"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/dynamofake"
 )
 
 // runtimeAPI is a small fake of the Lambda Runtime API: it hands out queued events on
@@ -203,7 +203,7 @@ func TestBootstrapServesAnSQSBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
 	doc := `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
@@ -241,7 +241,7 @@ func TestBootstrapFiveRecordBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
@@ -261,10 +261,10 @@ func TestBootstrapReportsFailedRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
-	chat.SetState(strings.TrimPrefix(hook, chat.URL()), fakechat.Archived)
+	chat.SetState(strings.TrimPrefix(hook, chat.URL()), chatfake.Archived)
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
 	batch := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")})
 	resp, logs := invoke(t, doc, hook, batch)
@@ -348,7 +348,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
 	table := dynamofake.Start(dynamofake.Options{Table: "foghorn-test-state"})

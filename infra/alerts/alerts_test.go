@@ -12,6 +12,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
+	"github.com/foghornhq/foghorn/infra/eventpattern/patterntest"
 )
 
 const (
@@ -452,7 +453,7 @@ func TestRulesFollowArgs(t *testing.T) {
 	}
 	for _, rule := range r.of(tRule) {
 		p := str(t, rule.Inputs, "eventPattern")
-		if err := eventpattern.Validate([]byte(p)); err != nil {
+		if err := patterntest.Validate([]byte(p)); err != nil {
 			t.Errorf("%s: %v", rule.Name, err)
 		}
 		if strings.Contains(rule.Name, "scaling") {
@@ -474,11 +475,11 @@ func TestRulesFollowArgs(t *testing.T) {
 			t.Errorf("watchdog alarm %s does not start with %s", alarm.Physical, prefix)
 		}
 		event := `{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":"` + alarm.Physical + `","state":{"value":"ALARM"}}}`
-		if hit, err := eventpattern.Match([]byte(alarmRule), []byte(event)); err != nil || hit {
+		if hit, err := patterntest.Match([]byte(alarmRule), []byte(event)); err != nil || hit {
 			t.Errorf("the alarm rule delivers the watchdog alarm %s (err %v)", alarm.Physical, err)
 		}
 	}
-	if hit, _ := eventpattern.Match([]byte(alarmRule), []byte(`{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":"prod-api-5xx","state":{"value":"ALARM"},"configuration":{}}}`)); !hit {
+	if hit, _ := patterntest.Match([]byte(alarmRule), []byte(`{"source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":"prod-api-5xx","state":{"value":"ALARM"},"configuration":{}}}`)); !hit {
 		t.Error("the alarm rule drops an ordinary alarm")
 	}
 

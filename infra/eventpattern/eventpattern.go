@@ -1,7 +1,7 @@
 // Package eventpattern builds the EventBridge event patterns of foghorn's rules, one per class
-// of event, and evaluates patterns against events the way EventBridge does for the operators
-// it uses. It is plain Go: the Pulumi component puts the JSON it returns into the rules, and
-// the tests run the same JSON against recorded AWS events.
+// of event. It is plain Go: the Pulumi component puts the JSON it returns into the rules, and
+// the tests run the same JSON against recorded AWS events (package patterntest evaluates a
+// pattern the way EventBridge does).
 //
 // The defaults mirror the notifier's noise policy (lambda/policy): when a noise rule is on,
 // the pattern leaves out what the rule would suppress, so AWS does not deliver it at all. The

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 func TestClassString(t *testing.T) {
@@ -193,10 +193,10 @@ func newClient(rec *recorder) *Client {
 }
 
 func TestDoRetriesThenDelivers(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("retry")
-	fake.Script(url, fakechat.Empty(503), fakechat.Answer(500, "x"))
+	fake.Script(url, chatfake.Empty(503), chatfake.Answer(500, "x"))
 	rec := &recorder{}
 	resp, err := newClient(rec).Do(context.Background(), Request{URL: url, Body: []byte(`{"text":"hi"}`),
 		Header: http.Header{"X-Test": {"1"}}}, nil)
@@ -221,7 +221,7 @@ func TestDoRetriesThenDelivers(t *testing.T) {
 }
 
 func TestDoNeverRetriesPermanent(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("permanent")
 	rec := &recorder{}
@@ -236,10 +236,10 @@ func TestDoNeverRetriesPermanent(t *testing.T) {
 }
 
 func TestDoRetryAfterWithoutDeadlineIsBounded(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("no-deadline")
-	fake.Script(url, fakechat.RateLimited("60"))
+	fake.Script(url, chatfake.RateLimited("60"))
 	rec := &recorder{}
 	c := newClient(rec)
 	c.MaxRetryAfter = 30 * time.Second
@@ -254,10 +254,10 @@ func TestDoRetryAfterWithoutDeadlineIsBounded(t *testing.T) {
 }
 
 func TestDoStopsWhenContextEndsWhileWaiting(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("cancel")
-	fake.Script(url, fakechat.Empty(503).Forever())
+	fake.Script(url, chatfake.Empty(503).Forever())
 	rec := &recorder{err: context.Canceled}
 	_, err := newClient(rec).Do(context.Background(), Request{URL: url, Body: []byte(`{"text":"x"}`)}, nil)
 	if ClassOf(err) != Retryable || !errors.Is(err, context.Canceled) {
@@ -269,7 +269,7 @@ func TestDoStopsWhenContextEndsWhileWaiting(t *testing.T) {
 }
 
 func TestDoCancelledContextSendsNothingMore(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -284,10 +284,10 @@ func TestDoCancelledContextSendsNothingMore(t *testing.T) {
 }
 
 func TestDoReadsBoundedBody(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("big")
-	fake.Script(url, fakechat.Answer(200, strings.Repeat("x", 1<<20)))
+	fake.Script(url, chatfake.Answer(200, strings.Repeat("x", 1<<20)))
 	c := newClient(&recorder{})
 	c.MaxBodyBytes = 16
 	resp, err := c.Do(context.Background(), Request{URL: url, Body: []byte(`{"text":"x"}`)}, nil)
@@ -314,7 +314,7 @@ func TestDoMalformedURLIsPermanentAndRedacted(t *testing.T) {
 // A nil client posts with the defaults; a Hook sends with the Content-Type it is given, and
 // neither its printing nor its errors show the URL.
 func TestHookSendsWithANilClient(t *testing.T) {
-	fake := fakechat.New(fakechat.Options{})
+	fake := chatfake.New(chatfake.Options{})
 	defer fake.Close()
 	url := fake.SlackWebhookURL("hook")
 	h := Hook{Kind: "test hook", URL: url}

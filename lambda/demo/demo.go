@@ -18,9 +18,9 @@ import (
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/logtail"
-	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
@@ -73,9 +73,9 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		return Summary{}, fmt.Errorf("demo incident: %w", err)
 	}
 	url := o.WebhookURL
-	var chat *fakechat.Server
+	var chat *chatfake.Server
 	if url == "" {
-		chat = fakechat.New(fakechat.Options{})
+		chat = chatfake.New(chatfake.Options{})
 		defer chat.Close()
 		url = chat.SlackWebhookURL("prod-alerts")
 	}

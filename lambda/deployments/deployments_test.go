@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
 
 func TestDeployments(t *testing.T) {

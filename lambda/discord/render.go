@@ -24,7 +24,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chattext"
 )
 
-// Discord's limits (Embed Limits and Execute Webhook in Discord's API reference); fakechat
+// Discord's limits (Embed Limits and Execute Webhook in Discord's API reference); chatfake
 // enforces the same.
 const (
 	MaxContent     = 2000

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // TestGoldenSamples: one golden file per hand-built alert.
@@ -25,7 +25,7 @@ func TestGoldenFixtures(t *testing.T) {
 // assertAccepted: the fake Discord, which enforces Discord's limits, takes the message.
 func assertAccepted(t *testing.T, body []byte) {
 	t.Helper()
-	if c := fakechat.CheckDiscordMessage(body); c.Status != 200 {
+	if c := chatfake.CheckDiscordMessage(body); c.Status != 200 {
 		t.Fatalf("fake Discord rejects the message: %d code %d: %s", c.Status, c.Code, c.Problem)
 	}
 }

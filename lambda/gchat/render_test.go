@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 func TestGoldenSamples(t *testing.T) {
@@ -25,7 +25,7 @@ func assertAccepted(t *testing.T, body []byte) {
 	if len(body) > MaxBody {
 		t.Fatalf("body of %d bytes, more than %d", len(body), MaxBody)
 	}
-	if c := fakechat.CheckGoogleChatMessage(body); c.Status != 200 {
+	if c := chatfake.CheckGoogleChatMessage(body); c.Status != 200 {
 		t.Fatalf("fake Google Chat: %d %s: %s", c.Status, c.Code, c.Problem)
 	}
 }

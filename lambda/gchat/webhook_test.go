@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // The webhook URL the code under test is given: obviously fake, of the real shape.
@@ -31,8 +31,8 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	ms := time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
-	exhausted := fakechat.GoogleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).")
+	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
+	exhausted := chatfake.GoogleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).")
 	cases := []fixtures.DeliveryCase{
 		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
 		{Name: "RESOURCE_EXHAUSTED: backoff, then ok",
@@ -42,7 +42,7 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			Setup: script(exhausted.Forever()),
 			Class: deliver.RateLimited, Status: 429, Code: "RESOURCE_EXHAUSTED", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "the fake's quota: 60 a minute per space",
-			Opts: fakechat.Options{RateLimit: true},
+			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				h.Client.MaxAttempts = 1
 				for range 60 {
@@ -53,25 +53,25 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			},
 			Class: deliver.RateLimited, Status: 429, Code: "RESOURCE_EXHAUSTED", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Revoked),
+			Setup: fixtures.SetState(fakePath, chatfake.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "UNAUTHENTICATED", Requests: 1},
 		{Name: "webhook forbidden: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Archived),
+			Setup: fixtures.SetState(fakePath, chatfake.Archived),
 			Class: deliver.Gone, Status: 403, Code: "PERMISSION_DENIED", Requests: 1},
 		{Name: "space deleted: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Deleted),
+			Setup: fixtures.SetState(fakePath, chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "NOT_FOUND", Requests: 1},
 		{Name: "invalid argument: permanent",
 			Body:  []byte(`{"cardsV2":[{"card":{}}]}`),
 			Class: deliver.Permanent, Status: 400, Code: "INVALID_ARGUMENT", Requests: 1},
 		{Name: "503 then ok",
-			Setup: script(fakechat.GoogleError(503, "UNAVAILABLE", "The service is currently unavailable.")),
+			Setup: script(chatfake.GoogleError(503, "UNAVAILABLE", "The service is currently unavailable.")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "500 html until attempts run out",
-			Setup: script(fakechat.HTMLError(500).Forever()),
+			Setup: script(chatfake.HTMLError(500).Forever()),
 			Class: deliver.Retryable, Status: 500, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "reset, then ok",
-			Setup: script(fakechat.ResetConn()),
+			Setup: script(chatfake.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 	}
 	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
@@ -79,7 +79,7 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 
 // Alerts of one service land in one thread; another service gets its own.
 func TestWebhookThreadsPerService(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	samples := fixtures.Samples()
 	for _, name := range []string{"critical-oom", "warning-health-check", "resolved-alarm-ok"} {
 		body, err := Render(samples[name])
@@ -110,7 +110,7 @@ func TestWebhookThreadsPerService(t *testing.T) {
 }
 
 func TestWebhookNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	fixtures.AssertNeverLeaks(t, h, NewWebhook(fakeURL, h.Client),
 		NewWebhook(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/console"
-	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
 
 var stoppedAt = time.Date(2024, 3, 14, 9, 26, 53, 0, time.UTC)

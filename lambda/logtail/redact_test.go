@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/logtail/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
 
 // Secrets as the vendors' own documentation spells its examples. They are assembled here so

@@ -14,7 +14,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 // burstEvents returns n task failures spread over services, happening within a minute from
@@ -77,7 +77,7 @@ type burstResult struct {
 func runBurst(t testing.TB, events []json.RawMessage, batchSize int) burstResult {
 	start := processed
 	clk := clock.NewFake(start)
-	chat := fakechat.New(fakechat.Options{Clock: clk, Rates: map[string]fakechat.Rate{fakechat.TargetSlackWebhook: {PerSecond: 1, Burst: 3}}})
+	chat := chatfake.New(chatfake.Options{Clock: clk, Rates: map[string]chatfake.Rate{chatfake.TargetSlackWebhook: {PerSecond: 1, Burst: 3}}})
 	defer chat.Close()
 	hook := chat.SlackWebhookURL("alerts")
 

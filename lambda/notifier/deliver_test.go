@@ -16,7 +16,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
@@ -72,24 +72,24 @@ const (
 func TestDeliverClasses(t *testing.T) {
 	tests := []struct {
 		name       string
-		faults     []fakechat.Fault
-		state      fakechat.State
+		faults     []chatfake.Fault
+		state      chatfake.State
 		wantFailed []string
 		wantPosts  int // requests the fake saw
 		wantClass  deliver.Class
 	}{
 		{name: "delivered", wantPosts: 3, wantClass: deliver.Delivered},
-		{name: "5xx then ok", faults: []fakechat.Fault{fakechat.HTMLError(500), fakechat.Empty(502)}, wantPosts: 5, wantClass: deliver.Delivered},
-		{name: "reset then ok", faults: []fakechat.Fault{fakechat.ResetConn()}, wantPosts: 4, wantClass: deliver.Delivered},
-		{name: "5xx until the retries run out", faults: []fakechat.Fault{fakechat.Empty(503), fakechat.Empty(503), fakechat.Empty(503)}, wantFailed: []string{"msg-3"}, wantPosts: 5, wantClass: deliver.Retryable},
-		{name: "rate limited beyond the deadline", faults: []fakechat.Fault{fakechat.RateLimited("3600")}, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.RateLimited},
-		{name: "rate limited briefly", faults: []fakechat.Fault{fakechat.RateLimited("2")}, wantPosts: 4, wantClass: deliver.Delivered},
-		{name: "archived channel", state: fakechat.Archived, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.Gone},
-		{name: "invalid payload", faults: []fakechat.Fault{fakechat.Answer(400, "invalid_payload")}, wantFailed: []string{"msg-3"}, wantPosts: 3, wantClass: deliver.Permanent},
+		{name: "5xx then ok", faults: []chatfake.Fault{chatfake.HTMLError(500), chatfake.Empty(502)}, wantPosts: 5, wantClass: deliver.Delivered},
+		{name: "reset then ok", faults: []chatfake.Fault{chatfake.ResetConn()}, wantPosts: 4, wantClass: deliver.Delivered},
+		{name: "5xx until the retries run out", faults: []chatfake.Fault{chatfake.Empty(503), chatfake.Empty(503), chatfake.Empty(503)}, wantFailed: []string{"msg-3"}, wantPosts: 5, wantClass: deliver.Retryable},
+		{name: "rate limited beyond the deadline", faults: []chatfake.Fault{chatfake.RateLimited("3600")}, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.RateLimited},
+		{name: "rate limited briefly", faults: []chatfake.Fault{chatfake.RateLimited("2")}, wantPosts: 4, wantClass: deliver.Delivered},
+		{name: "archived channel", state: chatfake.Archived, wantFailed: []string{"msg-3", "msg-1", "msg-2"}, wantPosts: 1, wantClass: deliver.Gone},
+		{name: "invalid payload", faults: []chatfake.Fault{chatfake.Answer(400, "invalid_payload")}, wantFailed: []string{"msg-3"}, wantPosts: 3, wantClass: deliver.Permanent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chat := fakechat.New(fakechat.Options{})
+			chat := chatfake.New(chatfake.Options{})
 			defer chat.Close()
 			hook := chat.SlackWebhookURL("alerts")
 			key := strings.TrimPrefix(hook, chat.URL())
@@ -121,7 +121,7 @@ func TestDeliverClasses(t *testing.T) {
 // that fails some posts. Every record ends delivered, suppressed by a named rule, or
 // returned to SQS; redelivering the returned ones finishes the job without re-posting.
 func TestNothingLost(t *testing.T) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	hook := chat.SlackWebhookURL("alerts")
 	key := strings.TrimPrefix(hook, chat.URL())
@@ -129,7 +129,7 @@ func TestNothingLost(t *testing.T) {
 
 	recs := batch(t, failed, steady, oom, notJSON, placeErr, exit1)
 	// The second and fourth posts fail once each.
-	chat.Script(key, fakechat.Fault{Name: "pass"}, fakechat.Empty(500), fakechat.Fault{Name: "pass"}, fakechat.Empty(503))
+	chat.Script(key, chatfake.Fault{Name: "pass"}, chatfake.Empty(500), chatfake.Fault{Name: "pass"}, chatfake.Empty(503))
 	ctx := context.Background()
 	plan := n.Plan(context.Background(), recs)
 	res := n.Deliver(ctx, plan)
@@ -177,7 +177,7 @@ func TestNothingLost(t *testing.T) {
 // TestHandle covers the Lambda entry point's two answers: the partial batch response for
 // SQS, and an error for shapes without per-record retry.
 func TestHandle(t *testing.T) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	hook := chat.SlackWebhookURL("alerts")
 	key := strings.TrimPrefix(hook, chat.URL())
@@ -199,7 +199,7 @@ func TestHandle(t *testing.T) {
 		}
 	}
 
-	chat.SetState(key, fakechat.Deleted)
+	chat.SetState(key, chatfake.Deleted)
 	resp, err = n.Handle(context.Background(), read(t, "aws/lambda-sns-event-cloudwatch-alarm-single-metric.json"))
 	if err == nil || resp != nil {
 		t.Errorf("Handle(SNS) to a dead webhook = %+v, %v; want an error so Lambda retries", resp, err)
@@ -208,7 +208,7 @@ func TestHandle(t *testing.T) {
 		t.Errorf("logs leak the webhook URL:\n%s", logs.String())
 	}
 	// A payload that is not JSON is still said, as a generic alert: nothing is lost.
-	chat.SetState(key, fakechat.Active)
+	chat.SetState(key, chatfake.Active)
 	before := len(chat.Requests())
 	if _, err := n.Handle(context.Background(), []byte("not json")); err != nil {
 		t.Errorf("Handle(not JSON) = %v, want it posted as a generic alert", err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 // FuzzPipeline feeds arbitrary payloads through decode → classify → policy → stories →
@@ -36,7 +36,7 @@ func FuzzPipeline(f *testing.F) {
 		}
 		accountFor(t, recs, plan)
 		for _, m := range plan.Messages {
-			if c := fakechat.CheckSlackMessage(m.Payload); c.Code != "" {
+			if c := chatfake.CheckSlackMessage(m.Payload); c.Code != "" {
 				t.Fatalf("Slack would refuse: %s (%s)\n%s", c.Code, c.Problem, m.Payload)
 			}
 			var v struct{ Text string }

@@ -16,7 +16,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -109,7 +109,7 @@ func TestGoldenSlack(t *testing.T) {
 			}
 			g := goldenPlan{Messages: plan.Messages}
 			for _, m := range plan.Messages {
-				check := fakechat.CheckSlackMessage(m.Payload)
+				check := chatfake.CheckSlackMessage(m.Payload)
 				if check.Code != "" {
 					t.Errorf("Slack would refuse the message: %s (%s)", check.Code, check.Problem)
 				}

@@ -14,7 +14,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 // routedDoc sends the payments team's services to their channel and on, and every failure to
@@ -37,7 +37,7 @@ func routedDoc() *config.Document {
 
 // routedNotifier builds a notifier whose destinations post to the fake, one webhook each,
 // named after the destination.
-func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, opts ...Option) *Notifier {
+func routedNotifier(t *testing.T, chat *chatfake.Server, doc *config.Document, opts ...Option) *Notifier {
 	t.Helper()
 	secret := func(_ context.Context, param string) (string, error) {
 		return chat.SlackWebhookURL(strings.TrimPrefix(param, "/test/")), nil
@@ -62,7 +62,7 @@ func routedNotifier(t *testing.T, chat *fakechat.Server, doc *config.Document, o
 func routedBatch(t *testing.T, files ...string) []envelope.Record { return batch(t, files...) }
 
 // postsByWebhook counts the requests each webhook received, by destination name.
-func postsByWebhook(chat *fakechat.Server) map[string]int {
+func postsByWebhook(chat *chatfake.Server) map[string]int {
 	out := map[string]int{}
 	for _, r := range chat.Requests() {
 		out[r.Key[strings.LastIndexByte(r.Key, '/')+1:]]++
@@ -77,7 +77,7 @@ const (
 )
 
 func TestPlanRoutes(t *testing.T) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	n := routedNotifier(t, chat, routedDoc())
 	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, deployFailed))
@@ -106,7 +106,7 @@ func TestPlanRoutes(t *testing.T) {
 }
 
 func TestPlanMutes(t *testing.T) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	doc := routedDoc()
 	// The OOM kill happened at 2024-03-14T09:26:53Z, inside this window.
@@ -163,19 +163,19 @@ func TestPlanMutes(t *testing.T) {
 func TestDeliverAcrossDestinations(t *testing.T) {
 	tests := []struct {
 		name       string
-		fail       func(chat *fakechat.Server, key string)
+		fail       func(chat *chatfake.Server, key string)
 		wantFailed []string
 		wantRetry  int // posts to prod-oncall on redelivery
 	}{
-		{"dead webhook", func(chat *fakechat.Server, key string) { chat.SetState(key, fakechat.Deleted) }, []string{"msg-2", "msg-1"}, 2},
-		{"5xx every time", func(chat *fakechat.Server, key string) { chat.Script(key, fakechat.HTMLError(503).Forever()) }, []string{"msg-2", "msg-1"}, 2},
-		{"connection reset every time", func(chat *fakechat.Server, key string) { chat.Script(key, fakechat.ResetConn().Forever()) }, []string{"msg-2", "msg-1"}, 2},
+		{"dead webhook", func(chat *chatfake.Server, key string) { chat.SetState(key, chatfake.Deleted) }, []string{"msg-2", "msg-1"}, 2},
+		{"5xx every time", func(chat *chatfake.Server, key string) { chat.Script(key, chatfake.HTMLError(503).Forever()) }, []string{"msg-2", "msg-1"}, 2},
+		{"connection reset every time", func(chat *chatfake.Server, key string) { chat.Script(key, chatfake.ResetConn().Forever()) }, []string{"msg-2", "msg-1"}, 2},
 		// One 5xx: the first message (the 2016 event, msg-2) fails; the next one gets through.
-		{"one 5xx", func(chat *fakechat.Server, key string) { chat.Script(key, fakechat.HTMLError(502)) }, []string{"msg-2"}, 1},
+		{"one 5xx", func(chat *chatfake.Server, key string) { chat.Script(key, chatfake.HTMLError(502)) }, []string{"msg-2"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chat := fakechat.New(fakechat.Options{})
+			chat := chatfake.New(chatfake.Options{})
 			defer chat.Close()
 			n := routedNotifier(t, chat, routedDoc())
 			oncall := strings.TrimPrefix(chat.SlackWebhookURL("prod-oncall"), chat.URL())
@@ -226,7 +226,7 @@ func TestNewRefusesBadRouting(t *testing.T) {
 	if _, err := New(doc, nil); err == nil || !strings.Contains(err.Error(), "config: default: is required") {
 		t.Errorf("New without default = %v", err)
 	}
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	n := routedNotifier(t, chat, routedDoc())
 	var dests []Destination

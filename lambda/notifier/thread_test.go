@@ -11,7 +11,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/slack"
 )
 
@@ -39,7 +39,7 @@ func TestCrashLoopEditsInPlace(t *testing.T) {
 }
 
 func crashLoopEditsInPlace(t *testing.T, t0 time.Time) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	bot := slack.NewBot(chat.SlackBotToken("ops"), chat.SlackChannel("alerts"), &deliver.Client{Sleep: noSleep(nil)})
 	bot.APIURL = chat.SlackAPIURL()

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 	"github.com/foghornhq/foghorn/lambda/target"
 )
 
@@ -33,18 +33,18 @@ func botBody() []byte { return fixtures.SampleBody(NewBot(fakeBotToken, fakeChan
 
 func TestBotDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	key := fakechat.SlackChannelKey(fakeChannel)
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(key, f...) }
+	key := chatfake.SlackChannelKey(fakeChannel)
+	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(key, f...) }
 	post := func(ctx context.Context, h *fixtures.Harness, body []byte) error {
 		return newBot(h).Post(ctx, body)
 	}
 	cases := []fixtures.DeliveryCase{
 		{Name: "ok", Class: deliver.Delivered, Requests: 1},
 		{Name: "429 ratelimited with Retry-After, then ok",
-			Setup: script(fakechat.RateLimited("2")),
+			Setup: script(chatfake.RateLimited("2")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
 		{Name: "the fake's limit: 1 a second per channel",
-			Opts: fakechat.Options{RateLimit: true},
+			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				if err := newBot(h).Post(context.Background(), botBody()); err != nil {
 					panic(err)
@@ -52,29 +52,29 @@ func TestBotDeliveryClasses(t *testing.T) {
 			},
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
 		{Name: "internal_error, then ok",
-			Setup: script(fakechat.SlackAPIError("internal_error")),
+			Setup: script(chatfake.SlackAPIError("internal_error")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "service_unavailable until attempts run out",
-			Setup: script(fakechat.SlackAPIError("service_unavailable").Forever()),
+			Setup: script(chatfake.SlackAPIError("service_unavailable").Forever()),
 			Class: deliver.Retryable, Status: 200, Code: "service_unavailable", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "fatal_error is retried (see apiRetryable)",
-			Setup: script(fakechat.SlackAPIError("fatal_error")),
+			Setup: script(chatfake.SlackAPIError("fatal_error")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "ok:false ratelimited in a 200",
-			Setup: script(fakechat.Fault{Status: 200, Body: `{"ok":false,"error":"ratelimited"}`, Header: map[string]string{"Retry-After": "1"}}),
+			Setup: script(chatfake.Fault{Status: 200, Body: `{"ok":false,"error":"ratelimited"}`, Header: map[string]string{"Retry-After": "1"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
 		{Name: "archived: gone, no retry",
-			Setup: fixtures.SetState(key, fakechat.Archived),
+			Setup: fixtures.SetState(key, chatfake.Archived),
 			Class: deliver.Gone, Status: 200, Code: "is_archived", Requests: 1},
 		{Name: "channel not found: gone",
-			Setup: fixtures.SetState(key, fakechat.Deleted),
+			Setup: fixtures.SetState(key, chatfake.Deleted),
 			Class: deliver.Gone, Status: 200, Code: "channel_not_found", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: fixtures.SetState(key, fakechat.Revoked),
+			Setup: fixtures.SetState(key, chatfake.Revoked),
 			Class: deliver.Gone, Status: 200, Code: "token_revoked", Requests: 1},
-		{Name: "not in channel: gone", Setup: script(fakechat.SlackAPIError("not_in_channel")),
+		{Name: "not in channel: gone", Setup: script(chatfake.SlackAPIError("not_in_channel")),
 			Class: deliver.Gone, Status: 200, Code: "not_in_channel", Requests: 1},
-		{Name: "account inactive: gone", Setup: script(fakechat.SlackAPIError("account_inactive")),
+		{Name: "account inactive: gone", Setup: script(chatfake.SlackAPIError("account_inactive")),
 			Class: deliver.Gone, Status: 200, Code: "account_inactive", Requests: 1},
 		{Name: "invalid blocks: permanent",
 			Body:  []byte(`{"channel":"` + fakeChannel + `","text":"x","blocks":[{"type":"header","text":{"type":"mrkdwn","text":"x"}}]}`),
@@ -82,24 +82,24 @@ func TestBotDeliveryClasses(t *testing.T) {
 		{Name: "no text: permanent",
 			Body:  []byte(`{"channel":"` + fakeChannel + `"}`),
 			Class: deliver.Permanent, Status: 200, Code: "no_text", Requests: 1},
-		{Name: "msg_too_long: permanent", Setup: script(fakechat.SlackAPIError("msg_too_long")),
+		{Name: "msg_too_long: permanent", Setup: script(chatfake.SlackAPIError("msg_too_long")),
 			Class: deliver.Permanent, Status: 200, Code: "msg_too_long", Requests: 1},
-		{Name: "missing_scope: permanent, not gone", Setup: script(fakechat.SlackAPIError("missing_scope")),
+		{Name: "missing_scope: permanent, not gone", Setup: script(chatfake.SlackAPIError("missing_scope")),
 			Class: deliver.Permanent, Status: 200, Code: "missing_scope", Requests: 1},
-		{Name: "200 that is not JSON: permanent", Setup: script(fakechat.NotOK("<html>maintenance</html>")),
+		{Name: "200 that is not JSON: permanent", Setup: script(chatfake.NotOK("<html>maintenance</html>")),
 			Class: deliver.Permanent, Status: 200, Code: "unexpected_answer", Requests: 1},
-		{Name: "502 empty then 500 html then ok", Setup: script(fakechat.Empty(502), fakechat.HTMLError(500)),
+		{Name: "502 empty then 500 html then ok", Setup: script(chatfake.Empty(502), chatfake.HTMLError(500)),
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "reset, then ok", Setup: script(fakechat.ResetConn()),
+		{Name: "reset, then ok", Setup: script(chatfake.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 	}
-	fixtures.RunDeliveries(t, cases, fakechat.TargetSlackAPI, botBody(), post, botSecrets...)
+	fixtures.RunDeliveries(t, cases, chatfake.TargetSlackAPI, botBody(), post, botSecrets...)
 }
 
 // Post, edit in place, reply in the thread: the fake sees chat.postMessage, chat.update with
 // the message's ts and channel id, and chat.postMessage with thread_ts.
 func TestBotPostUpdateReply(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{Strict: true})
+	h := fixtures.NewHarness(t, chatfake.Options{Strict: true})
 	tok := h.Fake.SlackBotToken("bot")
 	h.Fake.SlackChannel("#prod-alerts")
 	b := NewBot(tok, "#prod-alerts", h.Client)
@@ -113,7 +113,7 @@ func TestBotPostUpdateReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ref.Channel != fakechat.SlackChannelID("#prod-alerts") || ref.ID == "" {
+	if ref.Channel != chatfake.SlackChannelID("#prod-alerts") || ref.ID == "" {
 		t.Fatalf("ref %+v", ref)
 	}
 	stored, _ := json.Marshal(ref) // refs are stored between invocations: ids only
@@ -128,11 +128,11 @@ func TestBotPostUpdateReply(t *testing.T) {
 	if err := b.Reply(context.Background(), ref, reply); err != nil {
 		t.Fatal(err)
 	}
-	reqs := h.Fake.Requests(fakechat.TargetSlackAPI)
+	reqs := h.Fake.Requests(chatfake.TargetSlackAPI)
 	if len(reqs) != 3 {
 		t.Fatalf("%d requests", len(reqs))
 	}
-	args := func(r fakechat.Request) map[string]any {
+	args := func(r chatfake.Request) map[string]any {
 		var m map[string]any
 		_ = json.Unmarshal(r.Body, &m)
 		return m
@@ -158,7 +158,7 @@ func TestBotPostUpdateReply(t *testing.T) {
 		if r.Header.Get("Authorization") != "Bearer "+tok {
 			t.Errorf("request %d: Authorization %q", i, r.Header.Get("Authorization"))
 		}
-		if c := fakechat.CheckSlackMessage(r.Body); c.Code != "" {
+		if c := chatfake.CheckSlackMessage(r.Body); c.Code != "" {
 			t.Errorf("request %d: %s %s", i, c.Code, c.Problem)
 		}
 	}
@@ -172,7 +172,7 @@ func TestBotPostUpdateReply(t *testing.T) {
 
 // The token must not leak through any error path, log line or printing of the target.
 func TestBotNeverLeaksToken(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{Strict: true})
+	h := fixtures.NewHarness(t, chatfake.Options{Strict: true})
 	// A token the fake does not know: invalid_auth, with the token in the request only.
 	h.Fake.SlackChannel(fakeChannel)
 	b := newBot(h)

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // TestGoldenFixtures: the webhook's body for every shared AWS fixture, each accepted by the

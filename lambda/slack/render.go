@@ -29,7 +29,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chattext"
 )
 
-// Slack's limits (Block Kit reference), in characters; fakechat enforces the same.
+// Slack's limits (Block Kit reference), in characters; chatfake enforces the same.
 const (
 	MaxHeaderText   = 150
 	MaxSectionText  = 3000

@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // hostile is what an attacker who can shape an event would put in it, in Slack's own markup.
@@ -60,7 +60,7 @@ func TestGolden(t *testing.T) {
 // assertAccepted: the fake Slack, which enforces Slack's limits, takes the message.
 func assertAccepted(t *testing.T, body []byte) {
 	t.Helper()
-	if c := fakechat.CheckSlackMessage(body); c.Code != "" || c.Truncated {
+	if c := chatfake.CheckSlackMessage(body); c.Code != "" || c.Truncated {
 		t.Fatalf("fake Slack rejects the message: %s: %s (truncated %v)", c.Code, c.Problem, c.Truncated)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // The webhook URL the code under test is given: obviously fake, of the real shape. The
@@ -37,31 +37,31 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 func TestWebhookDeliveryClasses(t *testing.T) {
 	s := time.Second
 	ms := time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakeSecretPath, f...) }
+	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakeSecretPath, f...) }
 	cases := []fixtures.DeliveryCase{
 		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
 		{Name: "429 retry-after seconds, then ok",
-			Setup: script(fakechat.RateLimited("2")),
+			Setup: script(chatfake.RateLimited("2")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
 		{Name: "429 retry-after HTTP-date, then ok",
-			Setup: script(fakechat.RateLimitedUntil(fixtures.Epoch.Add(5 * s))),
+			Setup: script(chatfake.RateLimitedUntil(fixtures.Epoch.Add(5 * s))),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{5 * s}},
 		{Name: "429 retry-after missing: backoff",
-			Setup: script(fakechat.RateLimited("")),
+			Setup: script(chatfake.RateLimited("")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "429 retry-after 0: backoff, never a hot loop",
-			Setup: script(fakechat.RateLimited("0")),
+			Setup: script(chatfake.RateLimited("0")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "429 retry-after longer than the deadline: fail fast",
-			Setup:    script(fakechat.RateLimited("3600")),
+			Setup:    script(chatfake.RateLimited("3600")),
 			Deadline: 20 * s,
 			Class:    deliver.RateLimited, Status: 429, Code: "ratelimited", Requests: 1},
 		{Name: "429 retry-after that leaves no time for the attempt: fail fast",
-			Setup:    script(fakechat.RateLimited("10")),
+			Setup:    script(chatfake.RateLimited("10")),
 			Deadline: 10 * s,
 			Class:    deliver.RateLimited, Status: 429, Code: "ratelimited", Requests: 1},
 		{Name: "rate limiter of the fake: burst spent, then wait as told",
-			Opts: fakechat.Options{RateLimit: true},
+			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				for range 3 {
 					if err := post(context.Background(), h, okBody()); err != nil {
@@ -71,37 +71,37 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			},
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
 		{Name: "500 html, 502 empty, then ok",
-			Setup: script(fakechat.HTMLError(500), fakechat.Empty(502)),
+			Setup: script(chatfake.HTMLError(500), chatfake.Empty(502)),
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "5xx until attempts run out",
-			Setup: script(fakechat.Answer(500, "rollup_error").Forever()),
+			Setup: script(chatfake.Answer(500, "rollup_error").Forever()),
 			Class: deliver.Retryable, Status: 500, Code: "rollup_error", Requests: 3,
 			Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "slower than the attempt timeout, then ok",
-			Setup:   script(fakechat.Slow(time.Minute)),
+			Setup:   script(chatfake.Slow(time.Minute)),
 			Timeout: 500 * ms,
 			Class:   deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 		{Name: "no answer at all",
-			Setup:   script(fakechat.Hang().Forever()),
+			Setup:   script(chatfake.Hang().Forever()),
 			Timeout: 500 * ms,
 			Class:   deliver.Retryable, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}, Ambig: 2},
 		{Name: "tcp reset after the request, then ok",
-			Setup: script(fakechat.ResetConn()),
+			Setup: script(chatfake.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 		{Name: "truncated answer, then ok",
-			Setup: script(fakechat.Truncated(200, "ok", 1)),
+			Setup: script(chatfake.Truncated(200, "ok", 1)),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 		{Name: "archived channel: gone, no retry",
-			Setup: fixtures.SetState(fakeSecretPath, fakechat.Archived),
+			Setup: fixtures.SetState(fakeSecretPath, chatfake.Archived),
 			Class: deliver.Gone, Status: 410, Code: "channel_is_archived", Requests: 1},
 		{Name: "revoked webhook: gone, no retry",
-			Setup: script(fakechat.Dies(fakechat.Revoked)),
+			Setup: script(chatfake.Dies(chatfake.Revoked)),
 			Class: deliver.Gone, Status: 403, Code: "invalid_token", Requests: 1},
 		{Name: "deleted webhook: gone, no retry",
-			Setup: fixtures.SetState(fakeSecretPath, fakechat.Deleted),
+			Setup: fixtures.SetState(fakeSecretPath, chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "no_service", Requests: 1},
 		{Name: "channel not found: gone",
-			Setup: script(fakechat.Answer(404, "channel_not_found")),
+			Setup: script(chatfake.Answer(404, "channel_not_found")),
 			Class: deliver.Gone, Status: 404, Code: "channel_not_found", Requests: 1},
 		{Name: "invalid blocks: permanent, no retry",
 			Body:  []byte(`{"text":"x","blocks":[{"type":"header","text":{"type":"mrkdwn","text":"x"}}]}`),
@@ -110,10 +110,10 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			Body:  []byte(`{}`),
 			Class: deliver.Permanent, Status: 400, Code: "no_text", Requests: 1},
 		{Name: "action prohibited: permanent, not gone",
-			Setup: script(fakechat.Answer(403, "action_prohibited")),
+			Setup: script(chatfake.Answer(403, "action_prohibited")),
 			Class: deliver.Permanent, Status: 403, Code: "action_prohibited", Requests: 1},
 		{Name: "200 but not ok: permanent, no retry",
-			Setup: script(fakechat.NotOK("<html>maintenance</html>")),
+			Setup: script(chatfake.NotOK("<html>maintenance</html>")),
 			Class: deliver.Permanent, Status: 200, Code: "unexpected_answer", Requests: 1},
 	}
 	fixtures.RunDeliveries(t, cases, fakeSecretPath, okBody(), post, secrets...)
@@ -121,8 +121,8 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 
 // Gone stays gone: the second post is answered the same, and again not retried.
 func TestWebhookGoneIsSticky(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
-	h.Fake.Script(fakeSecretPath, fakechat.Dies(fakechat.Archived))
+	h := fixtures.NewHarness(t, chatfake.Options{})
+	h.Fake.Script(fakeSecretPath, chatfake.Dies(chatfake.Archived))
 	for i := range 2 {
 		err := post(context.Background(), h, okBody())
 		if deliver.ClassOf(err) != deliver.Gone {
@@ -137,7 +137,7 @@ func TestWebhookGoneIsSticky(t *testing.T) {
 // The secret must not leak through any error path: transport failures (wrapped *url.Error),
 // a malformed URL, answers, logs, or printing the webhook itself.
 func TestWebhookNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	bad := NewWebhook("https://hooks.slack.example"+fakeSecretPath+"/\x7f", &deliver.Client{MaxAttempts: 1})
 	fixtures.AssertNeverLeaks(t, h, newHook(h), bad, okBody(), secrets...)
 }

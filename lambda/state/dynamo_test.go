@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/internal/dynamofake"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/state/dynamofake"
 )
 
 const table = "foghorn-test-state"

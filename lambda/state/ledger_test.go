@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/internal/dynamofake"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/state/dynamofake"
 )
 
 // keep is the DLQ's retention, which is how long the notifier remembers deliveries.

@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 func TestGoldenSamples(t *testing.T) {
@@ -26,7 +26,7 @@ func assertAccepted(t *testing.T, body []byte) {
 	if len(body) > MaxBody {
 		t.Fatalf("body of %d bytes, more than %d", len(body), MaxBody)
 	}
-	if c := fakechat.CheckTeamsMessage(body); c.Status != 202 || c.Problem != "" {
+	if c := chatfake.CheckTeamsMessage(body); c.Status != 202 || c.Problem != "" {
 		t.Fatalf("fake Teams: %d %s", c.Status, c.Problem)
 	}
 }

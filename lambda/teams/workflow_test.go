@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // The workflow URL the code under test is given: obviously fake, of the real shape, sig and all.
@@ -30,24 +30,24 @@ func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
 
 func TestWorkflowDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	script := func(f ...fakechat.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
+	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
 	cases := []fixtures.DeliveryCase{
 		{Name: "202 accepted is delivered, once", Class: deliver.Delivered, Requests: 1},
-		{Name: "200 is delivered too", Setup: script(fakechat.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
+		{Name: "200 is delivered too", Setup: script(chatfake.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
 		{Name: "a bad card is still 202: delivered, the flow fails later",
 			Body:  []byte(`{"type":"message","attachments":null}`),
 			Class: deliver.Delivered, Requests: 1},
 		{Name: "429 with Retry-After",
-			Setup: script(fakechat.RateLimited("2")),
+			Setup: script(chatfake.RateLimited("2")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
 		{Name: "legacy 200 saying HTTP error 429: rate limited, then ok",
-			Setup: script(fakechat.TeamsLegacyRateLimited()),
+			Setup: script(chatfake.TeamsLegacyRateLimited()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "legacy 429 text forever: rate limited in the end",
-			Setup: script(fakechat.TeamsLegacyRateLimited().Forever()),
+			Setup: script(chatfake.TeamsLegacyRateLimited().Forever()),
 			Class: deliver.RateLimited, Status: 200, Code: "legacy_429", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "rate limiter of the fake: 4 a second",
-			Opts: fakechat.Options{RateLimit: true},
+			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				for range 4 {
 					if err := post(context.Background(), h, okBody()); err != nil {
@@ -63,22 +63,22 @@ func TestWorkflowDeliveryClasses(t *testing.T) {
 			Body:  []byte(`{"type":`),
 			Class: deliver.Permanent, Status: 400, Code: "InvalidRequestContent", Requests: 1},
 		{Name: "sig regenerated: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Revoked),
+			Setup: fixtures.SetState(fakePath, chatfake.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Requests: 1},
 		{Name: "flow turned off: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Archived),
+			Setup: fixtures.SetState(fakePath, chatfake.Archived),
 			Class: deliver.Gone, Status: 403, Code: "WorkflowDisabled", Requests: 1},
 		{Name: "flow deleted: gone",
-			Setup: fixtures.SetState(fakePath, fakechat.Deleted),
+			Setup: fixtures.SetState(fakePath, chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "WorkflowNotFound", Requests: 1},
 		{Name: "502 empty, 500 html, then ok",
-			Setup: script(fakechat.Empty(502), fakechat.HTMLError(500)),
+			Setup: script(chatfake.Empty(502), chatfake.HTMLError(500)),
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "5xx until attempts run out",
-			Setup: script(fakechat.Empty(503).Forever()),
+			Setup: script(chatfake.Empty(503).Forever()),
 			Class: deliver.Retryable, Status: 503, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "reset, then ok",
-			Setup: script(fakechat.ResetConn()),
+			Setup: script(chatfake.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 	}
 	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
@@ -87,18 +87,18 @@ func TestWorkflowDeliveryClasses(t *testing.T) {
 // The fake records a 202 with a failed flow for a bad envelope: the sender cannot tell, which
 // is why the renderer's tests check every card against the same rules.
 func TestWorkflowBadCardFailsAfterTheFact(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	if err := post(context.Background(), h, []byte(`{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"type":"AdaptiveCard","version":"1.4","body":[],"actions":[{"type":"Action.Submit","title":"x"}]}}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	reqs := h.Fake.Requests(fakePath)
-	if len(reqs) != 1 || !strings.HasPrefix(reqs[0].Problem, fakechat.TeamsFlowRunFailed) {
+	if len(reqs) != 1 || !strings.HasPrefix(reqs[0].Problem, chatfake.TeamsFlowRunFailed) {
 		t.Errorf("requests %+v", reqs)
 	}
 }
 
 func TestWorkflowNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	fixtures.AssertNeverLeaks(t, h, NewWorkflow(fakeURL, h.Client),
 		NewWorkflow(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 }

@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 func TestGoldenSamples(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/fakechat"
-	"github.com/foghornhq/foghorn/lambda/fixtures"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 	"github.com/foghornhq/foghorn/lambda/webhook/signature"
 )
 
@@ -44,7 +44,7 @@ func register(key string) func(h *fixtures.Harness) {
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	then := func(first func(h *fixtures.Harness), f ...fakechat.Fault) func(h *fixtures.Harness) {
+	then := func(first func(h *fixtures.Harness), f ...chatfake.Fault) func(h *fixtures.Harness) {
 		return func(h *fixtures.Harness) { first(h); h.Fake.Script(fakePath, f...) }
 	}
 	ok := register(fakeKey)
@@ -54,21 +54,21 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 			Class: deliver.Permanent, Status: 401, Requests: 1},
 		{Name: "not a foghorn document: 400, permanent", Setup: ok, Body: []byte(`{"schema":"other"}`),
 			Class: deliver.Permanent, Status: 400, Requests: 1},
-		{Name: "429 with Retry-After", Setup: then(ok, fakechat.RateLimited("3")),
+		{Name: "429 with Retry-After", Setup: then(ok, chatfake.RateLimited("3")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{3 * s}},
-		{Name: "503 with Retry-After: honoured", Setup: then(ok, fakechat.Fault{Status: 503, Header: map[string]string{"Retry-After": "2"}}),
+		{Name: "503 with Retry-After: honoured", Setup: then(ok, chatfake.Fault{Status: 503, Header: map[string]string{"Retry-After": "2"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
-		{Name: "408 then 500 then ok", Setup: then(ok, fakechat.Empty(408), fakechat.HTMLError(500)),
+		{Name: "408 then 500 then ok", Setup: then(ok, chatfake.Empty(408), chatfake.HTMLError(500)),
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "5xx until attempts run out", Setup: then(ok, fakechat.Empty(502).Forever()),
+		{Name: "5xx until attempts run out", Setup: then(ok, chatfake.Empty(502).Forever()),
 			Class: deliver.Retryable, Status: 502, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "410: gone, no retry", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, fakechat.Deleted) },
+		{Name: "410: gone, no retry", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, chatfake.Deleted) },
 			Class: deliver.Gone, Status: 410, Requests: 1},
-		{Name: "403: permanent, not gone", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, fakechat.Revoked) },
+		{Name: "403: permanent, not gone", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, chatfake.Revoked) },
 			Class: deliver.Permanent, Status: 403, Requests: 1},
-		{Name: "404: permanent", Setup: then(ok, fakechat.Empty(404)),
+		{Name: "404: permanent", Setup: then(ok, chatfake.Empty(404)),
 			Class: deliver.Permanent, Status: 404, Requests: 1},
-		{Name: "reset, then ok", Setup: then(ok, fakechat.ResetConn()),
+		{Name: "reset, then ok", Setup: then(ok, chatfake.ResetConn()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 	}
 	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
@@ -77,9 +77,9 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 // What goes out: the body as rendered, the timestamp of the signing clock, a signature the
 // receiver's Verify accepts, and retries carrying the same signature.
 func TestWebhookSignsRequests(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	register(fakeKey)(h)
-	h.Fake.Script(fakePath, fakechat.Empty(503))
+	h.Fake.Script(fakePath, chatfake.Empty(503))
 	body := okBody()
 	if err := post(context.Background(), h, body); err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestVerify(t *testing.T) {
 
 // Neither the URL nor the signing key leaks through errors, logs, or printing the target.
 func TestWebhookNeverLeaksSecrets(t *testing.T) {
-	h := fixtures.NewHarness(t, fakechat.Options{})
+	h := fixtures.NewHarness(t, chatfake.Options{})
 	w := newHook(h)
 	fixtures.AssertNeverLeaks(t, h, w, NewWebhook(fakeURL+"\x7f", fakeKey, &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
 	fixtures.AssertNoSecret(t, "%#v", fmt.Sprintf("%#v %#v", w, *w), secrets...) // GoString too

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foghornhq/foghorn/lambda/fakechat"
+	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
 func fixture(name string) string { return filepath.Join("..", "..", "testdata", name) }
@@ -101,7 +101,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestSend(t *testing.T) {
-	chat := fakechat.New(fakechat.Options{})
+	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	hook := chat.SlackWebhookURL("try-it")
 	var stdout, stderr bytes.Buffer
@@ -116,7 +116,7 @@ func TestSend(t *testing.T) {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 
-	chat.SetState(strings.TrimPrefix(hook, chat.URL()), fakechat.Revoked)
+	chat.SetState(strings.TrimPrefix(hook, chat.URL()), chatfake.Revoked)
 	stdout.Reset()
 	err = run(context.Background(), []string{"send", "--webhook-url", hook, fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr)
 	if err == nil {

@@ -1,4 +1,7 @@
-package eventpattern
+// Package patterntest evaluates EventBridge event patterns against events, for tests: the
+// component's rules are checked against recorded AWS events without an AWS account. It is
+// not part of the component's API.
+package patterntest
 
 import (
 	"encoding/json"
@@ -17,11 +20,11 @@ import (
 func Match(pattern, event []byte) (bool, error) {
 	var p map[string]any
 	if err := json.Unmarshal(pattern, &p); err != nil {
-		return false, fmt.Errorf("eventpattern: pattern: %w", err)
+		return false, fmt.Errorf("patterntest: pattern: %w", err)
 	}
 	var e map[string]any
 	if err := json.Unmarshal(event, &e); err != nil {
-		return false, fmt.Errorf("eventpattern: event: %w", err)
+		return false, fmt.Errorf("patterntest: event: %w", err)
 	}
 	if err := validate(p, ""); err != nil {
 		return false, err
@@ -35,10 +38,10 @@ func Match(pattern, event []byte) (bool, error) {
 func Validate(pattern []byte) error {
 	var p map[string]any
 	if err := json.Unmarshal(pattern, &p); err != nil {
-		return fmt.Errorf("eventpattern: pattern is not a JSON object: %w", err)
+		return fmt.Errorf("patterntest: pattern is not a JSON object: %w", err)
 	}
 	if len(p) == 0 {
-		return fmt.Errorf("eventpattern: empty pattern")
+		return fmt.Errorf("patterntest: empty pattern")
 	}
 	return validate(p, "")
 }
@@ -49,12 +52,12 @@ func validate(p map[string]any, path string) error {
 		if k == "$or" {
 			branches, ok := v.([]any)
 			if !ok || len(branches) < 2 {
-				return fmt.Errorf("eventpattern: %s: $or needs an array of at least two objects", at)
+				return fmt.Errorf("patterntest: %s: $or needs an array of at least two objects", at)
 			}
 			for _, br := range branches {
 				o, ok := br.(map[string]any)
 				if !ok || len(o) == 0 {
-					return fmt.Errorf("eventpattern: %s: $or branch is not a non-empty object", at)
+					return fmt.Errorf("patterntest: %s: $or branch is not a non-empty object", at)
 				}
 				if err := validate(o, path); err != nil {
 					return err
@@ -65,14 +68,14 @@ func validate(p map[string]any, path string) error {
 		switch v := v.(type) {
 		case map[string]any:
 			if len(v) == 0 {
-				return fmt.Errorf("eventpattern: %s: empty object", at)
+				return fmt.Errorf("patterntest: %s: empty object", at)
 			}
 			if err := validate(v, at); err != nil {
 				return err
 			}
 		case []any:
 			if len(v) == 0 {
-				return fmt.Errorf("eventpattern: %s: empty value list matches nothing", at)
+				return fmt.Errorf("patterntest: %s: empty value list matches nothing", at)
 			}
 			for _, m := range v {
 				if err := validateMatcher(m, at); err != nil {
@@ -80,7 +83,7 @@ func validate(p map[string]any, path string) error {
 				}
 			}
 		default:
-			return fmt.Errorf("eventpattern: %s: values must be given as an array, got %v", at, v)
+			return fmt.Errorf("patterntest: %s: values must be given as an array, got %v", at, v)
 		}
 	}
 	return nil
@@ -93,43 +96,43 @@ func validateMatcher(m any, at string) error {
 		case string, float64, bool, nil:
 			return nil
 		}
-		return fmt.Errorf("eventpattern: %s: unsupported value %v", at, m)
+		return fmt.Errorf("patterntest: %s: unsupported value %v", at, m)
 	}
 	if len(o) != 1 {
-		return fmt.Errorf("eventpattern: %s: an operator object has exactly one key, got %v", at, o)
+		return fmt.Errorf("patterntest: %s: an operator object has exactly one key, got %v", at, o)
 	}
 	for op, arg := range o {
 		switch op {
 		case "prefix", "suffix":
 			if s, ok := arg.(string); !ok || s == "" {
-				return fmt.Errorf("eventpattern: %s: %s takes a non-empty string", at, op)
+				return fmt.Errorf("patterntest: %s: %s takes a non-empty string", at, op)
 			}
 		case "exists":
 			if _, ok := arg.(bool); !ok {
-				return fmt.Errorf("eventpattern: %s: exists takes true or false", at)
+				return fmt.Errorf("patterntest: %s: exists takes true or false", at)
 			}
 		case "anything-but":
 			switch a := arg.(type) {
 			case string, float64:
 			case []any:
 				if len(a) == 0 {
-					return fmt.Errorf("eventpattern: %s: anything-but list is empty", at)
+					return fmt.Errorf("patterntest: %s: anything-but list is empty", at)
 				}
 				for _, x := range a {
 					if _, ok := x.(string); !ok {
-						return fmt.Errorf("eventpattern: %s: anything-but list must hold strings", at)
+						return fmt.Errorf("patterntest: %s: anything-but list must hold strings", at)
 					}
 				}
 			case map[string]any:
 				pre, ok := a["prefix"].(string)
 				if len(a) != 1 || !ok || pre == "" {
-					return fmt.Errorf("eventpattern: %s: anything-but object supports only a non-empty prefix here", at)
+					return fmt.Errorf("patterntest: %s: anything-but object supports only a non-empty prefix here", at)
 				}
 			default:
-				return fmt.Errorf("eventpattern: %s: unsupported anything-but %v", at, arg)
+				return fmt.Errorf("patterntest: %s: unsupported anything-but %v", at, arg)
 			}
 		default:
-			return fmt.Errorf("eventpattern: %s: operator %q is not implemented by this matcher", at, op)
+			return fmt.Errorf("patterntest: %s: operator %q is not implemented by this matcher", at, op)
 		}
 	}
 	return nil

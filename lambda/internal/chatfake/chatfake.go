@@ -1,4 +1,4 @@
-// Package fakechat is a fake of the chat services foghorn posts to, for tests and for the
+// Package chatfake is a fake of the chat services foghorn posts to, for tests and for the
 // terminal demo. It listens on 127.0.0.1, answers as the real services do (same URL shapes,
 // same validation, same error strings), records every request, and can be scripted to
 // misbehave: any status or body, rate limits with every shape of Retry-After, dead
@@ -16,7 +16,7 @@
 //
 // The control API lives under /_fake/ (see control.go); its Go equivalents are the methods
 // of Server.
-package fakechat
+package chatfake
 
 import (
 	"bytes"
@@ -201,7 +201,7 @@ func New(opts Options) *Server {
 	if opts.Addr != "" {
 		ln, err := net.Listen("tcp", opts.Addr)
 		if err != nil {
-			panic("fakechat: listening on " + opts.Addr + ": " + err.Error())
+			panic("chatfake: listening on " + opts.Addr + ": " + err.Error())
 		}
 		s.ts.Listener.Close()
 		s.ts.Listener = ln

@@ -1,4 +1,4 @@
-package fakechat
+package chatfake
 
 import (
 	"encoding/json"
