@@ -15,7 +15,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/lambda/policy"
-	"github.com/foghornhq/foghorn/lambda/targets"
+	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 // componentName names the stack's one EcsChatAlerts. Changing it replaces every resource.
@@ -335,10 +335,10 @@ func (r *configReader) signingSecret(e destinationEntry, signing map[string]stri
 	case !ok || v == "":
 		r.bad(key, "is required for target webhook: run `pulumi config set --secret --path '%s' \"$(openssl rand -hex 32)\"`", key)
 		return nil
-	// The notifier's own rule (lambda/targets), which it applies at cold start: a key it refuses
+	// The notifier's own rule (lambda/destination), which it applies at cold start: a key it refuses
 	// stops the function, so the stack refuses exactly those keys.
-	case len(v) < targets.MinSigningKey || strings.TrimSpace(v) != v:
-		r.bad(key, "is shorter than %d characters or has surrounding white space (the value is not shown because it is secret)", targets.MinSigningKey)
+	case len(v) < destination.MinSigningKey || strings.TrimSpace(v) != v:
+		r.bad(key, "is shorter than %d characters or has surrounding white space (the value is not shown because it is secret)", destination.MinSigningKey)
 		return nil
 	}
 	return secretString(v)

@@ -22,7 +22,7 @@ import (
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/targets"
+	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 const (
@@ -174,7 +174,7 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"signing key too short", routedConfig(map[string]string{
 			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 			"destinationSigningSecrets": `{"ops": "FAKEFAKE"}`,
-		}), "destinationSigningSecrets.ops", strconv.Itoa(targets.MinSigningKey)},
+		}), "destinationSigningSecrets.ops", strconv.Itoa(destination.MinSigningKey)},
 		{"signing key with surrounding white space", routedConfig(map[string]string{
 			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 			"destinationSigningSecrets": `{"ops": " ` + fakeSigningKey + `"}`,
@@ -596,9 +596,9 @@ func TestPulumiAcceptsTheProjectFiles(t *testing.T) {
 }
 
 // TestSigningKeyMinimumIsTheNotifiers: the stack takes every signing key the notifier takes
-// (lambda/targets.MinSigningKey characters and up), and Pulumi.yaml and the README say so.
+// (lambda/destination.MinSigningKey characters and up), and Pulumi.yaml and the README say so.
 func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
-	key := fakeSigningKey[:targets.MinSigningKey]
+	key := fakeSigningKey[:destination.MinSigningKey]
 	cfg := routedConfig(map[string]string{
 		"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 		"destinationSigningSecrets": `{"ops": "` + key + `"}`,
@@ -612,7 +612,7 @@ func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("at least %d characters", targets.MinSigningKey)
+	want := fmt.Sprintf("at least %d characters", destination.MinSigningKey)
 	if !strings.Contains(p.Config["destinationSigningSecrets"].Description, want) {
 		t.Errorf("Pulumi.yaml's destinationSigningSecrets does not say %q", want)
 	}

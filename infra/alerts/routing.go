@@ -31,7 +31,7 @@ type DestinationArgs struct {
 	// SigningSecret is the key a webhook destination signs its requests with (HMAC-SHA256),
 	// also kept in a SecureString parameter of its own. Required for webhook, refused for the
 	// other targets. The notifier refuses to start on a key shorter than
-	// lambda/targets.MinSigningKey bytes or with surrounding white space.
+	// lambda/destination.MinSigningKey bytes or with surrounding white space.
 	SigningSecret pulumi.StringInput `pulumi:"signingSecret,optional"`
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/event"
+	"github.com/foghornhq/foghorn/lambda/text"
 )
 
 // Classify returns the alert for one record. It never fails and never panics: a record it
@@ -135,7 +136,7 @@ func generic(rec envelope.Record, title, name string) alert.Alert {
 		Event:    name,
 		Severity: alert.Warning,
 		Title:    title,
-		Excerpt:  Excerpt(rec.Body, excerptBytes),
+		Excerpt:  text.Excerpt(rec.Body, excerptBytes),
 	}
 	var facts []alert.Fact
 	if rec.Subject != "" {
@@ -181,13 +182,13 @@ func finish(a *alert.Alert, rec envelope.Record) {
 		a.Summary = a.Title
 	}
 	a.Reason.Text = shorten(oneLine(a.Reason.Text), maxReason)
-	a.Reason.StoppedReason = shorten(Sanitize(a.Reason.StoppedReason), maxReason)
-	a.Reason.Deployment = shorten(Sanitize(a.Reason.Deployment), maxReason)
-	a.Reason.Alarm = shorten(Sanitize(a.Reason.Alarm), maxReason)
+	a.Reason.StoppedReason = shorten(text.Sanitize(a.Reason.StoppedReason), maxReason)
+	a.Reason.Deployment = shorten(text.Sanitize(a.Reason.Deployment), maxReason)
+	a.Reason.Alarm = shorten(text.Sanitize(a.Reason.Alarm), maxReason)
 	for i := range a.Reason.Containers {
 		c := &a.Reason.Containers[i]
 		c.Name = shorten(oneLine(c.Name), maxFact)
-		c.Reason = shorten(Sanitize(c.Reason), maxReason)
+		c.Reason = shorten(text.Sanitize(c.Reason), maxReason)
 	}
 	facts := a.Facts[:0]
 	for _, f := range a.Facts {

@@ -91,17 +91,6 @@ func TestGenericRecords(t *testing.T) {
 	}
 }
 
-func TestExcerpt(t *testing.T) {
-	in := "a\x00b\x1b[31mc\r\nd\te\u202eevil\u202c\xff"
-	if got, want := Excerpt([]byte(in), 100), "ab[31mc\nd\teevil\uFFFD"; got != want {
-		t.Errorf("Excerpt = %q, want %q", got, want)
-	}
-	s := Excerpt([]byte(strings.Repeat("日本", 300)), 1000) // 3-byte runes
-	if !utf8.ValidString(s) || len(s) > 1000 || !strings.HasSuffix(s, "…") {
-		t.Errorf("cut excerpt: %d bytes, valid %v", len(s), utf8.ValidString(s))
-	}
-}
-
 // Unknown detail types from ECS and CloudWatch are still ECS and CloudWatch alerts.
 func TestNewDetailTypesStayTyped(t *testing.T) {
 	ecs := Classify(envelope.Record{Body: []byte(`{"id":"1","detail-type":"ECS Daemon Service Action","source":"aws.ecs","region":"eu-west-1","resources":["arn:aws:ecs:eu-west-1:111122223333:service/example-cluster/agent"],"detail":{"eventName":"DAEMON_TASK_START_IMPAIRED","eventType":"WARN"}}`)})

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/foghornhq/foghorn/lambda/textlimit"
+	"github.com/foghornhq/foghorn/lambda/text"
 )
 
 // ansiEscape matches terminal escape sequences (colours, cursor moves, titles): coloured logs
@@ -50,8 +50,9 @@ func (s shaper) shape(messages []string) (lines []string, cut int) {
 // line cleans, redacts and cuts one line; "" for a blank one.
 func (s shaper) line(l string) (string, bool) {
 	// Controls go before redaction: a NUL inside a key must not hide it from the rules and
-	// then vanish, joining the secret back together.
-	l = strings.TrimRightFunc(stripControls(l), unicode.IsSpace)
+	// then vanish, joining the secret back together. Lines are already split on line breaks,
+	// so of what Sanitize keeps only tabs are left.
+	l = strings.TrimRightFunc(text.Sanitize(l), unicode.IsSpace)
 	if strings.TrimSpace(l) == "" {
 		return "", false
 	}
@@ -67,38 +68,11 @@ func (s shaper) line(l string) (string, bool) {
 		precut = true
 	}
 	l = s.redactor.Redact(l)
-	out := textlimit.Bytes(l, s.lineBytes)
+	out := text.Bytes(l, s.lineBytes)
 	if precut && out == l {
-		out = textlimit.Bytes(l+textlimit.Ellipsis, s.lineBytes)
+		out = text.Bytes(l+text.Ellipsis, s.lineBytes)
 	}
 	return out, precut || out != l
-}
-
-// stripControls drops control characters but tabs, and the bidirectional overrides that make
-// text read differently from what it is.
-func stripControls(s string) string {
-	clean := true
-	for _, r := range s {
-		if isDropped(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if !isDropped(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isDropped(r rune) bool {
-	return r != '\t' && unicode.IsControl(r) || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
 }
 
 // secretish reports whether r can be part of a token, key or password.

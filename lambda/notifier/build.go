@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/deliver"
-	"github.com/foghornhq/foghorn/lambda/target"
-	"github.com/foghornhq/foghorn/lambda/targets"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 // SecretFunc returns the value of a secret parameter by name.
@@ -24,13 +24,13 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
-		secrets := targets.Secrets{Value: s}
+		secrets := destination.Secrets{Value: s}
 		if d.SigningSecretParam != "" {
 			if secrets.SigningKey, err = secret(ctx, d.SigningSecretParam); err != nil {
 				return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 			}
 		}
-		t, err := targets.New(d, secrets, client)
+		t, err := destination.New(d, secrets, client)
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
@@ -42,6 +42,6 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 // NewTarget builds the target for a destination from its secret (the registry is package
 // targets). Errors describe the secret's shape, never its value. A webhook destination also
 // needs its signing key, which FromDocument fetches.
-func NewTarget(d config.Destination, secret string, client *deliver.Client) (target.Target, error) {
-	return targets.New(d, targets.Secrets{Value: secret}, client)
+func NewTarget(d config.Destination, secret string, client *deliver.Client) (chat.Target, error) {
+	return destination.New(d, destination.Secrets{Value: secret}, client)
 }

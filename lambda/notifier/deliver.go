@@ -9,16 +9,16 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/clock"
-	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // Outcome is what happened to one message.
 type Outcome struct {
 	Message *Message
 	// Ref is where a story's announcement landed on a target that can edit messages.
-	Ref      *target.Ref
+	Ref      *chat.Ref
 	Class    deliver.Class
 	Err      error
 	Skipped  bool // already delivered by an earlier attempt of the same record (ledger hit)
@@ -106,7 +106,7 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 // send posts, edits or replies, as the message says.
 func (n *Notifier) send(ctx context.Context, m *Message, o *Outcome) error {
 	t := n.dests[m.Destination].T
-	th, threaded := t.(target.Threaded)
+	th, threaded := t.(chat.Threaded)
 	switch {
 	case m.Op == opUpdate && threaded:
 		return th.Update(ctx, *m.Ref, m.Payload)
@@ -238,13 +238,13 @@ func (n *Notifier) LogSuppressed(plan Plan) {
 
 // saveRefs records where announcements landed, so later failures edit them in place.
 func (n *Notifier) saveRefs(ctx context.Context, outcomes []Outcome) {
-	refs := map[string]map[string]target.Ref{}
+	refs := map[string]map[string]chat.Ref{}
 	for _, o := range outcomes {
 		if o.Ref == nil {
 			continue
 		}
 		if refs[o.Message.story] == nil {
-			refs[o.Message.story] = map[string]target.Ref{}
+			refs[o.Message.story] = map[string]chat.Ref{}
 		}
 		refs[o.Message.story][o.Message.Destination] = *o.Ref
 	}

@@ -22,14 +22,14 @@ import (
 	"github.com/foghornhq/foghorn/lambda/route"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/story"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // Destination is a named place messages go and the target that renders and posts for it.
 type Destination struct {
 	Name   string
 	Target string // the target's kind: "slack", …
-	T      target.Target
+	T      chat.Target
 }
 
 // Notifier runs the pipeline for one configuration.
@@ -121,7 +121,7 @@ type Message struct {
 	// Op is how the message is sent to a target that can edit messages: "" posts a new one,
 	// "update" replaces the message at Ref, "reply" posts in its thread.
 	Op      string          `json:"op,omitempty"`
-	Ref     *target.Ref     `json:"ref,omitempty"`
+	Ref     *chat.Ref     `json:"ref,omitempty"`
 	Payload json.RawMessage `json:"payload"`
 
 	// Alert is what the message says; messages of one alert share it.
@@ -286,7 +286,7 @@ func unwrapAll(err error) []error {
 
 // renderSafely turns a renderer's panic into an error, which render answers with a generic
 // alert.
-func renderSafely(t target.Target, a alert.Alert) (body []byte, err error) {
+func renderSafely(t chat.Target, a alert.Alert) (body []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			body, err = nil, fmt.Errorf("render panicked: %v", v)

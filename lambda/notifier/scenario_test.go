@@ -16,8 +16,8 @@ import (
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/slack"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // scenario builds real-shaped ECS events of a few services from the shipped samples: task
@@ -152,20 +152,20 @@ func (m *memoryTarget) Post(_ context.Context, body []byte) error { m.record("",
 // threadedTarget adds editing and replies.
 type threadedTarget struct{ memoryTarget }
 
-func (m *threadedTarget) PostRef(_ context.Context, body []byte) (target.Ref, error) {
+func (m *threadedTarget) PostRef(_ context.Context, body []byte) (chat.Ref, error) {
 	m.record("", body)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.refs++
-	return target.Ref{Channel: "C0FAKE", ID: fmt.Sprintf("1700000000.%06d", m.refs)}, nil
+	return chat.Ref{Channel: "C0FAKE", ID: fmt.Sprintf("1700000000.%06d", m.refs)}, nil
 }
 
-func (m *threadedTarget) Update(_ context.Context, _ target.Ref, body []byte) error {
+func (m *threadedTarget) Update(_ context.Context, _ chat.Ref, body []byte) error {
 	m.record("update: ", body)
 	return nil
 }
 
-func (m *threadedTarget) Reply(_ context.Context, _ target.Ref, body []byte) error {
+func (m *threadedTarget) Reply(_ context.Context, _ chat.Ref, body []byte) error {
 	m.record("reply: ", body)
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/story"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // Message operations on targets that can edit a message.
@@ -23,7 +23,7 @@ const (
 // get nothing for a fold and a message for a digest or a recovery.
 func (n *Notifier) messages(dest string, e *story.Emit) []Message {
 	ref, editable := e.Refs[dest]
-	if _, threaded := n.dests[dest].T.(target.Threaded); !threaded {
+	if _, threaded := n.dests[dest].T.(chat.Threaded); !threaded {
 		editable = false
 	}
 	switch e.Mode {
@@ -47,7 +47,7 @@ func (n *Notifier) messages(dest string, e *story.Emit) []Message {
 }
 
 // edit replaces the story's message with its new state and says the news in its thread.
-func (n *Notifier) edit(dest string, ref target.Ref, whole, news *alert.Alert, items []string) []Message {
+func (n *Notifier) edit(dest string, ref chat.Ref, whole, news *alert.Alert, items []string) []Message {
 	up := n.render(dest, whole, nil)
 	up.Op, up.Ref, up.key = opUpdate, &ref, news.EventID+"|"+dest+"|"+opUpdate
 	reply := n.render(dest, news, items)

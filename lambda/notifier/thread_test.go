@@ -9,10 +9,10 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
-	"github.com/foghornhq/foghorn/lambda/slack"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
 )
 
 // steadyFor is the real steady-state sample, moved to the burst's service and time.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // Story is what the store keeps about one service.
@@ -40,7 +40,7 @@ type Story struct {
 	Resolved  *Mark `json:"resolved,omitempty"`
 	Pending   int   `json:"pending,omitempty"` // failures folded since Digested
 
-	Refs map[string]target.Ref `json:"refs,omitempty"`
+	Refs map[string]chat.Ref `json:"refs,omitempty"`
 	// Seen remembers what was done with each event, so a redelivered record gets the same
 	// treatment. Bounded: the oldest ids go first.
 	Seen  map[string]string `json:"seen,omitempty"`

@@ -34,7 +34,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/target"
+	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // Options are the thresholds a stack configures.
@@ -134,7 +134,7 @@ type Emit struct {
 	// Story is the story's key; Refs are the story's messages on editable targets, by
 	// destination name.
 	Story string
-	Refs  map[string]target.Ref
+	Refs  map[string]chat.Ref
 	// Reply, for Fold and Digest on editable targets, is the thread reply listing the new
 	// failures; Alert is then the story as a whole, to replace the message with.
 	Reply *alert.Alert
@@ -275,8 +275,8 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 	}
 }
 
-// SaveRefs records where a story's announcement landed on editable targets.
-func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]target.Ref) error {
+// SaveRefs records where a story's announcement landed on editable destination.
+func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat.Ref) error {
 	if len(refs) == 0 {
 		return nil
 	}
@@ -290,7 +290,7 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]targ
 			return err
 		}
 		if s.Refs == nil {
-			s.Refs = map[string]target.Ref{}
+			s.Refs = map[string]chat.Ref{}
 		}
 		for d, r := range refs {
 			s.Refs[d] = r

@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
-	"github.com/foghornhq/foghorn/lambda/targets"
+	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 // renderOnlySecrets stands in for every secret a document names, in the shape its target
@@ -22,7 +22,7 @@ import (
 func renderOnlySecrets(doc *config.Document) notifier.SecretFunc {
 	stand := map[string]string{}
 	for _, d := range doc.Destinations {
-		s := targets.RenderOnly(d.Target)
+		s := destination.RenderOnly(d.Target)
 		stand[d.SecretParam] = s.Value
 		if d.SigningSecretParam != "" {
 			stand[d.SigningSecretParam] = s.SigningKey

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/webhook/signature"
+	"github.com/foghornhq/foghorn/lambda/chat/webhook/signature"
 )
 
 // TargetWebhook names the generic JSON webhook (a receiver of foghorn.alert/v1 documents) in

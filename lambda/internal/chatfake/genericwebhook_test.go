@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/webhook/signature"
+	"github.com/foghornhq/foghorn/lambda/chat/webhook/signature"
 )
 
 func TestWebhookVerifiesSignatures(t *testing.T) {

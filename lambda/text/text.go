@@ -1,0 +1,128 @@
+// Package text is the one rule for untrusted text, which is everything an event carries: a
+// stopped reason, an alarm description or a log line is written by whoever can make AWS emit
+// it. It says which characters never reach a reader (Unsafe), cleans text to keep (Sanitize)
+// and to show (Clean, Line), breaks broadcast mentions, vets link URLs, and cuts by runes or
+// bytes. Each renderer then escapes for its own markup.
+package text
+
+import (
+	"strings"
+	"unicode"
+)
+
+// MaxInput bounds the work done on one untrusted string: no renderer shows more than a few
+// kilobytes of any field, so Clean drops what lies beyond before doing anything else.
+const MaxInput = 64 << 10
+
+// Unsafe reports whether r is never shown as it is: a control character (C0, DEL and C1; tab
+// and line feed among them, which each cleaner turns into what it needs), a bidirectional
+// control, which can make text read differently from what it is (a reversed file name, a
+// spoofed link label): Unicode's Bidi_Control set, U+061C, U+200E, U+200F, U+202A–U+202E and
+// U+2066–U+2069; or a line or paragraph separator (U+2028, U+2029), a line break to some
+// renderers and not to others.
+func Unsafe(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+}
+
+// Sanitize makes untrusted text safe to keep: invalid UTF-8 becomes U+FFFD, and every Unsafe
+// character but newline and tab goes. Nothing is trimmed or folded.
+func Sanitize(s string) string {
+	if printable(s, "\n\t") {
+		return s // the common case: nothing to replace or drop
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && Unsafe(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Excerpt returns the start of an untrusted body for display: Sanitize's text, at most max
+// bytes and never a split rune. It does not escape markup; every renderer does that.
+func Excerpt(b []byte, max int) string {
+	return Bytes(Sanitize(string(b)), max)
+}
+
+// Clean makes untrusted text safe to place anywhere: invalid UTF-8 becomes U+FFFD, Unsafe
+// characters go (tabs become spaces; newlines stay only when multiline). Single-line text is
+// trimmed; multiline text loses trailing blanks only, so indentation (a stack trace) survives.
+func Clean(s string, multiline bool) string {
+	if len(s) > MaxInput {
+		// Whatever is cut here is past every renderer's own budget, so the renderer's cut,
+		// with its "…", still marks it; a rune split here becomes U+FFFD out of sight.
+		s = s[:MaxInput]
+	}
+	if multiline && printable(s, "\n") {
+		return strings.TrimRight(s, " \n") // nothing to replace or drop
+	}
+	if !multiline && printable(s, "") {
+		return strings.TrimSpace(s)
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n' && multiline:
+			b.WriteRune(r)
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case Unsafe(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if multiline {
+		return strings.TrimRight(b.String(), " \n")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Line is Clean for one-line text with whitespace runs collapsed (titles, labels).
+func Line(s string) string { return strings.Join(strings.Fields(Clean(s, false)), " ") }
+
+// Lines are the non-blank lines of untrusted multiline text, cleaned, leading indentation
+// kept (a stack trace).
+func Lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(Clean(s, true), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// FirstNonBlank returns the first of ss with visible text, or "".
+func FirstNonBlank(ss ...string) string {
+	for _, s := range ss {
+		if Line(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Or returns s, or fallback when s is blank.
+func Or(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
+
+// Plain reports whether s is printable ASCII: text no cleaner changes, but for trimming.
+func Plain(s string) bool { return printable(s, "") }
+
+// printable reports whether s holds only printable ASCII and the bytes of also.
+func printable(s, also string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && strings.IndexByte(also, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
