@@ -19,7 +19,6 @@ package slack
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -138,8 +137,7 @@ func Render(a alert.Alert) ([]byte, error) {
 
 func build(a alert.Alert) message {
 	em := emojiOf(a.Severity)
-	headline := firstNonBlank(a.Summary, a.Title, string(a.Kind), "foghorn alert")
-	title := firstNonBlank(a.Title, a.Summary, string(a.Kind), "foghorn alert")
+	headline, title := chat.Headline(a), chat.Title(a)
 
 	prefix := em + " "
 	top := prefix + mrkdwn(headline, topTextBudget-utf8.RuneCountInString(prefix))
@@ -172,66 +170,33 @@ func build(a alert.Alert) message {
 	}
 }
 
-// whySection says why, in AWS's words: the reason sentence, then the codes and reasons it came
-// from, then each container's ending.
+// whySection says why, in AWS's words (chat.Why): the reason sentence, then the codes and
+// reasons it came from, then each container's ending. A container's line is escaped whole: its
+// name is not set in bold, because bold markup around untrusted text could be unbalanced by it.
 func whySection(a alert.Alert) string {
-	r := a.Reason
 	s := newSection(MaxSectionText)
 	sep := ""
 	next := func(m string) string { m = sep + m; sep = "\n"; return m }
-	if strings.TrimSpace(r.Text) != "" {
-		s.add(next(""), r.Text, reasonBudget, true)
-	}
-	for _, d := range []struct{ label, value string }{
-		{"Stop code", r.StopCode},
-		{"Stopped reason", r.StoppedReason},
-		{"Deployment", r.Deployment},
-		{"Alarm reason", r.Alarm},
-	} {
-		if strings.TrimSpace(d.value) == "" || strings.TrimSpace(d.value) == strings.TrimSpace(r.Text) {
-			continue
+	for _, d := range chat.Why(a) {
+		switch d.Label {
+		case "":
+			s.add(next(""), d.Text, reasonBudget, d.Multiline)
+		case "•":
+			s.add(next("• "), d.Text, containerBudget, false)
+		default:
+			s.add(next("*"+d.Label+":* "), d.Text, detailBudget, false)
 		}
-		s.add(next("*"+d.label+":* "), d.value, detailBudget, false)
-	}
-	for _, c := range r.Containers {
-		s.add(next("• "), containerLine(c), containerBudget, false)
-	}
-	if s.String() == "" && strings.TrimSpace(a.Summary) != "" && a.Summary != a.Title {
-		s.add("", a.Summary, MaxSectionText, true)
 	}
 	return s.String()
-}
-
-// containerLine is one container's ending as untrusted text: "web: exit 137: OutOfMemoryError…".
-// It is escaped whole by the caller; the name is not set in bold because bold markup around
-// untrusted text could be unbalanced by it. chat.ContainerLine differs in what counts as a
-// blank name (Slack's cleaning rules, see text.go).
-func containerLine(c alert.Container) string {
-	parts := []string{firstNonBlank(c.Name, "container")}
-	if c.ExitCode != nil {
-		parts = append(parts, fmt.Sprintf("exit %d", *c.ExitCode))
-	} else if c.Status != "" {
-		parts = append(parts, strings.ToLower(c.Status))
-	}
-	if c.Reason != "" {
-		parts = append(parts, c.Reason)
-	}
-	return strings.Join(parts, ": ")
 }
 
 // factSections lays the facts out as fields, ten per section, at most factsShown; it returns how
 // many were left out so the context line can say so.
 func factSections(facts []alert.Fact) ([]block, int) {
+	shown, left := chat.Facts(facts, factsShown)
 	var fields []textObject
-	left := 0
-	for _, f := range facts {
-		switch {
-		case strings.TrimSpace(f.Label) == "" && strings.TrimSpace(f.Value) == "":
-		case len(fields) == factsShown:
-			left++
-		default:
-			fields = append(fields, mrkdwnText(fieldText(f)))
-		}
+	for _, f := range shown {
+		fields = append(fields, mrkdwnText(fieldText(f)))
 	}
 	var blocks []block
 	for len(fields) > 0 {
@@ -285,59 +250,19 @@ func logBlock(lines []string) string {
 // A link whose URL is not an absolute http(s) URL within Slack's length is skipped rather than
 // cut: a cut URL would lead somewhere else.
 func actionBlock(links []alert.Link) (block, int) {
-	var buttons []button
-	skipped := 0
-	for _, ln := range links {
-		u, ok := buttonURL(ln.URL)
-		if !ok || len(buttons) == MaxActions {
-			skipped++
-			continue
-		}
+	shown, skipped := chat.Links(links, MaxActions, MaxURL)
+	if len(shown) == 0 {
+		return nil, skipped
+	}
+	buttons := make([]button, len(shown))
+	for i, ln := range shown {
 		label := plain(ln.Label, MaxButtonText)
 		if label == "" {
 			label = "Open"
 		}
-		buttons = append(buttons, button{Type: "button", Text: plainText(label), URL: u,
-			ActionID: fmt.Sprintf("link-%d", len(buttons))})
-	}
-	if len(buttons) == 0 {
-		return nil, skipped
+		buttons[i] = button{Type: "button", Text: plainText(label), URL: ln.URL, ActionID: fmt.Sprintf("link-%d", i)}
 	}
 	return actionsBlock{Type: "actions", Elements: buttons}, skipped
-}
-
-// buttonURL returns raw as a URL Slack takes for a button, or false. Characters that may not
-// appear in a URL unencoded (RFC 3986) mean the link is not what it claims, so it is refused;
-// non-ASCII (an IRI) is percent-encoded. text.LinkURL refuses more (see text.go).
-func buttonURL(raw string) (string, bool) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" || !utf8.ValidString(raw) {
-		return "", false
-	}
-	for _, r := range raw {
-		if r <= ' ' || r == 0x7f || strings.ContainsRune("<>\"{}|\\^`", r) || isBidiControl(r) {
-			return "", false
-		}
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", false
-	}
-	if len(raw) <= MaxURL && !hasNonASCII(raw) {
-		return raw, true // nothing to percent-encode
-	}
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c >= 0x80 {
-			fmt.Fprintf(&b, "%%%02X", c)
-		} else {
-			b.WriteByte(c)
-		}
-	}
-	if b.Len() > MaxURL {
-		return "", false
-	}
-	return b.String(), true
 }
 
 // contextLine is the small print: severity • region • account • time • event count, plus what
@@ -348,25 +273,6 @@ func contextLine(a alert.Alert, factsLeft, linksLeft int) block {
 	return contextBlock{Type: "context", Elements: []textObject{mrkdwnText(c.SmallPrint("*"+c.Label+"*", esc, factsLeft, linksLeft))}}
 }
 
-// firstNonBlank is text.FirstNonBlank by Slack's cleaning rules (see text.go).
-func firstNonBlank(ss ...string) string {
-	for _, s := range ss {
-		if line(s) != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 func runes(s string) int { return utf8.RuneCountInString(s) }
-
-func hasNonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
 
 func ptr[T any](v T) *T { return &v }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
+	"github.com/foghornhq/foghorn/lambda/text"
 )
 
 // hostile is what an attacker who can shape an event would put in it, in Slack's own markup.
@@ -90,6 +92,11 @@ func assertSafe(t *testing.T, body []byte) {
 		t.Helper()
 		if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) && !strings.Contains(s, "\uFFFD") {
 			t.Errorf("%s: invalid UTF-8: %q", where, s)
+		}
+		for _, r := range s {
+			if r != '\n' && text.Unsafe(r) {
+				t.Errorf("%s: %U, which the text rules drop, in %q", where, r, s)
+			}
 		}
 		lower := strings.ToLower(s)
 		for _, w := range []string{"@here", "@channel", "@everyone"} {
@@ -219,4 +226,28 @@ func FuzzRender(f *testing.F) {
 	f.Add("", "", "", 0, 0)
 	f.Add(strings.Repeat("🚨", 200), "\x00\xff\u202e", "@here", 40, 30)
 	fixtures.Fuzz(f, Render, assertAccepted, assertSafe)
+}
+
+// Slack cleans by the same rules as every other target: tabs become spaces, and the
+// invisible characters text.Unsafe names (U+061C, U+200E, U+2028, C1 controls) go, in the
+// header, the why, the code blocks and the buttons alike.
+func TestSharedTextRules(t *testing.T) {
+	a := alert.Alert{
+		Severity: alert.Critical, Title: "file\u200e\u061cname", Summary: "a\u2028b",
+		Reason:   alert.Reason{Text: "line\u2029one\n\tindented\u0085"},
+		Excerpt:  "raw\tevent\u200f",
+		LogLines: []string{"\tat Cart.load(Cart.java:42)\u202e"},
+		Links:    []alert.Link{{Label: "open\u2066", URL: "https://console.aws.example/a\u0085b"}, {Label: "ok", URL: "https://console.aws.example/ok"}},
+	}
+	body, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSafe(t, body)
+	if bytes.Contains(body, []byte("\\t")) || bytes.Contains(body, []byte("a\u0085b")) {
+		t.Errorf("a tab or a link with a control character got through: %s", body)
+	}
+	if !bytes.Contains(body, []byte(`\n at Cart.load`)) || !bytes.Contains(body, []byte("https://console.aws.example/ok")) {
+		t.Errorf("the log line's indentation or the good link is missing: %s", body)
+	}
 }

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/text"
@@ -10,76 +9,20 @@ import (
 
 // Everything an event carries is untrusted: a container's stopped reason, an alarm
 // description and a log line are written by whoever can make AWS emit them. So every such
-// string goes through clean (valid UTF-8, no control characters, no live broadcast mentions)
-// and, where Slack parses mrkdwn, through escape (&, <, > as entities, which is Slack's
+// string is cleaned by the one rule of package text, with @here, @channel and @everyone
+// broken, and, where Slack parses mrkdwn, escaped (&, <, > as entities, which is Slack's
 // documented rule and what stops <!channel> and forged <url|label> links).
-//
-// These rules came before chattext's and differ from them in ways a reader can see: clean keeps
-// tabs in multiline text (a stack trace's indentation), removes fewer invisible characters
-// (U+200E, U+200F, U+2028 and U+2029 stay) and reads the whole string, and buttonURL takes links
-// with such characters, percent-encoded. Moving Slack onto chattext's rules would change what it
-// shows, so they stay here; what is the same on every target (the look, the small print, the
-// log tail) comes from chat.
-
-// wordJoiner is invisible and breaks the word "@here" so Slack cannot read it as a mention.
-const wordJoiner = "\u2060"
-
-// zeroWidthSpace after each backtick keeps untrusted text from opening or closing code
-// formatting: inside a ``` block it cannot close the block, elsewhere it cannot open one that
-// swallows the lines after it.
-const zeroWidthSpace = "\u200b"
 
 var broadcasts = []string{"here", "channel", "everyone"}
 
-// clean makes untrusted text safe to place anywhere: invalid UTF-8 becomes U+FFFD, control
-// characters go (tabs become spaces; newlines stay only when multiline), and @here, @channel and
-// @everyone get a word joiner after the "@". Plain-text fields need nothing more.
+// clean is text.Clean with Slack's broadcast mentions broken: plain-text fields need nothing
+// more.
 func clean(s string, multiline bool) string {
-	if plainASCII(s, multiline) {
-		return s // the common case: nothing to drop, break or trim
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, r := range s {
-		switch {
-		case (r == '\n' || r == '\t') && multiline:
-			b.WriteRune(r)
-		case r == '\n' || r == '\t' || r == '\r':
-			b.WriteByte(' ')
-		case unicode.IsControl(r), isBidiControl(r):
-		case r == '@' && isBroadcast(s[i+1:]):
-			b.WriteString("@" + wordJoiner)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if multiline {
-		return strings.TrimRight(b.String(), " \n")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// isBidiControl spots the embedding, override and isolate controls, which can make text read
-// differently from what it is (a reversed file name, a spoofed URL label).
-func isBidiControl(r rune) bool {
-	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-}
-
-func isBroadcast(rest string) bool {
-	for _, w := range broadcasts {
-		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) {
-			return true
-		}
-	}
-	return false
+	return text.BreakMentions(text.Clean(s, multiline), broadcasts...)
 }
 
 // line is clean for one-line plain text (header, button label): whitespace runs collapse.
-func line(s string) string {
-	return strings.Join(strings.Fields(clean(s, false)), " ")
-}
+func line(s string) string { return text.BreakMentions(text.Line(s), broadcasts...) }
 
 // plain cleans s for a plain_text field and cuts it to n runes.
 func plain(s string, n int) string {
@@ -96,7 +39,10 @@ func escaped(r rune) (string, int) {
 	case '>':
 		return "&gt;", 4
 	case '`':
-		return "`" + zeroWidthSpace, 2
+		// A zero-width space after each backtick keeps untrusted text from opening or closing
+		// code formatting: inside a ``` block it cannot close the block, elsewhere it cannot
+		// open one that swallows the lines after it.
+		return "`" + text.ZeroWidthSpace, 2
 	}
 	return string(r), 1
 }
@@ -212,23 +158,3 @@ func (s *section) stop() {
 }
 
 func (s *section) String() string { return s.b.String() }
-
-// plainASCII reports whether clean would return s unchanged: printable ASCII (newlines and
-// tabs too when multiline) with no '@' that could start a broadcast, and nothing to trim.
-func plainASCII(s string, multiline bool) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '@':
-			return false
-		case c >= 0x20 && c < 0x7f:
-		case multiline && c == '\n':
-		default:
-			return false
-		}
-	}
-	if multiline {
-		return strings.TrimRight(s, " \n") == s
-	}
-	return strings.TrimSpace(s) == s
-}
