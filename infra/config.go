@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,8 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/foghornhq/foghorn/infra/alerts"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/policy"
-	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 // componentName names the stack's one EcsChatAlerts. Changing it replaces every resource.
@@ -35,13 +35,6 @@ var configKeys = []string{
 	"createKmsKey", "kmsKeyArn", "notifierZip",
 }
 
-// configError is one invalid stack config value: the full key and what is allowed.
-type configError struct {
-	key, msg string
-}
-
-func (e *configError) Error() string { return e.key + ": " + e.msg }
-
 // configReader reads the project's stack config, collecting one error per bad key.
 type configReader struct {
 	ctx  *pulumi.Context
@@ -52,7 +45,7 @@ type configReader struct {
 func (r *configReader) full(key string) string { return r.ns + ":" + key }
 
 func (r *configReader) bad(key, format string, a ...any) {
-	r.errs = append(r.errs, &configError{key: r.full(key), msg: fmt.Sprintf(format, a...)})
+	r.errs = append(r.errs, &config.Error{Key: r.full(key), Message: fmt.Sprintf(format, a...)})
 }
 
 func (r *configReader) raw(key string) (string, bool) {
@@ -153,16 +146,11 @@ func (r *configReader) webhook(required bool) pulumi.StringInput {
 		r.bad(key, "is stored in plain text: set it again with `pulumi config set --secret %s <webhook URL>`", key)
 		return nil
 	}
-	if !isHTTPS(v) {
-		r.bad(key, "is not an https:// URL (the value is not shown because it is secret)")
+	shape := config.CheckSecrets(cmp.Or(r.str("chatTarget"), alerts.DefaultChatTarget), config.Secrets{Value: v})
+	if r.badShape(key, shape, config.KeySecret) {
 		return nil
 	}
 	return secretString(v)
-}
-
-func isHTTPS(v string) bool {
-	u, err := url.Parse(v)
-	return err == nil && u.Scheme == "https" && u.Host != ""
 }
 
 func secretString(v string) pulumi.StringOutput {
@@ -252,8 +240,8 @@ func (r *configReader) secrets(key string) (_ map[string]string, ok bool) {
 	return out, true
 }
 
-// destinations reads the destinations and their secrets. A destination's secret is checked
-// for its shape (an https URL, or a Slack bot token) without ever being shown.
+// destinations reads the destinations and their secrets. A destination's secrets are checked
+// for the shape its target needs, by the notifier's own rule, without ever being shown.
 // set says whether the key holds anything, valid or not, so that webhookUrl is not asked for
 // on top of an invalid destinations value.
 func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
@@ -281,11 +269,12 @@ func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
 		names[e.Name] = true
 		// The component reports a missing or malformed name; a secret can only be looked up
 		// under a well-formed one.
+		shape := config.CheckSecrets(e.Target, config.Secrets{Value: secrets[e.Name], SigningKey: signing[e.Name]})
 		if alerts.ValidDestinationName(e.Name) && secretsOK {
-			d.Secret = r.destinationSecret(e, secrets)
+			d.Secret = r.destinationSecret(e, secrets, shape)
 		}
 		if alerts.ValidDestinationName(e.Name) && signingOK {
-			d.SigningSecret = r.signingSecret(e, signing)
+			d.SigningSecret = r.signingSecret(e, signing, shape)
 		}
 		out = append(out, d)
 	}
@@ -302,32 +291,31 @@ func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
 	return out, true
 }
 
-func (r *configReader) destinationSecret(e destinationEntry, secrets map[string]string) pulumi.StringInput {
+// destinationSecret and signingSecret read a destination's secrets, given what
+// config.CheckSecrets, the notifier's own rule, says of their shapes: a secret it refuses stops
+// the function at cold start, so the stack refuses exactly those, at preview.
+func (r *configReader) destinationSecret(e destinationEntry, secrets map[string]string, shape error) pulumi.StringInput {
 	key := "destinationSecrets." + e.Name
 	v, ok := secrets[e.Name]
 	what := "webhook URL"
-	if e.Target == "slack-bot" {
+	if e.Target == config.SlackBot {
 		what = "bot token"
 	}
-	switch {
-	case !ok || v == "":
+	if !ok || v == "" {
 		r.bad(key, "is required: run `pulumi config set --secret --path '%s' <%s>`", key, what)
 		return nil
-	case e.Target == "slack-bot" && !strings.HasPrefix(v, "xoxb-"):
-		r.bad(key, "is not a Slack bot token (xoxb-…) (the value is not shown because it is secret)")
-		return nil
-	case e.Target != "slack-bot" && !isHTTPS(v):
-		r.bad(key, "is not an https:// URL (the value is not shown because it is secret)")
+	}
+	if r.badShape(key, shape, config.KeySecret) {
 		return nil
 	}
 	return secretString(v)
 }
 
-func (r *configReader) signingSecret(e destinationEntry, signing map[string]string) pulumi.StringInput {
+func (r *configReader) signingSecret(e destinationEntry, signing map[string]string, shape error) pulumi.StringInput {
 	key := "destinationSigningSecrets." + e.Name
 	v, ok := signing[e.Name]
 	switch {
-	case e.Target != "webhook":
+	case e.Target != config.Webhook:
 		if ok {
 			r.bad(key, "only destinations of target webhook sign their requests")
 		}
@@ -335,13 +323,22 @@ func (r *configReader) signingSecret(e destinationEntry, signing map[string]stri
 	case !ok || v == "":
 		r.bad(key, "is required for target webhook: run `pulumi config set --secret --path '%s' \"$(openssl rand -hex 32)\"`", key)
 		return nil
-	// The notifier's own rule (lambda/destination), which it applies at cold start: a key it refuses
-	// stops the function, so the stack refuses exactly those keys.
-	case len(v) < destination.MinSigningKey || strings.TrimSpace(v) != v:
-		r.bad(key, "is shorter than %d characters or has surrounding white space (the value is not shown because it is secret)", destination.MinSigningKey)
+	case r.badShape(key, shape, config.KeySigningSecret):
 		return nil
 	}
 	return secretString(v)
+}
+
+// badShape reports, under key, the problem of shape (config.CheckSecrets's error) keyed
+// which, if there is one. The value is never shown.
+func (r *configReader) badShape(key string, shape error, which string) bool {
+	for _, p := range config.Problems(shape) {
+		if p.Key == which {
+			r.bad(key, "%s (the value is not shown because it is secret)", p.Message)
+			return true
+		}
+	}
+	return false
 }
 
 // routes reads the routes, each an object with the config document's keys
@@ -423,7 +420,7 @@ func namespaced(project string, err error) error {
 			out = append(out, e)
 			continue
 		}
-		out = append(out, &configError{key: project + ":" + ae.Key, msg: ae.Message})
+		out = append(out, &config.Error{Key: project + ":" + ae.Key, Message: ae.Message})
 	}
 	return errors.Join(out...)
 }

@@ -22,13 +22,22 @@ import (
 	"github.com/foghornhq/foghorn/infra/alerts"
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
 const (
 	fakeWebhook    = "https://hooks.slack.example/services/T00000000/B00000000/FAKEFAKEFAKEFAKE"
 	fakeSigningKey = "FAKEFAKE-signing-key-0000000000000000000000"
 )
+
+// fakeSecrets are fake secrets of the shape each target takes (config.CheckSecrets).
+var fakeSecrets = map[string]string{
+	"slack":     fakeWebhook,
+	"slack-bot": "xoxb-FAKEFAKEFAKE",
+	"discord":   "https://discord.example/api/webhooks/0000/FAKEFAKEFAKE",
+	"teams":     "https://prod-00.westeurope.logic.example:443/workflows/0000/triggers/manual/paths/invoke?sig=FAKEFAKEFAKE",
+	"gchat":     "https://chat.googleapis.example/v1/spaces/AAAA/messages?key=FAKEFAKE&token=FAKEFAKEFAKE",
+	"webhook":   "https://hooks.example/FAKEFAKEFAKE",
+}
 
 // routedConfig is a stack config with one destination, ops, a route to it and a default,
 // with overrides applied (an empty value removes a key).
@@ -174,7 +183,7 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"signing key too short", routedConfig(map[string]string{
 			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 			"destinationSigningSecrets": `{"ops": "FAKEFAKE"}`,
-		}), "destinationSigningSecrets.ops", strconv.Itoa(destination.MinSigningKey)},
+		}), "destinationSigningSecrets.ops", strconv.Itoa(config.MinSigningKey)},
 		{"signing key with surrounding white space", routedConfig(map[string]string{
 			"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 			"destinationSigningSecrets": `{"ops": " ` + fakeSigningKey + `"}`,
@@ -202,7 +211,7 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 			if err == nil {
 				t.Fatal("the program accepted it")
 			}
-			var errs []*configError
+			var errs []*config.Error
 			collect(err, &errs)
 			if len(errs) != 1 {
 				t.Fatalf("want one message, got %d: %v", len(errs), err)
@@ -221,8 +230,8 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 	}
 }
 
-func collect(err error, out *[]*configError) {
-	if ce, ok := err.(*configError); ok {
+func collect(err error, out *[]*config.Error) {
+	if ce, ok := err.(*config.Error); ok {
 		*out = append(*out, ce)
 		return
 	}
@@ -400,7 +409,7 @@ func TestStackFiles(t *testing.T) {
 			}
 			secrets := map[string]string{}
 			for _, d := range dests {
-				secrets[d.Name] = "https://hooks.example/" + d.Target + "/FAKEFAKEFAKE"
+				secrets[d.Name] = fakeSecrets[d.Target]
 			}
 			b, _ := json.Marshal(secrets)
 			cfg["destinationSecrets"] = string(b)
@@ -596,9 +605,9 @@ func TestPulumiAcceptsTheProjectFiles(t *testing.T) {
 }
 
 // TestSigningKeyMinimumIsTheNotifiers: the stack takes every signing key the notifier takes
-// (lambda/destination.MinSigningKey characters and up), and Pulumi.yaml and the README say so.
+// (lambda/config.MinSigningKey characters and up), and Pulumi.yaml and the README say so.
 func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
-	key := fakeSigningKey[:destination.MinSigningKey]
+	key := fakeSigningKey[:config.MinSigningKey]
 	cfg := routedConfig(map[string]string{
 		"destinations":              `[{"name": "ops", "target": "webhook"}]`,
 		"destinationSigningSecrets": `{"ops": "` + key + `"}`,
@@ -612,11 +621,65 @@ func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("at least %d characters", destination.MinSigningKey)
+	want := fmt.Sprintf("at least %d characters", config.MinSigningKey)
 	if !strings.Contains(p.Config["destinationSigningSecrets"].Description, want) {
 		t.Errorf("Pulumi.yaml's destinationSigningSecrets does not say %q", want)
 	}
 	if !strings.Contains(string(readme), want) {
 		t.Errorf("the README does not say %q", want)
+	}
+}
+
+// TestSecretShapes runs the notifier's own secret-shape cases (lambda/config's
+// testdata/secret-shapes.json, which lambda/destination runs at cold start) through the
+// program: every secret the function would refuse, preview refuses, naming the key and never
+// showing the value; every secret it takes, preview takes.
+func TestSecretShapes(t *testing.T) {
+	data, err := os.ReadFile("../lambda/config/testdata/secret-shapes.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Target     string
+		Secret     string
+		SigningKey string
+		OK         bool
+		Key        string
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.Target+" "+c.Secret, func(t *testing.T) {
+			dest := map[string]string{"name": "ops", "target": c.Target}
+			if c.Target == "slack-bot" {
+				dest["channel"] = "C0FAKE0001"
+			}
+			d, _ := json.Marshal([]map[string]string{dest})
+			s, _ := json.Marshal(map[string]string{"ops": c.Secret})
+			cfg := routedConfig(map[string]string{"destinations": string(d), "destinationSecrets": string(s)})
+			if c.SigningKey != "" {
+				k, _ := json.Marshal(map[string]string{"ops": c.SigningKey})
+				cfg["destinationSigningSecrets"] = string(k)
+			}
+			_, err := runProgram(t, cfg, true)
+			if c.OK {
+				if err != nil {
+					t.Fatalf("the notifier takes it, preview refused it: %v", err)
+				}
+				return
+			}
+			var errs []*config.Error
+			collect(err, &errs)
+			want := map[string]string{"secret": "destinationSecrets.ops", "signingSecret": "destinationSigningSecrets.ops"}[c.Key]
+			if len(errs) != 1 || errs[0].Key != "foghorn:"+want {
+				t.Fatalf("want one error naming foghorn:%s, got %v", want, err)
+			}
+			for _, secret := range []string{c.Secret, c.SigningKey} {
+				if len(secret) > len("xoxb-") && strings.Contains(err.Error(), secret) {
+					t.Errorf("the error shows the secret: %v", err)
+				}
+			}
+		})
 	}
 }

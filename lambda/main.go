@@ -20,9 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/notifier"
@@ -80,7 +80,7 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
 	}
 	if doc.Logs.Enabled {
-		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs.Options)
+		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs)
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	document := args.document()
 	var secrets []DestinationSecrets
 	for _, d := range args.destinations(name) {
-		secrets = append(secrets, d.secrets)
+		secrets = append(secrets, d.checked())
 	}
 
 	// The build runs in preview too: the engine hashes the zip to decide whether code changed.

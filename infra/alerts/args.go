@@ -14,9 +14,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
-	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // EcsChatAlertsArgs configures the stack. Field tags name the same keys as the Pulumi stack
@@ -147,11 +145,11 @@ const (
 // Defaults taken from the notifier, so the document the component writes says what the
 // notifier would assume anyway.
 var (
-	DefaultCrashLoopThreshold      = story.Options{}.Defaults().Threshold
-	DefaultCrashLoopWindow         = time.Duration(story.Options{}.Defaults().Window)
-	DefaultCrashLoopDigestInterval = time.Duration(story.Options{}.Defaults().DigestInterval)
-	DefaultLogTailLines            = logtail.DefaultLines
-	DefaultLogTailBudget           = logtail.DefaultBudget
+	DefaultCrashLoopThreshold      = config.CrashLoop{}.Defaults().Threshold
+	DefaultCrashLoopWindow         = time.Duration(config.CrashLoop{}.Defaults().Window)
+	DefaultCrashLoopDigestInterval = time.Duration(config.CrashLoop{}.Defaults().DigestInterval)
+	DefaultLogTailLines            = config.DefaultLogLines
+	DefaultLogTailBudget           = config.DefaultLogBudget
 )
 
 // RetentionDays are the only values CloudWatch Logs accepts for a log group's retention.
@@ -180,7 +178,7 @@ func prepare(name, stack string, args EcsChatAlertsArgs) (EcsChatAlertsArgs, []e
 	}
 	rules, err := eventpattern.Build(a.classes(), a.filter(prefix))
 	if err != nil {
-		return a, nil, errors.Join(argErrors(err)...)
+		return a, nil, err
 	}
 	return a, rules, nil
 }
@@ -224,12 +222,7 @@ func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
 }
 
 // ArgError is one invalid argument: the key (as in the stack config) and what is allowed.
-type ArgError struct {
-	Key     string
-	Message string
-}
-
-func (e *ArgError) Error() string { return e.Key + ": " + e.Message }
+type ArgError = config.Error
 
 var (
 	emailRE     = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -268,7 +261,7 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 	if err := policy.Validate(a.NoiseRules); err != nil {
 		bad("noiseRules", "%v", err)
 	} else if err := a.filter(watchdogPrefix).Validate(); err != nil {
-		errs = append(errs, argErrors(err)...)
+		errs = append(errs, unjoin(err)...)
 	}
 	if !slices.Contains(LogLevels, a.LogLevel) {
 		bad("logLevel", "%q is not a log level (allowed: %s)", a.LogLevel, strings.Join(LogLevels, ", "))
@@ -308,8 +301,8 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 			bad(d.key, "%q is not a duration (write it as Go does: 90s, 10m, 1h30m, 1500ms)", d.text)
 		}
 	}
-	// Past logtail.MaxBudget the notifier's own check says so; this one is about the timeout.
-	if b := durations[2]; b.err == nil && b.value <= logtail.MaxBudget && b.value >= time.Duration(a.Timeout)*time.Second {
+	// Past config.MaxLogBudget the notifier's own check says so; this one is about the timeout.
+	if b := durations[2]; b.err == nil && b.value <= config.MaxLogBudget && b.value >= time.Duration(a.Timeout)*time.Second {
 		bad("logTailBudget", "%s is not below the function's timeout of %d seconds: the alert would never go out without its log lines", b.value, a.Timeout)
 	}
 	// The rest is the notifier's own validation of the document these args make, its keys
@@ -359,29 +352,25 @@ var documentKeys = map[string]string{
 	"noise.rules":              "noiseRules",
 }
 
-// documentErrors turns the document's validation errors, each "config: <key>: <message>",
-// into argument errors, skipping keys in reported.
+// documentErrors turns the document's validation errors, each a *config.Error keyed by the
+// document, into argument errors keyed by the args, skipping keys in reported.
 func (a EcsChatAlertsArgs) documentErrors(err error, reported map[string]bool) []error {
 	if err == nil {
 		return nil
 	}
-	list := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	}
 	var out []error
-	for _, e := range list {
-		key, msg, ok := strings.Cut(strings.TrimPrefix(e.Error(), "config: "), ": ")
-		if !ok {
+	for _, e := range unjoin(err) {
+		var ce *config.Error
+		if !errors.As(e, &ce) {
 			out = append(out, e)
 			continue
 		}
-		key = a.argKey(key)
+		key := a.argKey(ce.Key)
 		if reported[key] {
 			continue
 		}
 		reported[key] = true
-		out = append(out, &ArgError{Key: key, Message: msg})
+		out = append(out, &ArgError{Key: key, Message: ce.Message})
 	}
 	return out
 }
@@ -413,23 +402,12 @@ func isAWSManagedKey(k string) bool {
 	return strings.HasPrefix(k, "alias/aws/") || strings.Contains(k, ":alias/aws/")
 }
 
-// argErrors turns the pattern builder's field errors into argument errors (the field names
-// are the same keys).
-func argErrors(err error) []error {
-	var out []error
-	list := []error{err}
+// unjoin lists the errors err joins, or err alone.
+func unjoin(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
+		return j.Unwrap()
 	}
-	for _, e := range list {
-		var fe *eventpattern.FieldError
-		if errors.As(e, &fe) {
-			out = append(out, &ArgError{Key: fe.Field, Message: fe.Message})
-		} else {
-			out = append(out, e)
-		}
-	}
-	return out
+	return []error{err}
 }
 
 // classes returns the requested event classes.
@@ -468,22 +446,20 @@ func (a EcsChatAlertsArgs) document() config.Document {
 		Routes:       a.routes(),
 		Default:      a.Default,
 		Noise:        config.Noise{Rules: a.NoiseRules},
-		CrashLoop: story.Options{
+		CrashLoop: config.CrashLoop{
 			Threshold:      a.CrashLoopThreshold,
-			Window:         story.Duration(d[0].value),
-			DigestInterval: story.Duration(d[1].value),
+			Window:         config.Duration(d[0].value),
+			DigestInterval: config.Duration(d[1].value),
 		},
 		// Deliveries are remembered as long as the DLQ keeps a record: a redrive on its last
 		// day still posts nothing twice.
-		Deliveries: config.Deliveries{RememberFor: story.Duration(dlqRetentionSeconds * time.Second)},
+		Deliveries: config.Deliveries{RememberFor: config.Duration(dlqRetentionSeconds * time.Second)},
 		Logs: config.Logs{
-			Enabled: a.LogTailEnabled,
-			Options: logtail.Options{
-				Lines:            a.LogTailLines,
-				Budget:           logtail.Duration(d[2].value),
-				LogGroupPrefixes: a.LogGroupPrefixes,
-				Redact:           a.LogRedactPatterns,
-			},
+			Enabled:          a.LogTailEnabled,
+			Lines:            a.LogTailLines,
+			Budget:           config.Duration(d[2].value),
+			LogGroupPrefixes: a.LogGroupPrefixes,
+			Redact:           a.LogRedactPatterns,
 		},
 	}
 }

@@ -23,15 +23,16 @@ type DestinationArgs struct {
 	// gchat or webhook.
 	Target string `pulumi:"target"`
 	// Secret is the webhook URL, or for slack-bot the bot token. Required. It is treated as a
-	// secret whatever is passed (config.RequireSecret is the usual source).
+	// secret whatever is passed (config.RequireSecret is the usual source), and must have the
+	// shape the notifier takes for Target (lambda/config.CheckSecrets), or the deployment fails.
 	Secret pulumi.StringInput `pulumi:"secret"`
 	// Channel is the channel id (or #name) a slack-bot destination posts to. Required for
 	// slack-bot, refused for the other targets.
 	Channel string `pulumi:"channel,optional"`
 	// SigningSecret is the key a webhook destination signs its requests with (HMAC-SHA256),
 	// also kept in a SecureString parameter of its own. Required for webhook, refused for the
-	// other targets. The notifier refuses to start on a key shorter than
-	// lambda/destination.MinSigningKey bytes or with surrounding white space.
+	// other targets. A key shorter than lambda/config.MinSigningKey bytes or with surrounding
+	// white space fails the deployment, as the notifier would refuse to start on it.
 	SigningSecret pulumi.StringInput `pulumi:"signingSecret,optional"`
 }
 
@@ -98,10 +99,45 @@ type DestinationSecrets struct {
 }
 
 // destination is one destination as the component deploys it: what the document says, with
-// placeholder parameter names, and the secrets behind it.
+// placeholder parameter names, the secrets behind it, and the argument key its secrets are
+// reported under.
 type destination struct {
 	doc     config.Destination
 	secrets DestinationSecrets
+	key     string // webhookUrl, or destinations[i]
+}
+
+// checked returns the destination's secrets, each failing the deployment with an *ArgError
+// once its value is known if it has not the shape the notifier takes (config.CheckSecrets):
+// the function would refuse to start on it. A value the stack config holds is known at
+// preview; one computed by another resource, at update.
+func (d destination) checked() DestinationSecrets {
+	s := d.secrets
+	secretKey := d.key + ".secret"
+	if d.key == "webhookUrl" {
+		secretKey = d.key
+	}
+	s.Secret = checkShape(s.Secret, d.doc.Target, config.KeySecret, secretKey)
+	s.SigningSecret = checkShape(s.SigningSecret, d.doc.Target, config.KeySigningSecret, d.key+".signingSecret")
+	return s
+}
+
+func checkShape(secret pulumi.StringInput, target, which, key string) pulumi.StringInput {
+	if secret == nil {
+		return nil
+	}
+	return secret.ToStringOutput().ApplyT(func(v string) (string, error) {
+		s := config.Secrets{Value: v}
+		if which == config.KeySigningSecret {
+			s = config.Secrets{SigningKey: v}
+		}
+		for _, p := range config.Problems(config.CheckSecrets(target, s)) {
+			if p.Key == which {
+				return "", &ArgError{Key: key, Message: p.Message + " (the value is not shown because it is secret)"}
+			}
+		}
+		return v, nil
+	}).(pulumi.StringOutput)
 }
 
 // destinations resolves the args' destinations under the component's name: the webhookUrl
@@ -110,6 +146,7 @@ func (a EcsChatAlertsArgs) destinations(name string) []destination {
 	if len(a.Destinations) == 0 {
 		return []destination{{
 			doc: config.Destination{Name: DefaultDestination, Target: a.ChatTarget, SecretParam: placeholderParam},
+			key: "webhookUrl",
 			secrets: DestinationSecrets{
 				Destination: DefaultDestination,
 				Secret:      a.WebhookUrl,
@@ -123,6 +160,7 @@ func (a EcsChatAlertsArgs) destinations(name string) []destination {
 	for i, d := range a.Destinations {
 		out[i] = destination{
 			doc: config.Destination{Name: d.Name, Target: d.Target, Channel: d.Channel, SecretParam: placeholderParam},
+			key: fmt.Sprintf("destinations[%d]", i),
 			secrets: DestinationSecrets{
 				Destination: d.Name,
 				Secret:      d.Secret,
@@ -145,7 +183,7 @@ func (a EcsChatAlertsArgs) validateDestinations(bad func(key, format string, v .
 		switch {
 		case a.WebhookUrl == nil:
 			bad("webhookUrl", "is required unless destinations are given: set it with `pulumi config set --secret webhookUrl <url>`")
-		case a.ChatTarget == "slack-bot" || a.ChatTarget == "webhook":
+		case a.ChatTarget == config.SlackBot || a.ChatTarget == config.Webhook:
 			bad("chatTarget", "%s needs more than a URL (a channel, a signing secret): declare it under destinations instead of webhookUrl", a.ChatTarget)
 		}
 		return

@@ -273,3 +273,42 @@ func keysOf[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A secret of the wrong shape fails the deployment, naming its argument and not showing the
+// value: the notifier would refuse to start on it (config.CheckSecrets is the one rule).
+func TestSecretShapeRefused(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(a *alerts.EcsChatAlertsArgs)
+		key  string
+	}{
+		"a Slack URL for Discord": {func(a *alerts.EcsChatAlertsArgs) {
+			a.Destinations[1] = alerts.DestinationArgs{Name: "prod-teams", Target: "discord", Secret: secret("https://hooks.slack.example/services/T0/B0/FAKESHAPE")}
+		}, "destinations[1].secret"},
+		"a Google Chat URL without its token": {func(a *alerts.EcsChatAlertsArgs) {
+			a.Destinations[1] = alerts.DestinationArgs{Name: "prod-teams", Target: "gchat", Secret: secret("https://chat.googleapis.example/v1/spaces/AAAA/messages?key=FAKESHAPE")}
+		}, "destinations[1].secret"},
+		"a short signing key": {func(a *alerts.EcsChatAlertsArgs) {
+			a.Destinations[3].SigningSecret = secret("FAKESHAPE")
+		}, "destinations[3].signingSecret"},
+		"the shortcut's webhook": {func(a *alerts.EcsChatAlertsArgs) {
+			*a = minimalArgs(t)
+			a.WebhookUrl = secret("http://hooks.slack.example/FAKESHAPE")
+		}, "webhookUrl"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := routedArgs(t)
+			tc.edit(&a)
+			_, err := run(t, a, true)
+			if err == nil || !strings.Contains(err.Error(), tc.key+": does not hold") {
+				t.Fatalf("err %v, want one naming %s", err, tc.key)
+
+			}
+			if strings.Contains(err.Error(), "FAKESHAPE") {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+		})
+	}
+	if _, err := run(t, routedArgs(t), true); err != nil {
+		t.Errorf("secrets of the right shape: %v", err)
+	}
+}

@@ -3,8 +3,14 @@ package alerts
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
-	"github.com/foghornhq/foghorn/lambda/state"
+// The table's layout as lambda/state.Dynamo reads it: the hash key, and the attribute
+// DynamoDB's TTL reads. Written out rather than imported, so that a stack program does not
+// link the notifier's DynamoDB client; statetable_test.go holds the two together.
+const (
+	tableKey     = "pk"
+	tableExpires = "expires"
 )
 
 // StateTableArgs configures the notifier's state table.
@@ -33,13 +39,13 @@ func NewStateTable(ctx *pulumi.Context, name string, args StateTableArgs, opts .
 	}
 	table, err := dynamodb.NewTable(ctx, name+"-state", &dynamodb.TableArgs{
 		BillingMode: pulumi.String("PAY_PER_REQUEST"),
-		HashKey:     pulumi.String(state.AttrKey),
+		HashKey:     pulumi.String(tableKey),
 		// Only key attributes are declared; version, data, expires and writer need no schema.
 		Attributes: dynamodb.TableAttributeArray{
-			&dynamodb.TableAttributeArgs{Name: pulumi.String(state.AttrKey), Type: pulumi.String("S")},
+			&dynamodb.TableAttributeArgs{Name: pulumi.String(tableKey), Type: pulumi.String("S")},
 		},
 		Ttl: &dynamodb.TableTtlArgs{
-			AttributeName: pulumi.String(state.AttrExpires),
+			AttributeName: pulumi.String(tableExpires),
 			Enabled:       pulumi.Bool(true),
 		},
 		PointInTimeRecovery: &dynamodb.TablePointInTimeRecoveryArgs{

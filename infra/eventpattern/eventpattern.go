@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
@@ -110,7 +111,7 @@ func Build(classes []Class, f Filter) ([]Rule, error) {
 			return nil, fmt.Errorf("eventpattern: %s: %w", c, err)
 		}
 		if len(js) > MaxPatternSize {
-			return nil, &FieldError{Field: "clusterArns/serviceNames", Message: fmt.Sprintf(
+			return nil, &config.Error{Key: "clusterArns/serviceNames", Message: fmt.Sprintf(
 				"the %s rule's event pattern would be %d characters; EventBridge allows %d by default: list fewer clusters or services, or leave a list empty to match all",
 				c, len(js), MaxPatternSize)}
 		}
@@ -130,20 +131,12 @@ func ValidClusterArn(s string) bool { return clusterArnRE.MatchString(s) }
 // ValidServiceName reports whether s can be an ECS service name.
 func ValidServiceName(s string) bool { return serviceNameRE.MatchString(s) }
 
-// FieldError is one invalid filter field, worded for the user: the field, the bad value and
-// what is allowed.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
-// Validate reports every invalid field, each as a *FieldError.
+// Validate reports every invalid field, each a *config.Error keyed by the field and worded for
+// the user: the bad value and what is allowed.
 func (f Filter) Validate() error {
 	var errs []error
 	bad := func(field, format string, a ...any) {
-		errs = append(errs, &FieldError{Field: field, Message: fmt.Sprintf(format, a...)})
+		errs = append(errs, &config.Error{Key: field, Message: fmt.Sprintf(format, a...)})
 	}
 	for _, a := range f.ClusterArns {
 		if !ValidClusterArn(a) {

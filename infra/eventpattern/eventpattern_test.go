@@ -12,6 +12,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/infra/eventpattern/patterntest"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
@@ -487,12 +488,12 @@ func TestFilterValidation(t *testing.T) {
 	}
 	for _, c := range cases {
 		err := c.f.Validate()
-		var fe *eventpattern.FieldError
+		var fe *config.Error
 		if !errors.As(err, &fe) {
 			t.Errorf("%s: got %v, want a field error", c.name, err)
 			continue
 		}
-		if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+		if fe.Key != c.field || !strings.Contains(fe.Message, c.says) {
 			t.Errorf("%s: got %q, want field %s saying %q", c.name, err, c.field, c.says)
 		}
 		if _, err := eventpattern.Build(eventpattern.Classes, c.f); err == nil {

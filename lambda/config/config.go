@@ -15,16 +15,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
-	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // Version is the document version this notifier reads.
 const Version = 1
-
-// Targets are the chat services a destination can point at.
-var Targets = []string{"slack", "slack-bot", "discord", "teams", "gchat", "webhook"}
 
 // Document is the whole configuration.
 type Document struct {
@@ -40,7 +35,7 @@ type Document struct {
 	Default []string `json:"default,omitempty"`
 	Noise   Noise    `json:"noise,omitempty"`
 	// CrashLoop tunes how task failures fold into crash-loop and deployment stories.
-	CrashLoop story.Options `json:"crashLoop,omitempty"`
+	CrashLoop CrashLoop `json:"crashLoop,omitempty"`
 	// Logs says whether and how the dying container's last log lines join its alert.
 	Logs Logs `json:"logs,omitempty"`
 	// Deliveries says how long the function remembers what it delivered.
@@ -53,7 +48,7 @@ type Deliveries struct {
 	// nothing twice: at least as long as the dead-letter queue keeps records, since a redrive
 	// can bring one back that late. The Pulumi component writes the DLQ's retention here.
 	// Default: 14 days, the longest SQS keeps a message.
-	RememberFor story.Duration `json:"rememberFor,omitempty"`
+	RememberFor Duration `json:"rememberFor,omitempty"`
 }
 
 // DefaultRememberFor is SQS's longest message retention, which the stack's DLQ uses.
@@ -62,14 +57,6 @@ const DefaultRememberFor = 14 * 24 * time.Hour
 // Keep is how long deliveries are remembered.
 func (d Deliveries) Keep() time.Duration {
 	return cmp.Or(time.Duration(d.RememberFor), DefaultRememberFor)
-}
-
-// Logs configures the log tail. It is off unless enabled, because it needs the function to
-// be allowed ecs:DescribeTaskDefinition and logs:GetLogEvents (the Pulumi component grants
-// both, scoped to LogGroupPrefixes, when it enables this).
-type Logs struct {
-	Enabled bool `json:"enabled,omitempty"`
-	logtail.Options
 }
 
 // Destination is one place messages go.
@@ -149,8 +136,9 @@ func Parse(data []byte) (*Document, error) {
 // Validate reports every problem in the document, each naming the key at fault.
 func (d *Document) Validate() error {
 	var errs []error
+	report := func(e *Error) { errs = append(errs, fmt.Errorf("config: %w", e)) }
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+		report(&Error{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if d.Version != Version {
 		bad("version", "must be %d, got %d", Version, d.Version)
@@ -175,17 +163,17 @@ func (d *Document) Validate() error {
 			bad(key+".secretParam", "is required: the SSM parameter holding the webhook URL or token")
 		}
 		switch {
-		case dst.Target == "slack-bot" && strings.TrimSpace(dst.Channel) == "":
+		case dst.Target == SlackBot && strings.TrimSpace(dst.Channel) == "":
 			bad(key+".channel", "is required for target slack-bot: the channel id (C0123ABCD) or #name to post to")
-		case dst.Target != "slack-bot" && dst.Channel != "":
+		case dst.Target != SlackBot && dst.Channel != "":
 			bad(key+".channel", "is only used by target slack-bot")
 		case strings.ContainsAny(dst.Channel, " \t\r\n"):
 			bad(key+".channel", "%q is not a channel id or name: it contains white space", dst.Channel)
 		}
 		switch {
-		case dst.Target == "webhook" && dst.SigningSecretParam == "":
+		case dst.Target == Webhook && dst.SigningSecretParam == "":
 			bad(key+".signingSecretParam", "is required for target webhook: the SSM parameter holding the key requests are signed with")
-		case dst.Target != "webhook" && dst.SigningSecretParam != "":
+		case dst.Target != Webhook && dst.SigningSecretParam != "":
 			bad(key+".signingSecretParam", "is only used by target webhook")
 		}
 	}
@@ -197,14 +185,12 @@ func (d *Document) Validate() error {
 		}
 	}
 	d.validateRoutes(bad, known)
-	if err := d.CrashLoop.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("config: %w", err))
+	for _, e := range d.CrashLoop.problems() {
+		report(e)
 	}
-	if err := d.Logs.Validate(); err != nil {
-		// The log tail names its fields "logtail: lines: …"; here they are keys of "logs".
-		for _, line := range strings.Split(err.Error(), "\n") {
-			errs = append(errs, errors.New("config: "+strings.Replace(line, "logtail: ", "logs.", 1)))
-		}
+	_, logs := d.Logs.Compile()
+	for _, e := range logs {
+		report(&Error{Key: "logs." + e.Key, Message: e.Message})
 	}
 	if r := time.Duration(d.Deliveries.RememberFor); r != 0 && (r < time.Hour || r > 30*24*time.Hour) {
 		bad("deliveries.rememberFor", "%s is out of range (allowed: 1h–720h; at least the dead-letter queue's retention)", r)

@@ -37,18 +37,16 @@ type Weekly struct {
 func (m Mute) Window() (mute.Window, error) {
 	w, errs := m.parse()
 	if len(errs) > 0 {
-		return mute.Window{}, errors.New(errs[0].msg)
+		return mute.Window{}, errors.New(errs[0].Message)
 	}
 	return w, nil
 }
 
-type fieldError struct{ key, msg string }
-
 // parse reads a window and reports problems keyed relative to the mute entry.
-func (m Mute) parse() (mute.Window, []fieldError) {
-	var errs []fieldError
+func (m Mute) parse() (mute.Window, []*Error) {
+	var errs []*Error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fieldError{key, fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(m.Reason) == "" {
 		bad("reason", "is required: it is logged with every alert the window mutes")
@@ -165,10 +163,10 @@ func (d *Document) validateRoutes(bad func(key, format string, args ...any), kno
 			_, errs := m.parse()
 			for _, e := range errs {
 				k := fmt.Sprintf("%s.mute[%d]", key, j)
-				if e.key != "" {
-					k += "." + e.key
+				if e.Key != "" {
+					k += "." + e.Key
 				}
-				bad(k, "%s", e.msg)
+				bad(k, "%s", e.Message)
 			}
 		}
 	}

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
@@ -90,7 +90,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err := stageAWS(inc, ecsFake, logsFake); err != nil {
 		return Summary{}, err
 	}
-	tail, err := logtail.New(ecsFake.Client(), logsFake.Client(), logtail.Options{LogGroupPrefixes: []string{"/ecs/"}})
+	tail, err := logtail.New(ecsFake.Client(), logsFake.Client(), config.Logs{LogGroupPrefixes: []string{"/ecs/"}})
 	if err != nil {
 		return Summary{}, err
 	}

@@ -17,10 +17,8 @@ package logtail
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +29,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/console"
 	"github.com/foghornhq/foghorn/lambda/event"
 )
@@ -44,120 +43,6 @@ type TaskDefinitionDescriber interface {
 // satisfies it.
 type LogEventsGetter interface {
 	GetLogEvents(ctx context.Context, in *cloudwatchlogs.GetLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.GetLogEventsOutput, error)
-}
-
-// Defaults and bounds of Options.
-const (
-	DefaultLines     = 20
-	MaxLines         = 100 // a chat message shows no more
-	DefaultLineBytes = 512
-	MinLineBytes     = 64
-	MaxLineBytes     = 8192
-	DefaultBudget    = 1500 * time.Millisecond
-	MaxBudget        = 10 * time.Second // past this the alert is late, which is worse than no logs
-	DefaultCacheSize = 256
-	MaxCacheSize     = 10000
-)
-
-// Options configure a Fetcher. The zero value means every default, and no log group
-// restriction. Fields carry JSON tags so the notifier's configuration document can hold them.
-type Options struct {
-	// Lines is how many of the last log lines to fetch and keep: 1 to MaxLines, default 20.
-	Lines int `json:"lines,omitempty"`
-	// LineBytes caps each line, "…" included, cut on a character boundary: MinLineBytes to
-	// MaxLineBytes, default 512.
-	LineBytes int `json:"lineBytes,omitempty"`
-	// Budget bounds one Tail, both calls included: at most MaxBudget, default 1.5s. JSON
-	// takes a Go duration string, "1500ms".
-	Budget Duration `json:"budget,omitempty"`
-	// LogGroupPrefixes are the log groups the notifier may read, as name prefixes ("/ecs/").
-	// They must match the function's IAM policy, which is built from the same list: a group
-	// outside them is not read, and the reason says so instead of an AccessDenied. Empty
-	// means any group.
-	LogGroupPrefixes []string `json:"logGroupPrefixes,omitempty"`
-	// Redact adds regular expressions (RE2) whose matches are redacted after the built-in
-	// rules; a subexpression named "secret" limits the redaction to itself.
-	Redact []string `json:"redact,omitempty"`
-	// CacheSize is how many task definitions to remember: up to MaxCacheSize, default 256.
-	CacheSize int `json:"cacheSize,omitempty"`
-}
-
-// logGroupName is CloudWatch Logs' rule for group names, which prefixes must follow too.
-var logGroupName = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
-
-// Validate reports every invalid field, each error naming it.
-func (o Options) Validate() error {
-	_, err := o.validate()
-	return err
-}
-
-// validate is Validate, and also returns the rules compiled from Redact, so that New does not
-// compile them a second time.
-func (o Options) validate() ([]rule, error) {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("logtail: %s: %s", field, fmt.Sprintf(format, args...)))
-	}
-	if o.Lines < 0 || o.Lines > MaxLines {
-		bad("lines", "must be between 1 and %d (0 for the default %d), got %d", MaxLines, DefaultLines, o.Lines)
-	}
-	if o.LineBytes != 0 && (o.LineBytes < MinLineBytes || o.LineBytes > MaxLineBytes) {
-		bad("lineBytes", "must be between %d and %d (0 for the default %d), got %d", MinLineBytes, MaxLineBytes, DefaultLineBytes, o.LineBytes)
-	}
-	if b := time.Duration(o.Budget); b < 0 || b > MaxBudget {
-		bad("budget", "must be positive and at most %s (0 for the default %s), got %s", MaxBudget, DefaultBudget, b)
-	}
-	for i, p := range o.LogGroupPrefixes {
-		if !logGroupName.MatchString(p) {
-			bad(fmt.Sprintf("logGroupPrefixes[%d]", i), "%q is not a log group name prefix (letters, digits, and . - _ / #; a prefix needs no *)", p)
-		}
-	}
-	redact, redactErrs := compile(o.Redact)
-	for _, e := range redactErrs {
-		errs = append(errs, fmt.Errorf("logtail: %w", e))
-	}
-	if o.CacheSize < 0 || o.CacheSize > MaxCacheSize {
-		bad("cacheSize", "must be between 1 and %d (0 for the default %d), got %d", MaxCacheSize, DefaultCacheSize, o.CacheSize)
-	}
-	return redact, errors.Join(errs...)
-}
-
-// withDefaults fills the zero fields.
-func (o Options) withDefaults() Options {
-	if o.Lines == 0 {
-		o.Lines = DefaultLines
-	}
-	if o.LineBytes == 0 {
-		o.LineBytes = DefaultLineBytes
-	}
-	if o.Budget == 0 {
-		o.Budget = Duration(DefaultBudget)
-	}
-	if o.CacheSize == 0 {
-		o.CacheSize = DefaultCacheSize
-	}
-	return o
-}
-
-// Duration is a time.Duration written in JSON as a Go duration string ("1.5s", "800ms").
-type Duration time.Duration
-
-// MarshalJSON writes d as a duration string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads a duration string. Bare numbers are refused: nobody can tell whether
-// 1500 means milliseconds or seconds.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a duration must be a string such as \"1500ms\", got %s", b)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
 }
 
 // Outcome says how a Tail ended.
@@ -210,32 +95,42 @@ func (r Result) ApplyTo(a *alert.Alert) {
 type Fetcher struct {
 	ecs    TaskDefinitionDescriber
 	logs   LogEventsGetter
-	opts   Options
+	opts   config.Logs
 	shaper shaper
 	defs   *defCache
 }
 
-// New returns a Fetcher using the two clients, or the error of opts.Validate.
-func New(ecsClient TaskDefinitionDescriber, logsClient LogEventsGetter, opts Options) (*Fetcher, error) {
+// New returns a Fetcher using the two clients, with the document's log settings (Enabled is
+// the caller's business), or every problem with them.
+func New(ecsClient TaskDefinitionDescriber, logsClient LogEventsGetter, opts config.Logs) (*Fetcher, error) {
 	if ecsClient == nil || logsClient == nil {
 		return nil, errors.New("logtail: New needs an ECS and a CloudWatch Logs client")
 	}
-	redact, err := opts.validate()
-	if err != nil {
-		return nil, err
+	redact, problems := opts.Compile()
+	if len(problems) > 0 {
+		return nil, invalid(problems)
 	}
-	opts = opts.withDefaults()
+	opts = opts.WithDefaults()
 	return &Fetcher{
 		ecs:    ecsClient,
 		logs:   logsClient,
 		opts:   opts,
-		shaper: shaper{lines: opts.Lines, lineBytes: opts.LineBytes, redactor: newRedactor(redact)},
+		shaper: shaper{lines: opts.Lines, lineBytes: opts.LineBytes, redactor: newRedactor(rules(redact))},
 		defs:   newDefCache(opts.CacheSize),
 	}, nil
 }
 
-// Options returns the options in force, defaults filled in.
-func (f *Fetcher) Options() Options { return f.opts }
+// invalid is the error of settings with problems, one line each: "logtail: lines: …".
+func invalid(problems []*config.Error) error {
+	errs := make([]error, len(problems))
+	for i, p := range problems {
+		errs[i] = fmt.Errorf("logtail: %w", p)
+	}
+	return errors.Join(errs...)
+}
+
+// Options returns the settings in force, defaults filled in.
+func (f *Fetcher) Options() config.Logs { return f.opts }
 
 // Tail reads the last log lines of the container a's failure is about. a must name a task
 // (Identity.TaskID) and its task definition revision (TaskFamily, TaskRevision); its

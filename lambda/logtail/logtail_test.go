@@ -2,7 +2,6 @@ package logtail
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/console"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
@@ -76,7 +76,7 @@ func newRig(t *testing.T) rig {
 	return r
 }
 
-func (r rig) fetcher(t *testing.T, opts Options) *Fetcher {
+func (r rig) fetcher(t *testing.T, opts config.Logs) *Fetcher {
 	t.Helper()
 	f, err := New(r.ecs.Client(), r.logs.Client(), opts)
 	if err != nil {
@@ -87,7 +87,7 @@ func (r rig) fetcher(t *testing.T, opts Options) *Fetcher {
 
 func TestTailHappyPath(t *testing.T) {
 	r := newRig(t)
-	f := r.fetcher(t, Options{LogGroupPrefixes: []string{"/ecs/"}})
+	f := r.fetcher(t, config.Logs{LogGroupPrefixes: []string{"/ecs/"}})
 	res := f.Tail(context.Background(), stopped())
 
 	if res.Outcome != Fetched || res.Reason != "" || res.Err != nil {
@@ -98,12 +98,12 @@ func TestTailHappyPath(t *testing.T) {
 		t.Errorf("container %q, group %q, stream %q, region %q", res.Container, res.LogGroup, res.LogStream, res.Region)
 	}
 	crash := awsfake.CheckoutCrashLog(stoppedAt)
-	if len(res.Lines) != DefaultLines {
-		t.Fatalf("%d lines, want %d:\n%s", len(res.Lines), DefaultLines, strings.Join(res.Lines, "\n"))
+	if len(res.Lines) != config.DefaultLogLines {
+		t.Fatalf("%d lines, want %d:\n%s", len(res.Lines), config.DefaultLogLines, strings.Join(res.Lines, "\n"))
 	}
 	// The last 20 events, oldest first.
 	for i, l := range res.Lines {
-		want := crash[len(crash)-DefaultLines+i].Message
+		want := crash[len(crash)-config.DefaultLogLines+i].Message
 		if strings.Contains(want, "redis://") {
 			want = strings.Replace(want, "example-redis-password", "***", 1)
 		}
@@ -171,10 +171,10 @@ func containsLine(lines []string, want string) bool {
 
 // Every way a tail can end short, each saying why, and none calling what it need not.
 func TestTailOutcomes(t *testing.T) {
-	budget := Duration(80 * time.Millisecond)
+	budget := config.Duration(80 * time.Millisecond)
 	tests := []struct {
 		name    string
-		opts    Options
+		opts    config.Logs
 		setup   func(r rig)
 		alert   alert.Alert
 		outcome Outcome
@@ -227,18 +227,18 @@ func TestTailOutcomes(t *testing.T) {
 			errCode: "ClientException", ecsCalls: 1,
 		},
 		{
-			name: "group outside allowed prefixes", opts: Options{LogGroupPrefixes: []string{"/ecs/", "/aws/ecs/"}},
+			name: "group outside allowed prefixes", opts: config.Logs{LogGroupPrefixes: []string{"/ecs/", "/aws/ecs/"}},
 			alert:   withTask("billing-sync", 12, "1203f4e5d6c7b8a99a8b7c6d5e4f3021", "sync"),
 			outcome: Skipped, reason: "log group /billing/sync is outside the allowed prefixes (/ecs/, /aws/ecs/)",
 			ecsCalls: 1, stream: "billing/sync/1203f4e5d6c7b8a99a8b7c6d5e4f3021",
 		},
 		{
-			name: "slow ECS", opts: Options{Budget: budget}, setup: func(r rig) { r.ecs.Hold(true) }, alert: stopped(),
+			name: "slow ECS", opts: config.Logs{Budget: budget}, setup: func(r rig) { r.ecs.Hold(true) }, alert: stopped(),
 			outcome: TimedOut, reason: "ecs:DescribeTaskDefinition of checkout-api:42 did not answer within the 80ms budget",
 			ecsCalls: -1,
 		},
 		{
-			name: "slow Logs", opts: Options{Budget: budget}, setup: func(r rig) { r.logs.Hold(true) }, alert: stopped(), warm: true,
+			name: "slow Logs", opts: config.Logs{Budget: budget}, setup: func(r rig) { r.logs.Hold(true) }, alert: stopped(), warm: true,
 			outcome: TimedOut, reason: "logs:GetLogEvents of ecs/app/" + awsfake.CheckoutTaskID + " did not answer within the 80ms budget",
 			ecsCalls: 1, logsCalls: -1, stream: "ecs/app/" + awsfake.CheckoutTaskID,
 		},
@@ -325,7 +325,7 @@ func TestTaskDefinitionCached(t *testing.T) {
 	r := newRig(t)
 	const other = "1f2e3d4c5b6a79888796a5b4c3d2e1f0"
 	awsfake.AddCheckoutCrash(nil, r.logs, other, stoppedAt.Add(time.Minute))
-	f := r.fetcher(t, Options{})
+	f := r.fetcher(t, config.Logs{})
 	for _, id := range []string{awsfake.CheckoutTaskID, other} {
 		a := stopped()
 		a.Identity.TaskID = id
@@ -346,7 +346,7 @@ func TestTaskDefinitionCached(t *testing.T) {
 func TestTaskDefinitionFetchedOnceConcurrently(t *testing.T) {
 	r := newRig(t)
 	r.ecs.SetDelay(30 * time.Millisecond) // long enough for every tail to find the call under way
-	f := r.fetcher(t, Options{})
+	f := r.fetcher(t, config.Logs{})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -363,7 +363,7 @@ func TestTaskDefinitionFetchedOnceConcurrently(t *testing.T) {
 
 func TestCacheBounded(t *testing.T) {
 	r := newRig(t)
-	f := r.fetcher(t, Options{CacheSize: 2})
+	f := r.fetcher(t, config.Logs{CacheSize: 2})
 	order := []alert.Alert{
 		stopped(),
 		withTask("report-worker", 7, "9a8b7c6d5e4f30211203f4e5d6c7b8a9", "worker"),
@@ -385,7 +385,7 @@ func TestCacheBounded(t *testing.T) {
 func TestFailureNotCached(t *testing.T) {
 	r := newRig(t)
 	r.ecs.Fail("", awsfake.AccessDenied("ecs:DescribeTaskDefinition", "*"))
-	f := r.fetcher(t, Options{})
+	f := r.fetcher(t, config.Logs{})
 	if res := f.Tail(context.Background(), stopped()); res.Outcome != Failed {
 		t.Fatalf("%s %s", res.Outcome, res.Reason)
 	}
@@ -401,7 +401,7 @@ func TestLogGroupRegion(t *testing.T) {
 	r := newRig(t)
 	const task = "1203f4e5d6c7b8a99a8b7c6d5e4f3021"
 	r.logs.Put("/billing/sync", awsfake.Stream("billing", "sync", task), awsfake.Event{Time: stoppedAt, Message: "panic: sync: negative WaitGroup counter"})
-	res := r.fetcher(t, Options{}).Tail(context.Background(), withTask("billing-sync", 12, task, "sync"))
+	res := r.fetcher(t, config.Logs{}).Tail(context.Background(), withTask("billing-sync", 12, task, "sync"))
 	if res.Outcome != Fetched || res.Region != "us-west-2" {
 		t.Fatalf("%s %q region %s", res.Outcome, res.Reason, res.Region)
 	}
@@ -420,18 +420,18 @@ func TestLineShaping(t *testing.T) {
 	long := "ERROR " + strings.Repeat("x", 2000)
 	tests := []struct {
 		name     string
-		opts     Options
+		opts     config.Logs
 		messages []string
 		want     []string
 		cut      int
 	}{
 		{
-			name: "longer than the cap", opts: Options{LineBytes: 64},
+			name: "longer than the cap", opts: config.Logs{LineBytes: 64},
 			messages: []string{long, "short"},
 			want:     []string{"ERROR " + strings.Repeat("x", 64-6-3) + "…", "short"}, cut: 1,
 		},
 		{
-			name: "multi-byte text cut on a rune boundary", opts: Options{LineBytes: 64},
+			name: "multi-byte text cut on a rune boundary", opts: config.Logs{LineBytes: 64},
 			// 3-byte runes: 64-3 bytes leave room for 20 of them.
 			messages: []string{strings.Repeat("設定", 40), "🚀" + strings.Repeat("é", 40)},
 			want:     []string{strings.Repeat("設定", 10) + "…", "🚀" + strings.Repeat("é", 28) + "…"}, cut: 2,
@@ -442,7 +442,7 @@ func TestLineShaping(t *testing.T) {
 			want:     []string{"ERROR boom done", "bellevil"},
 		},
 		{
-			name: "multi-line events count as lines", opts: Options{Lines: 3},
+			name: "multi-line events count as lines", opts: config.Logs{Lines: 3},
 			messages: []string{"first", "Error: boom\n    at a (a.js:1:1)\r\n    at b (b.js:2:2)\n"},
 			want:     []string{"Error: boom", "    at a (a.js:1:1)", "    at b (b.js:2:2)"},
 		},
@@ -457,19 +457,19 @@ func TestLineShaping(t *testing.T) {
 			want:     []string{"bad \uFFFD byte"},
 		},
 		{
-			name: "redacted before the cut", opts: Options{LineBytes: 64},
+			name: "redacted before the cut", opts: config.Logs{LineBytes: 64},
 			messages: []string{"password=" + strings.Repeat("s", 100) + " after"},
 			want:     []string{"password=[redacted] after"},
 		},
 		{
-			name: "huge line cut before it is redacted", opts: Options{LineBytes: 64},
+			name: "huge line cut before it is redacted", opts: config.Logs{LineBytes: 64},
 			messages: []string{strings.Repeat("a ", 2040) + "token=" + strings.Repeat("T", 500)},
 			want:     []string{strings.Repeat("a ", 30) + "a…"}, cut: 1,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := tt.opts.withDefaults()
+			o := tt.opts.WithDefaults()
 			red, err := NewRedactor(nil)
 			if err != nil {
 				t.Fatal(err)
@@ -494,7 +494,7 @@ func TestTailCutsLongLines(t *testing.T) {
 	r.logs.Put(awsfake.CheckoutGroup, awsfake.CheckoutStream(task),
 		awsfake.Event{Time: stoppedAt, Message: "エラー: " + strings.Repeat("データベースに接続できません。", 50)},
 		awsfake.Event{Time: stoppedAt.Add(time.Millisecond), Message: "exit 1"})
-	res := r.fetcher(t, Options{LineBytes: 100}).Tail(context.Background(), withTask("checkout-api", 42, task, "app"))
+	res := r.fetcher(t, config.Logs{LineBytes: 100}).Tail(context.Background(), withTask("checkout-api", 42, task, "app"))
 	if res.Outcome != Fetched || len(res.Lines) != 2 || res.CutLines != 1 {
 		t.Fatalf("%s %q: %q, cut %d", res.Outcome, res.Reason, res.Lines, res.CutLines)
 	}
@@ -563,7 +563,7 @@ func TestClientsThatIgnoreTheirContext(t *testing.T) {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	r := newRig(t)
-	opts := Options{Budget: Duration(50 * time.Millisecond)}
+	opts := config.Logs{Budget: config.Duration(50 * time.Millisecond)}
 
 	f, err := New(r.ecs.Client(), stuckLogs{release}, opts)
 	if err != nil {
@@ -583,11 +583,11 @@ func TestClientsThatIgnoreTheirContext(t *testing.T) {
 
 func TestPanickingClients(t *testing.T) {
 	r := newRig(t)
-	f, _ := New(panicky{}, r.logs.Client(), Options{})
+	f, _ := New(panicky{}, r.logs.Client(), config.Logs{})
 	if res := f.Tail(context.Background(), stopped()); res.Outcome != Failed || !strings.Contains(res.Err.Error(), "panic: boom") {
 		t.Errorf("panicking ECS: %s %q %v", res.Outcome, res.Reason, res.Err)
 	}
-	f, _ = New(r.ecs.Client(), panicky{}, Options{})
+	f, _ = New(r.ecs.Client(), panicky{}, config.Logs{})
 	if res := f.Tail(context.Background(), stopped()); res.Outcome != Failed || !strings.Contains(res.Err.Error(), "panic: boom") {
 		t.Errorf("panicking Logs: %s %q %v", res.Outcome, res.Reason, res.Err)
 	}
@@ -598,20 +598,20 @@ func TestCallerContextEnded(t *testing.T) {
 	r := newRig(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := r.fetcher(t, Options{}).Tail(ctx, stopped())
+	res := r.fetcher(t, config.Logs{}).Tail(ctx, stopped())
 	if res.Outcome != TimedOut || !strings.Contains(res.Reason, "the caller ran out of time") {
 		t.Errorf("%s %q", res.Outcome, res.Reason)
 	}
 }
 
 func TestOptionsValidate(t *testing.T) {
-	if err := (Options{}).Validate(); err != nil {
+	if _, err := New(panicky{}, panicky{}, config.Logs{}); err != nil {
 		t.Errorf("zero options: %v", err)
 	}
-	err := Options{
-		Lines: 500, LineBytes: 10, Budget: Duration(time.Minute), CacheSize: -1,
+	_, err := New(panicky{}, panicky{}, config.Logs{
+		Lines: 500, LineBytes: 10, Budget: config.Duration(time.Minute), CacheSize: -1,
 		LogGroupPrefixes: []string{"/ecs/", "/ecs/*", ""}, Redact: []string{`ok-\d+`, `(unclosed`, `x*`},
-	}.Validate()
+	})
 	if err == nil {
 		t.Fatal("want errors")
 	}
@@ -629,30 +629,13 @@ func TestOptionsValidate(t *testing.T) {
 			t.Errorf("errors lack %q:\n%v", want, err)
 		}
 	}
-	if _, err := New(panicky{}, panicky{}, Options{Redact: []string{`x*`}}); err == nil || !strings.Contains(err.Error(), "redact[0]") {
+	if _, err := New(panicky{}, panicky{}, config.Logs{Redact: []string{`x*`}}); err == nil || !strings.Contains(err.Error(), "redact[0]") {
 		t.Errorf("New with an empty-matching pattern: %v", err)
 	}
 }
 
-func TestOptionsJSON(t *testing.T) {
-	var o Options
-	doc := `{"lines":30,"lineBytes":256,"budget":"800ms","logGroupPrefixes":["/ecs/"],"redact":["cust-\\d{6}"],"cacheSize":64}`
-	if err := json.Unmarshal([]byte(doc), &o); err != nil {
-		t.Fatal(err)
-	}
-	if o.Lines != 30 || o.LineBytes != 256 || time.Duration(o.Budget) != 800*time.Millisecond || o.LogGroupPrefixes[0] != "/ecs/" || o.Redact[0] != `cust-\d{6}` || o.CacheSize != 64 {
-		t.Errorf("decoded %+v", o)
-	}
-	if err := o.Validate(); err != nil {
-		t.Error(err)
-	}
-	if b, _ := json.Marshal(Options{Budget: Duration(1500 * time.Millisecond)}); string(b) != `{"budget":"1.5s"}` {
-		t.Errorf("encoded %s", b)
-	}
-	if err := json.Unmarshal([]byte(`{"budget":1500}`), &o); err == nil || !strings.Contains(err.Error(), `"1500ms"`) {
-		t.Errorf("a bare number: %v", err)
-	}
-	f, err := New(panicky{}, panicky{}, Options{})
+func TestDefaults(t *testing.T) {
+	f, err := New(panicky{}, panicky{}, config.Logs{})
 	if err != nil {
 		t.Fatal(err)
 	}

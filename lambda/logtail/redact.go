@@ -1,12 +1,13 @@
 package logtail
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 // Marker replaces every secret the Redactor finds.
@@ -83,33 +84,24 @@ func newRule(name, expr, with string, hints ...string) rule {
 // that part (`user_id=(?P<secret>\d+)` keeps "user_id="); otherwise the whole match goes.
 // Each pattern that does not compile, or that matches the empty string, is an error naming it.
 func NewRedactor(patterns []string) (*Redactor, error) {
-	own, errs := compile(patterns)
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	own, problems := config.Logs{Redact: patterns}.Compile()
+	if len(problems) > 0 {
+		return nil, invalid(problems)
 	}
-	return newRedactor(own), nil
+	return newRedactor(rules(own)), nil
 }
 
 func newRedactor(own []rule) *Redactor {
 	return &Redactor{rules: slices.Concat(builtin(), own)}
 }
 
-// compile turns a Redactor's patterns into rules, with one error for each that is invalid.
-func compile(patterns []string) ([]rule, []error) {
-	var rules []rule
-	var errs []error
-	for i, p := range patterns {
-		re, err := regexp.Compile(p)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("redact[%d]: %w", i, err))
-		case re.MatchString(""):
-			errs = append(errs, fmt.Errorf("redact[%d]: %q matches the empty string, which would put a marker between every character", i, p))
-		default:
-			rules = append(rules, rule{name: fmt.Sprintf("redact[%d]", i), re: re, secret: max(re.SubexpIndex("secret"), 0), with: Marker})
-		}
+// rules turns compiled patterns into a Redactor's rules, named after their place in the list.
+func rules(patterns []*regexp.Regexp) []rule {
+	out := make([]rule, len(patterns))
+	for i, re := range patterns {
+		out[i] = rule{name: fmt.Sprintf("redact[%d]", i), re: re, secret: max(re.SubexpIndex("secret"), 0), with: Marker}
 	}
-	return rules, errs
+	return out
 }
 
 // Redact returns line with every secret it finds replaced.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
 
@@ -151,7 +152,7 @@ func BenchmarkRedactTail(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := shaper{lines: DefaultLines, lineBytes: DefaultLineBytes, redactor: red}
+	s := shaper{lines: config.DefaultLogLines, lineBytes: config.DefaultLogLineBytes, redactor: red}
 	bytes := 0
 	for _, m := range messages {
 		bytes += len(m)
@@ -159,7 +160,7 @@ func BenchmarkRedactTail(b *testing.B) {
 	b.SetBytes(int64(bytes))
 	b.ReportAllocs()
 	for b.Loop() {
-		if lines, _ := s.shape(messages); len(lines) != DefaultLines {
+		if lines, _ := s.shape(messages); len(lines) != config.DefaultLogLines {
 			b.Fatalf("%d lines", len(lines))
 		}
 	}

@@ -24,7 +24,7 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
-		secrets := destination.Secrets{Value: s}
+		secrets := config.Secrets{Value: s}
 		if d.SigningSecretParam != "" {
 			if secrets.SigningKey, err = secret(ctx, d.SigningSecretParam); err != nil {
 				return nil, fmt.Errorf("destination %q: %w", d.Name, err)
@@ -43,5 +43,5 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 // targets). Errors describe the secret's shape, never its value. A webhook destination also
 // needs its signing key, which FromDocument fetches.
 func NewTarget(d config.Destination, secret string, client *deliver.Client) (chat.Target, error) {
-	return destination.New(d, destination.Secrets{Value: secret}, client)
+	return destination.New(d, config.Secrets{Value: secret}, client)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 // Story is what the store keeps about one service.
@@ -95,7 +96,7 @@ func (s *Story) open() bool { return s.Announced != nil && s.Resolved == nil }
 
 // lifetime is how long a story lasts without news, on event time and on processing time alike:
 // an open crash loop or a failed deployment for a day, anything else for a window and an hour.
-func (s *Story) lifetime(o Options) time.Duration {
+func (s *Story) lifetime(o config.CrashLoop) time.Duration {
 	if s.open() || s.DeploymentState == "FAILED" {
 		return 24 * time.Hour
 	}

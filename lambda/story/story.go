@@ -28,72 +28,14 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sort"
-	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/chat"
 )
-
-// Options are the thresholds a stack configures.
-type Options struct {
-	// Threshold failures of one service within Window make a crash loop. Default 3.
-	Threshold int `json:"threshold,omitempty"`
-	// Window is how far back failures count. Default 10 minutes.
-	Window Duration `json:"window,omitempty"`
-	// DigestInterval is the least time between two follow-up digests of one story on
-	// targets that cannot edit a message. Default 5 minutes.
-	DigestInterval Duration `json:"digestInterval,omitempty"`
-}
-
-// Defaults fills unset options.
-func (o Options) Defaults() Options {
-	if o.Threshold == 0 {
-		o.Threshold = 3
-	}
-	if o.Window == 0 {
-		o.Window = Duration(10 * time.Minute)
-	}
-	if o.DigestInterval == 0 {
-		o.DigestInterval = Duration(5 * time.Minute)
-	}
-	return o
-}
-
-// Validate names the first option out of range.
-func (o Options) Validate() error {
-	switch {
-	case o.Threshold < 0 || o.Threshold == 1 || o.Threshold > 100:
-		return fmt.Errorf("crashLoop.threshold: %d is out of range (allowed: 2–100; 0 for the default 3)", o.Threshold)
-	case o.Window < 0 || (o.Window > 0 && time.Duration(o.Window) < time.Minute) || time.Duration(o.Window) > 24*time.Hour:
-		return fmt.Errorf("crashLoop.window: %s is out of range (allowed: 1m–24h)", time.Duration(o.Window))
-	case o.DigestInterval < 0 || (o.DigestInterval > 0 && time.Duration(o.DigestInterval) < time.Minute) || time.Duration(o.DigestInterval) > 24*time.Hour:
-		return fmt.Errorf("crashLoop.digestInterval: %s is out of range (allowed: 1m–24h)", time.Duration(o.DigestInterval))
-	}
-	return nil
-}
-
-// Duration is a time.Duration written as "10m" in JSON.
-type Duration time.Duration
-
-// MarshalJSON writes the duration as Go duration text.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads Go duration text ("90s", "10m").
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("want a duration such as \"10m\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
 
 // Input is one classified alert of the batch, with the noise policy's verdict: suppressed
 // alerts still close stories (a steady state is noise, but it ends a crash loop).
@@ -160,7 +102,7 @@ type Result struct {
 // Tracker applies batches to stories.
 type Tracker struct {
 	store state.Store
-	opts  Options
+	opts  config.CrashLoop
 	// Revisions, if set, names the task definition of a deployment (from ECS), so that a
 	// rollback can say from which revision to which.
 	Revisions Revisions
@@ -180,9 +122,9 @@ type Deployment struct {
 	Status         string // PRIMARY, ACTIVE, INACTIVE
 }
 
-// New returns a tracker over store. c is the processing clock (nil: the system clock), read
+// New returns a tracker over store, with the document's crash-loop settings. c is the processing clock (nil: the system clock), read
 // only for events that carry no time of their own.
-func New(store state.Store, opts Options, c clock.Clock) *Tracker {
+func New(store state.Store, opts config.CrashLoop, c clock.Clock) *Tracker {
 	return &Tracker{store: store, opts: opts.Defaults(), clock: clock.Or(c)}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
@@ -193,7 +194,7 @@ type batch struct {
 func runBatches(t *testing.T, age time.Duration, batches []batch) {
 	t.Helper()
 	c := clock.NewFake(processed)
-	tr := New(state.NewMemory(c), Options{}, c)
+	tr := New(state.NewMemory(c), config.CrashLoop{}, c)
 	tr.Revisions = revisions{}
 	var latest time.Time
 	for i, b := range batches {
@@ -243,7 +244,7 @@ func countTriggers(res Result) int {
 
 func newTracker() *Tracker {
 	c := clock.NewFake(processed)
-	return New(state.NewMemory(c), Options{}, c)
+	return New(state.NewMemory(c), config.CrashLoop{}, c)
 }
 
 func TestAnnouncementCarriesTheStory(t *testing.T) {
@@ -329,7 +330,7 @@ func TestConcurrentInvocationsAnnounceOnce(t *testing.T) {
 		wg.Add(1)
 		go func(b []Input) {
 			defer wg.Done()
-			res, err := New(store, Options{}, clock.NewFake(processed)).Apply(context.Background(), b)
+			res, err := New(store, config.CrashLoop{}, clock.NewFake(processed)).Apply(context.Background(), b)
 			if err != nil {
 				t.Error(err)
 			}
@@ -364,29 +365,11 @@ func (brokenStore) Put(context.Context, state.Item) (state.Item, error) {
 // TestStoreDownPassesEverything: without its memory the stage steps aside, and every failure
 // posts on its own rather than being lost.
 func TestStoreDownPassesEverything(t *testing.T) {
-	res, err := New(brokenStore{}, Options{}, clock.NewFake(processed)).Apply(context.Background(), failures(1, 5))
+	res, err := New(brokenStore{}, config.CrashLoop{}, clock.NewFake(processed)).Apply(context.Background(), failures(1, 5))
 	if err == nil {
 		t.Error("want the store's error reported")
 	}
 	if len(res.Passed) != 5 || len(res.Emits) != 0 {
 		t.Errorf("%d passed, %d emitted; want all 5 passed", len(res.Passed), len(res.Emits))
-	}
-}
-
-func TestOptions(t *testing.T) {
-	for _, tt := range []struct {
-		o       Options
-		wantErr string
-	}{
-		{o: Options{}},
-		{o: Options{Threshold: 5, Window: Duration(15 * time.Minute), DigestInterval: Duration(2 * time.Minute)}},
-		{o: Options{Threshold: 1}, wantErr: "crashLoop.threshold"},
-		{o: Options{Window: Duration(time.Second)}, wantErr: "crashLoop.window"},
-		{o: Options{DigestInterval: Duration(48 * time.Hour)}, wantErr: "crashLoop.digestInterval"},
-	} {
-		err := tt.o.Validate()
-		if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
-			t.Errorf("Validate(%+v) = %v, want %q", tt.o, err, tt.wantErr)
-		}
 	}
 }
