@@ -181,3 +181,12 @@ type Alert struct {
 	// Count is how many events this alert stands for (1 unless folded into a digest).
 	Count int `json:"count,omitempty"`
 }
+
+// Generic returns an alert of kind generic: something foghorn cannot tell in its usual form,
+// shown as it arrived. title says what it is, event names why (NOT_JSON, UNRECOGNISED,
+// RENDER_FAILED), and excerpt is the start of what arrived: untrusted text, which every
+// renderer escapes. The caller adds what else it knows (the event id and time, the identity,
+// facts, the reason).
+func Generic(title, event, excerpt string) Alert {
+	return Alert{Source: "unknown", Kind: KindGeneric, Event: event, Severity: Warning, Title: title, Summary: title, Excerpt: excerpt, Count: 1}
+}

@@ -10,12 +10,22 @@ import (
 	"github.com/foghornhq/foghorn/lambda/alert"
 )
 
-// Target is one chat destination: it turns an alert into that service's exact request body,
-// and posts a body. Rendering and posting are apart so a body can be shown (the CLI's render
-// command), stored, or re-sent without rendering again.
-type Target interface {
-	// Render returns the request body for a, within the service's limits.
+// Renderer turns an alert into a chat service's exact request body, within the service's
+// limits. It needs no secret, so a body can be shown (the CLI's render command) without one.
+type Renderer interface {
 	Render(a alert.Alert) ([]byte, error)
+}
+
+// RenderFunc is a function that is a Renderer.
+type RenderFunc func(a alert.Alert) ([]byte, error)
+
+// Render calls f.
+func (f RenderFunc) Render(a alert.Alert) ([]byte, error) { return f(a) }
+
+// Target is one chat destination: it renders, and posts a rendered body. Rendering and
+// posting are apart so a body can be shown, stored, or re-sent without rendering again.
+type Target interface {
+	Renderer
 	// Post sends a rendered body. Its error is a *deliver.Error whose class tells whether the
 	// message should come back later (deliver.ClassOf).
 	Post(ctx context.Context, body []byte) error

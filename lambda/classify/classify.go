@@ -130,14 +130,7 @@ func fromEventBridge(rec envelope.Record, ev event.EventBridge, pre any) alert.A
 // generic is the alert for a record nobody recognised: it says what arrived and shows its
 // start.
 func generic(rec envelope.Record, title, name string) alert.Alert {
-	a := alert.Alert{
-		Source:   "unknown",
-		Kind:     alert.KindGeneric,
-		Event:    name,
-		Severity: alert.Warning,
-		Title:    title,
-		Excerpt:  text.Excerpt(rec.Body, excerptBytes),
-	}
+	a := alert.Generic(title, name, text.Excerpt(rec.Body, excerptBytes))
 	var facts []alert.Fact
 	if rec.Subject != "" {
 		facts = append(facts, alert.Fact{Label: "Subject", Value: rec.Subject})

@@ -115,15 +115,6 @@ func LogStream(partition, region, group, stream string) string {
 		"#logsV2:log-groups/log-group/" + logsComponent(group) + "/log-events/" + logsComponent(stream)
 }
 
-// LogGroup links to a CloudWatch Logs log group.
-func LogGroup(partition, region, group string) string {
-	host := Host(partition, region)
-	if host == "" || group == "" {
-		return ""
-	}
-	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#logsV2:log-groups/log-group/" + logsComponent(group)
-}
-
 // LogsInsights links to a CloudWatch Logs Insights query over one log group, for the time
 // between from and to when both are set (an alert's moment, so the link still shows the crash
 // when opened days later), else for the last hour.

@@ -1,7 +1,8 @@
-// Package destination builds, from a config document's destination and the values of its
-// secret parameters, the chat target that posts for it: Slack (incoming webhook or bot token),
-// Discord, Microsoft Teams, Google Chat or the generic signed webhook. Its errors name the SSM
-// parameter at fault, never the value.
+// Package destination builds what a config document's destination needs, by its target:
+// the renderer of its messages, which needs no secret (Renderer), and, from the values of its
+// secret parameters, the chat target that posts them (New): Slack (incoming webhook or bot
+// token), Discord, Microsoft Teams, Google Chat or the generic signed webhook. Its errors name
+// the SSM parameter at fault, never the value.
 package destination
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/chat/discord"
@@ -18,6 +20,30 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat/webhook"
 	"github.com/foghornhq/foghorn/lambda/config"
 )
+
+// Renderer returns the renderer of d's messages: the same bodies the target New builds posts.
+// It needs no secret, so that the CLI can show a message for any document.
+func Renderer(d config.Destination) (chat.Renderer, error) {
+	switch d.Target {
+	case config.Slack:
+		return chat.RenderFunc(slack.Render), nil
+	case config.SlackBot:
+		return chat.RenderFunc(func(a alert.Alert) ([]byte, error) { return slack.RenderBot(a, d.Channel) }), nil
+	case config.Discord:
+		return chat.RenderFunc(discord.Render), nil
+	case config.Teams:
+		return chat.RenderFunc(teams.Render), nil
+	case config.GoogleChat:
+		return chat.RenderFunc(gchat.Render), nil
+	case config.Webhook:
+		return chat.RenderFunc(webhook.Render), nil
+	}
+	return nil, fmt.Errorf("unknown target %q", d.Target)
+}
+
+// Threaded reports whether d's target can edit a message and reply in its thread (Slack with
+// a bot token): the chat.Target New builds for it is then a chat.Threaded.
+func Threaded(d config.Destination) bool { return d.Target == config.SlackBot }
 
 // New builds the target for d. The destination must be valid (config.Document.Validate), and
 // its secrets of the shape config.CheckSecrets wants: errors say what is wrong with a secret's
@@ -53,20 +79,4 @@ func New(d config.Destination, s config.Secrets, client *deliver.Client) (chat.T
 		return webhook.NewWebhook(s.Value, s.SigningKey, client), nil
 	}
 	return nil, fmt.Errorf("unknown target %q", d.Target)
-}
-
-// RenderOnly returns secrets of the right shape for a target, for building targets that only
-// render and never post (the CLI's render and routes commands). The hosts are under .invalid,
-// which never resolves.
-func RenderOnly(targetName string) config.Secrets {
-	s := config.Secrets{Value: "https://render-only.invalid/", SigningKey: "render-only-signing-key"}
-	switch targetName {
-	case config.SlackBot:
-		s.Value = "xoxb-render-only"
-	case config.Discord:
-		s.Value = "https://render-only.invalid/api/webhooks/0/render-only"
-	case config.GoogleChat:
-		s.Value = "https://render-only.invalid/v1/spaces/RENDER/messages?key=render-only&token=render-only"
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package destination
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat/teams"
 	"github.com/foghornhq/foghorn/lambda/chat/webhook"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 func dest(targetName string) config.Destination {
@@ -28,7 +30,19 @@ func dest(targetName string) config.Destination {
 	return d
 }
 
-// Every target config.Targets names can be built, and the registry knows no other.
+// fakeSecrets are obviously fake secrets of each target's shape.
+var fakeSecrets = map[string]config.Secrets{
+	config.Slack:      {Value: "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret"},
+	config.SlackBot:   {Value: "xoxb-fake-token-for-tests"},
+	config.Discord:    {Value: "https://discord.example/api/webhooks/0000/fake-token"},
+	config.Teams:      {Value: "https://teams.example/workflows/0000/triggers/manual/paths/invoke?sig=fake-sig"},
+	config.GoogleChat: {Value: "https://chat.googleapis.example/v1/spaces/AAAA/messages?key=fake-key&token=fake-token"},
+	config.Webhook:    {Value: "https://receiver.example/hooks/fake", SigningKey: "fake-signing-key-for-tests"},
+}
+
+// Every target config.Targets names can be built, and the registry knows no other. Its
+// renderer, which needs no secret, renders what the target does, and Threaded says which
+// targets can edit.
 func TestEveryConfigTargetBuilds(t *testing.T) {
 	want := []string{config.Slack, config.SlackBot, config.Discord, config.Teams, config.GoogleChat, config.Webhook}
 	if !slices.Equal(config.Targets, want) {
@@ -40,10 +54,24 @@ func TestEveryConfigTargetBuilds(t *testing.T) {
 		if err := doc.Validate(); err != nil {
 			t.Errorf("%s: a minimal destination is invalid: %v", name, err)
 		}
-		tg, err := New(d, RenderOnly(name), nil)
+		tg, err := New(d, fakeSecrets[name], nil)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
+		}
+		r, err := Renderer(d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for sample, a := range fixtures.Samples() {
+			want, err1 := tg.Render(a)
+			got, err2 := r.Render(a)
+			if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: the renderer and the target render differently (%v, %v)", name, sample, err2, err1)
+			}
+		}
+		if _, threaded := tg.(chat.Threaded); threaded != Threaded(d) {
+			t.Errorf("%s: Threaded = %v, the target is %T", name, Threaded(d), tg)
 		}
 		var ok bool
 		switch name {
@@ -66,6 +94,9 @@ func TestEveryConfigTargetBuilds(t *testing.T) {
 	}
 	if _, err := New(config.Destination{Target: "pager"}, config.Secrets{}, nil); err == nil {
 		t.Error("an unknown target was built")
+	}
+	if _, err := Renderer(config.Destination{Target: "pager"}); err == nil {
+		t.Error("an unknown target has a renderer")
 	}
 }
 

@@ -9,8 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 // How a record reached the notifier.
@@ -95,17 +93,6 @@ func lenient(err error) error {
 		return nil
 	}
 	return err
-}
-
-// FromSQS returns one record per SQS message, unwrapping SNS notifications, for a caller that
-// already holds a decoded events.SQSEvent. The function's handler takes the raw payload and
-// uses Split, which gives the same records.
-func FromSQS(ev events.SQSEvent) []Record {
-	recs := make([]Record, 0, len(ev.Records))
-	for _, m := range ev.Records {
-		recs = append(recs, fromSQSBody(m.MessageId, []byte(m.Body)))
-	}
-	return recs
 }
 
 func fromSQSBody(id string, body []byte) Record {

@@ -45,12 +45,6 @@ const (
 	StopCodeTerminationNotice         = "TerminationNotice"
 )
 
-// StopCodes lists every task stop code ECS documents.
-var StopCodes = []string{
-	StopCodeTaskFailedToStart, StopCodeEssentialContainerExited, StopCodeUserInitiated,
-	StopCodeServiceSchedulerInitiated, StopCodeSpotInterruption, StopCodeTerminationNotice,
-}
-
 // Task is the detail of an ECS Task State Change: the Task object of DescribeTasks, with ISO
 // timestamps.
 type Task struct {

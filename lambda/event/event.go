@@ -34,19 +34,6 @@ const (
 	DetailTypeCloudTrailAPICall            = "AWS API Call via CloudTrail"
 )
 
-// DetailTypes lists every detail type the notifier classifies, for validating event patterns.
-var DetailTypes = []string{
-	DetailTypeTaskStateChange,
-	DetailTypeServiceAction,
-	DetailTypeDeploymentStateChange,
-	DetailTypeContainerInstanceStateChange,
-	DetailTypeAlarmStateChange,
-	DetailTypeAlarmConfigurationChange,
-	DetailTypeHealth,
-	DetailTypeScalingActivity,
-	DetailTypeCloudTrailAPICall,
-}
-
 // EventBridge is the envelope every EventBridge event shares. Detail is kept raw and decoded
 // into the struct its DetailType names.
 type EventBridge struct {

@@ -470,7 +470,7 @@ func TestLineShaping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.opts.WithDefaults()
-			red, err := NewRedactor(nil)
+			red, err := redactorFor(nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 // Marker replaces every secret the Redactor finds.
@@ -77,18 +75,6 @@ func (ru rule) spare(keep func(string) bool) rule {
 func newRule(name, expr, with string, hints ...string) rule {
 	re := regexp.MustCompile(expr)
 	return rule{name: name, re: re, hints: hints, secret: max(re.SubexpIndex("secret"), 0), with: with}
-}
-
-// NewRedactor returns a Redactor applying the built-in rules and then patterns, regular
-// expressions in Go's RE2 syntax. A pattern with a subexpression named "secret" redacts only
-// that part (`user_id=(?P<secret>\d+)` keeps "user_id="); otherwise the whole match goes.
-// Each pattern that does not compile, or that matches the empty string, is an error naming it.
-func NewRedactor(patterns []string) (*Redactor, error) {
-	own, problems := config.Logs{Redact: patterns}.Compile()
-	if len(problems) > 0 {
-		return nil, invalid(problems)
-	}
-	return newRedactor(rules(own)), nil
 }
 
 func newRedactor(own []rule) *Redactor {

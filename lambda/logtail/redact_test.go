@@ -67,7 +67,7 @@ func TestRedactClasses(t *testing.T) {
 		{"jwt", "session eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c expired",
 			"session [redacted] expired", "eyJzdWIi"},
 	}
-	r, err := NewRedactor(nil)
+	r, err := redactorFor(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestRedactClasses(t *testing.T) {
 }
 
 func TestRedactLeavesOrdinaryLines(t *testing.T) {
-	r, err := NewRedactor(nil)
+	r, err := redactorFor(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestRedactLeavesOrdinaryLines(t *testing.T) {
 }
 
 func TestRedactUserPatterns(t *testing.T) {
-	r, err := NewRedactor([]string{`cust-[0-9]{6}`, `ssn=(?P<secret>\d{3}-\d{2}-\d{4})`})
+	r, err := redactorFor([]string{`cust-[0-9]{6}`, `ssn=(?P<secret>\d{3}-\d{2}-\d{4})`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestRedactUserPatterns(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{{`(unclosed`}, {`.*`}, {`ok`, `[z-a]`}} {
-		if _, err := NewRedactor(bad); err == nil || !strings.Contains(err.Error(), "redact[") {
+		if _, err := redactorFor(bad); err == nil || !strings.Contains(err.Error(), "redact[") {
 			t.Errorf("%q: err %v, want one naming the pattern", bad, err)
 		}
 	}
@@ -148,7 +148,7 @@ func BenchmarkRedactTail(b *testing.B) {
 		"posting to "+exampleWebhook,
 		"\x1b[31mERROR\x1b[0m using access key "+exampleKeyID,
 	)
-	red, err := NewRedactor([]string{`cust-[0-9]{6}`})
+	red, err := redactorFor([]string{`cust-[0-9]{6}`})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -164,4 +164,16 @@ func BenchmarkRedactTail(b *testing.B) {
 			b.Fatalf("%d lines", len(lines))
 		}
 	}
+}
+
+// redactorFor returns a Redactor applying the built-in rules and then patterns, regular
+// expressions in Go's RE2 syntax. A pattern with a subexpression named "secret" redacts only
+// that part (`user_id=(?P<secret>\d+)` keeps "user_id="); otherwise the whole match goes.
+// Each pattern that does not compile, or that matches the empty string, is an error naming it.
+func redactorFor(patterns []string) (*Redactor, error) {
+	own, problems := config.Logs{Redact: patterns}.Compile()
+	if len(problems) > 0 {
+		return nil, invalid(problems)
+	}
+	return newRedactor(rules(own)), nil
 }

@@ -3,10 +3,10 @@ package notifier
 import (
 	"context"
 	"fmt"
+	"slices"
 
-	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
-	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/destination"
 )
 
@@ -14,11 +14,11 @@ import (
 type SecretFunc func(ctx context.Context, name string) (string, error)
 
 // FromDocument builds a notifier for a validated document, fetching each destination's
-// secret and building its target. It fails on the first destination it cannot build, naming
-// it: a function that cannot reach one of its destinations should refuse to start rather
-// than drop that destination's alerts.
+// secrets and building the target that posts for it. It fails on the first destination it
+// cannot build, naming it: a function that cannot reach one of its destinations should refuse
+// to start rather than drop that destination's alerts.
 func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, client *deliver.Client, opts ...Option) (*Notifier, error) {
-	var dests []Destination
+	opts = slices.Clip(opts) // appended to below: never into the caller's array
 	for _, d := range doc.Destinations {
 		s, err := secret(ctx, d.SecretParam)
 		if err != nil {
@@ -34,14 +34,7 @@ func FromDocument(ctx context.Context, doc *config.Document, secret SecretFunc, 
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
-		dests = append(dests, Destination{Name: d.Name, Target: d.Target, T: t})
+		opts = append(opts, WithTarget(d.Name, t))
 	}
-	return New(doc, dests, opts...)
-}
-
-// NewTarget builds the target for a destination from its secret (the registry is package
-// targets). Errors describe the secret's shape, never its value. A webhook destination also
-// needs its signing key, which FromDocument fetches.
-func NewTarget(d config.Destination, secret string, client *deliver.Client) (chat.Target, error) {
-	return destination.New(d, config.Secrets{Value: secret}, client)
+	return New(doc, opts...)
 }

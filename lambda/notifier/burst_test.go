@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )

@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/foghornhq/foghorn/lambda/clock"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
-	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/state"
 )
 
 // Outcome is what happened to one message.
@@ -103,27 +103,11 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 	return res
 }
 
-// send posts, edits or replies, as the message says.
-func (n *Notifier) send(ctx context.Context, m *Message, o *Outcome) error {
-	t := n.dests[m.Destination].T
-	th, threaded := t.(chat.Threaded)
-	switch {
-	case m.Op == opUpdate && threaded:
-		return th.Update(ctx, *m.Ref, m.Payload)
-	case m.Op == opReply && threaded:
-		return th.Reply(ctx, *m.Ref, m.Payload)
-	case m.story != "" && threaded:
-		ref, err := th.PostRef(ctx, m.Payload)
-		if err == nil {
-			o.Ref = &ref
-		}
-		return err
-	}
-	return t.Post(ctx, m.Payload)
-}
-
 // errPanicked marks messages of a destination whose delivery panicked.
 var errPanicked = errors.New("not delivered: delivery failed unexpectedly")
+
+// errNoTarget marks messages of a notifier that only plans: it was given no targets.
+var errNoTarget = errors.New("not posted: this notifier renders only, and has no target to post with")
 
 // errNotAttempted marks messages skipped because their destination already failed hard.
 var errNotAttempted = errors.New("not attempted: the destination failed earlier in this invocation")
@@ -233,24 +217,5 @@ func (n *Notifier) LogSuppressed(plan Plan) {
 		n.log.Info("alert folded into a story",
 			"event_id", f.Alert.EventID, "kind", string(f.Alert.Kind), "event", f.Alert.Event,
 			"service", f.Alert.Identity.Subject(), "story", f.Story, "outcome", "folded")
-	}
-}
-
-// saveRefs records where announcements landed, so later failures edit them in place.
-func (n *Notifier) saveRefs(ctx context.Context, outcomes []Outcome) {
-	refs := map[string]map[string]chat.Ref{}
-	for _, o := range outcomes {
-		if o.Ref == nil {
-			continue
-		}
-		if refs[o.Message.story] == nil {
-			refs[o.Message.story] = map[string]chat.Ref{}
-		}
-		refs[o.Message.story][o.Message.Destination] = *o.Ref
-	}
-	for key, r := range refs {
-		if err := n.stories.SaveRefs(ctx, key, r); err != nil {
-			n.log.Warn("could not keep the story's message reference; its follow-ups will be new messages", "story", key, "error", err.Error())
-		}
 	}
 }

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/state"
@@ -255,7 +255,7 @@ func TestLedgerAcrossInvocations(t *testing.T) {
 	chat := &gatedTarget{entered: make(chan struct{}, 2), release: make(chan struct{})}
 	doc := &config.Document{Version: 1, Destinations: []config.Destination{{Name: "alerts", Target: "slack", SecretParam: "/test/webhook"}}}
 	invocation := func() *Notifier {
-		n, err := New(doc, []Destination{{Name: "alerts", Target: "slack", T: chat}}, WithClock(c), WithState(store))
+		n, err := New(doc, WithTarget("alerts", chat), WithClock(c), WithState(store))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )

@@ -13,23 +13,28 @@ import (
 	"sort"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/classify"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/destination"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/story"
-	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
-// Destination is a named place messages go and the target that renders and posts for it.
-type Destination struct {
-	Name   string
-	Target string // the target's kind: "slack", …
-	T      chat.Target
+// dest is one destination of the document as the notifier uses it: how its messages
+// render (which needs no secret), whether its target can edit a message and reply in its
+// thread, and the target that posts (nil when the notifier only plans: the CLI's render and
+// routes).
+type dest struct {
+	kind     string // the document's target: "slack", …
+	render   chat.Renderer
+	threaded bool
+	target   chat.Target
 }
 
 // Notifier runs the pipeline for one configuration.
@@ -37,9 +42,11 @@ type Notifier struct {
 	doc    *config.Document
 	policy *policy.Policy
 	router *route.Router
-	dests  map[string]Destination
-	log    *slog.Logger
-	clock  clock.Clock
+	dests  map[string]dest
+	// targets are the posting targets WithTarget gave, by destination name.
+	targets map[string]chat.Target
+	log     *slog.Logger
+	clock   clock.Clock
 	// ledger holds the deliveries already made: a redelivered record skips destinations
 	// that have it, and two invocations holding one message do not both post it.
 	ledger    state.Ledger
@@ -72,9 +79,22 @@ func WithRevisions(r story.Revisions) Option { return func(n *Notifier) { n.revi
 // WithLogs makes alerts about a stopped task carry its container's last log lines.
 func WithLogs(f *logtail.Fetcher) Option { return func(n *Notifier) { n.logs = f } }
 
-// New builds a notifier for a validated document (config.Parse validates it) and its
-// destinations, one per destination in the document, with their targets built.
-func New(doc *config.Document, dests []Destination, opts ...Option) (*Notifier, error) {
+// WithTarget gives the target that posts the named destination's messages (FromDocument
+// builds them from the destinations' secrets). A notifier given targets must have one for
+// every destination of its document; one given none only plans: its Deliver posts nothing.
+func WithTarget(name string, t chat.Target) Option {
+	return func(n *Notifier) {
+		if n.targets == nil {
+			n.targets = map[string]chat.Target{}
+		}
+		n.targets[name] = t
+	}
+}
+
+// New builds a notifier for a validated document (config.Parse validates it). Every
+// destination renders as its target does, with no secret needed; posting needs the targets
+// WithTarget gives.
+func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 	p, err := policy.New(doc.Noise.Rules)
 	if err != nil {
 		return nil, err
@@ -83,19 +103,30 @@ func New(doc *config.Document, dests []Destination, opts ...Option) (*Notifier, 
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{doc: doc, policy: p, router: r, dests: map[string]Destination{}}
-	for _, d := range dests {
-		n.dests[d.Name] = d
-	}
-	// Routes name destinations by name; one without a target would fail only when an alert
-	// first reached it.
-	for _, d := range doc.Destinations {
-		if n.dests[d.Name].T == nil {
-			return nil, fmt.Errorf("destination %q has no target", d.Name)
-		}
-	}
+	n := &Notifier{doc: doc, policy: p, router: r, dests: map[string]dest{}}
 	for _, o := range opts {
 		o(n)
+	}
+	for _, d := range doc.Destinations {
+		render, err := destination.Renderer(d)
+		if err != nil {
+			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
+		}
+		dst := dest{kind: d.Target, render: render, threaded: destination.Threaded(d), target: n.targets[d.Name]}
+		// Routes name destinations by name; one without a target would fail only when an
+		// alert first reached it.
+		switch _, threaded := dst.target.(chat.Threaded); {
+		case n.targets != nil && dst.target == nil:
+			return nil, fmt.Errorf("destination %q has no target", d.Name)
+		case dst.target != nil && dst.threaded && !threaded:
+			return nil, fmt.Errorf("destination %q: a %s target must edit messages, and %T cannot", d.Name, d.Target, dst.target)
+		}
+		n.dests[d.Name] = dst
+	}
+	for name := range n.targets {
+		if _, ok := n.dests[name]; !ok {
+			return nil, fmt.Errorf("a target is given for %q, which the document does not name", name)
+		}
 	}
 	n.clock = clock.Or(n.clock)
 	if n.log == nil {
@@ -121,7 +152,7 @@ type Message struct {
 	// Op is how the message is sent to a target that can edit messages: "" posts a new one,
 	// "update" replaces the message at Ref, "reply" posts in its thread.
 	Op      string          `json:"op,omitempty"`
-	Ref     *chat.Ref     `json:"ref,omitempty"`
+	Ref     *chat.Ref       `json:"ref,omitempty"`
 	Payload json.RawMessage `json:"payload"`
 
 	// Alert is what the message says; messages of one alert share it.
@@ -259,20 +290,27 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 }
 
 // render builds one destination's message. A renderer that fails (it should not) still
-// yields a message: the alert is re-rendered as a generic one, so the record is not lost.
+// yields a message: a generic alert saying so, with the alert's summary, so the record is not
+// lost.
 func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
-	m := Message{Destination: name, Target: d.Target, Alert: a, Items: items}
-	body, err := renderSafely(d.T, *a)
+	m := Message{Destination: name, Target: d.kind, Alert: a, Items: items, key: a.EventID + "|" + name}
+	body, err := renderSafely(d.render, *a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())
-		g := classify.Classify(envelope.Record{Body: []byte(a.Summary)})
-		g.EventID = a.EventID
-		body, _ = d.T.Render(g)
+		g := alert.Generic("Alert that could not be laid out for "+d.kind, "RENDER_FAILED", a.Summary)
+		g.EventID, g.Time, g.Identity = a.EventID, a.Time, a.Identity
+		if a.Severity.Valid() {
+			g.Severity = a.Severity
+		}
+		g.Reason.Text = "foghorn could not render this alert for its target; its summary is shown as it was."
+		if body, err = renderSafely(d.render, g); err != nil {
+			// The post will fail, and its record go back to the queue and on to the DLQ.
+			n.log.Error("the generic alert did not render either", "event_id", a.EventID, "destination", name, "error", err.Error())
+		}
 		m.Alert = &g
 	}
 	m.Payload = body
-	m.key = a.EventID + "|" + name
 	return m
 }
 
@@ -286,13 +324,13 @@ func unwrapAll(err error) []error {
 
 // renderSafely turns a renderer's panic into an error, which render answers with a generic
 // alert.
-func renderSafely(t chat.Target, a alert.Alert) (body []byte, err error) {
+func renderSafely(r chat.Renderer, a alert.Alert) (body []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			body, err = nil, fmt.Errorf("render panicked: %v", v)
 		}
 	}()
-	return t.Render(a)
+	return r.Render(a)
 }
 
 func itemList(id string) []string {

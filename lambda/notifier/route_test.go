@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
@@ -42,16 +42,8 @@ func routedNotifier(t *testing.T, chat *chatfake.Server, doc *config.Document, o
 	secret := func(_ context.Context, param string) (string, error) {
 		return chat.SlackWebhookURL(strings.TrimPrefix(param, "/test/")), nil
 	}
-	var dests []Destination
-	for _, d := range doc.Destinations {
-		s, _ := secret(context.Background(), d.SecretParam)
-		tg, err := NewTarget(d, s, &deliver.Client{Sleep: func(context.Context, time.Duration) error { return nil }, MaxAttempts: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dests = append(dests, Destination{Name: d.Name, Target: d.Target, T: tg})
-	}
-	n, err := New(doc, dests, append([]Option{WithClock(clock.NewFake(processed))}, opts...)...)
+	client := &deliver.Client{Sleep: func(context.Context, time.Duration) error { return nil }, MaxAttempts: 1}
+	n, err := FromDocument(context.Background(), doc, secret, client, append([]Option{WithClock(clock.NewFake(processed))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,19 +215,19 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 func TestNewRefusesBadRouting(t *testing.T) {
 	doc := routedDoc()
 	doc.Default = nil
-	if _, err := New(doc, nil); err == nil || !strings.Contains(err.Error(), "config: default: is required") {
+	if _, err := New(doc); err == nil || !strings.Contains(err.Error(), "config: default: is required") {
 		t.Errorf("New without default = %v", err)
 	}
 	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	n := routedNotifier(t, chat, routedDoc())
-	var dests []Destination
-	for _, d := range n.dests {
-		if d.Name != "ops" {
-			dests = append(dests, d)
+	var targets []Option
+	for name, d := range n.dests {
+		if name != "ops" {
+			targets = append(targets, WithTarget(name, d.target))
 		}
 	}
-	if _, err := New(routedDoc(), dests); err == nil || err.Error() != `destination "ops" has no target` {
+	if _, err := New(routedDoc(), targets...); err == nil || err.Error() != `destination "ops" has no target` {
 		t.Errorf("New with a destination missing = %v", err)
 	}
 }

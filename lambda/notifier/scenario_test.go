@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
-	"github.com/foghornhq/foghorn/lambda/chat/slack"
-	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
 // scenario builds real-shaped ECS events of a few services from the shipped samples: task
@@ -179,7 +179,7 @@ func memoryNotifier(t testing.TB, c clock.Clock, logs *bytes.Buffer) (*Notifier,
 		{Name: "hook", Target: "slack", SecretParam: "/test/hook"},
 		{Name: "bot", Target: "slack-bot", SecretParam: "/test/bot", Channel: "C0FAKE"},
 	}}
-	n, err := New(doc, []Destination{{Name: "hook", Target: "slack", T: hook}, {Name: "bot", Target: "slack-bot", T: bot}},
+	n, err := New(doc, WithTarget("hook", hook), WithTarget("bot", bot),
 		WithClock(c), WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		t.Fatal(err)

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
-	"github.com/foghornhq/foghorn/lambda/chat/slack"
 )
 
 // steadyFor is the real steady-state sample, moved to the burst's service and time.
@@ -44,7 +44,7 @@ func crashLoopEditsInPlace(t *testing.T, t0 time.Time) {
 	bot := slack.NewBot(chat.SlackBotToken("ops"), chat.SlackChannel("alerts"), &deliver.Client{Sleep: noSleep(nil)})
 	bot.APIURL = chat.SlackAPIURL()
 	doc := &config.Document{Version: 1, Destinations: []config.Destination{{Name: "ops", Target: "slack-bot", SecretParam: "/test/token", Channel: "alerts"}}}
-	n, err := New(doc, []Destination{{Name: "ops", Target: "slack-bot", T: bot}}, WithClock(clock.NewFake(processed)))
+	n, err := New(doc, WithTarget("ops", bot), WithClock(clock.NewFake(processed)))
 	if err != nil {
 		t.Fatal(err)
 	}

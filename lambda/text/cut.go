@@ -29,24 +29,6 @@ func Runes(s string, n int) string {
 	return s[:i] + Ellipsis
 }
 
-// RunesTail is Runes for text whose end matters more than its start (log tails): it keeps the
-// last n-1 runes after a leading Ellipsis.
-func RunesTail(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	count := utf8.RuneCountInString(s)
-	if count <= n {
-		return s
-	}
-	i := len(s)
-	for range n - 1 {
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
-	}
-	return Ellipsis + s[i:]
-}
-
 // Bytes returns s if it is at most n bytes long; otherwise the longest prefix that ends on a
 // rune boundary and leaves room for Ellipsis, followed by Ellipsis. When n is too small to hold
 // the marker the prefix is returned bare. n <= 0 gives "".

@@ -29,23 +29,6 @@ func TestRunes(t *testing.T) {
 	}
 }
 
-func TestRunesTail(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 3, "abc"},
-		{"abcdef", 3, "…ef"},
-		{"日本語のテキスト", 4, "…キスト"},
-		{"x", 0, ""},
-	} {
-		if got := RunesTail(tc.in, tc.n); got != tc.want {
-			t.Errorf("RunesTail(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
-}
-
 func TestBytes(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
@@ -76,9 +59,6 @@ func FuzzLimits(f *testing.F) {
 		n %= 64
 		if r := Runes(s, n); utf8.RuneCountInString(r) > max(n, 0) || (utf8.ValidString(s) && !utf8.ValidString(r)) {
 			t.Fatalf("Runes(%q, %d) = %q", s, n, r)
-		}
-		if r := RunesTail(s, n); utf8.RuneCountInString(r) > max(n, 0) || (utf8.ValidString(s) && !utf8.ValidString(r)) {
-			t.Fatalf("RunesTail(%q, %d) = %q", s, n, r)
 		}
 		r := Bytes(s, n)
 		if len(r) > max(n, 0) || (utf8.ValidString(s) && !utf8.ValidString(r)) {

@@ -46,8 +46,12 @@ type botMessage struct {
 }
 
 // Render returns the chat.postMessage body for a: the webhook's message and the channel.
-func (b *Bot) Render(a alert.Alert) ([]byte, error) {
-	return encode(botMessage{Channel: b.Channel, message: build(a)})
+func (b *Bot) Render(a alert.Alert) ([]byte, error) { return RenderBot(a, b.Channel) }
+
+// RenderBot returns the chat.postMessage body for a in channel: the webhook's message and the
+// channel. It needs no token.
+func RenderBot(a alert.Alert, channel string) ([]byte, error) {
+	return encode(botMessage{Channel: channel, message: build(a)})
 }
 
 func encode(v any) ([]byte, error) {

@@ -10,26 +10,11 @@ import (
 	"os"
 	"strings"
 
-	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
-	"github.com/foghornhq/foghorn/lambda/destination"
 )
-
-// renderOnlySecrets stands in for every secret a document names, in the shape its target
-// expects: nothing is posted, so no real secret is needed to render.
-func renderOnlySecrets(doc *config.Document) notifier.SecretFunc {
-	stand := map[string]string{}
-	for _, d := range doc.Destinations {
-		s := destination.RenderOnly(d.Target)
-		stand[d.SecretParam] = s.Value
-		if d.SigningSecretParam != "" {
-			stand[d.SigningSecretParam] = s.SigningKey
-		}
-	}
-	return func(_ context.Context, name string) (string, error) { return stand[name], nil }
-}
 
 type common struct {
 	target  string
@@ -131,7 +116,8 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := notifier.FromDocument(context.Background(), doc, renderOnlySecrets(doc), &deliver.Client{Clock: processing}, notifier.WithClock(processing))
+	// No targets: render needs no secret, and posts nothing.
+	n, err := notifier.New(doc, notifier.WithClock(processing))
 	if err != nil {
 		return err
 	}

@@ -21,15 +21,6 @@ import (
 // windows are read on for alerts that carry no time of their own. Tests set it.
 var processing clock.Clock = clock.System
 
-// routesOnly stands in for every target: `foghorn routes` decides, it neither renders nor
-// posts, so it works for any target the document names and needs no secret.
-type routesOnly struct{}
-
-func (routesOnly) Render(alert.Alert) ([]byte, error) { return []byte("{}"), nil }
-func (routesOnly) Post(context.Context, []byte) error {
-	return errors.New("foghorn routes does not post")
-}
-
 // routes prints, for each alert in EVENT, which destinations the document at FILE sends it to
 // and by which route, or what kept it back.
 func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -49,11 +40,7 @@ func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dests := make([]notifier.Destination, len(doc.Destinations))
-	for i, d := range doc.Destinations {
-		dests[i] = notifier.Destination{Name: d.Name, Target: d.Target, T: routesOnly{}}
-	}
-	n, err := notifier.New(doc, dests, notifier.WithClock(processing))
+	n, err := notifier.New(doc, notifier.WithClock(processing))
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %s", pos[0], oneLine(err))}
 	}
