@@ -28,5 +28,27 @@ build:
 demo:
 	$(GO) run ./lambda/cmd/foghorn demo
 
+# The README's benchmarks ("Speed and size"), as it runs them. The machine's timings wander:
+# compare runs of BENCHCOUNT each, not single ones.
+BENCHCOUNT ?= 10
+bench: build
+	$(GO) test ./lambda/notifier -run '^$$' -bench 'Pipeline$$' -benchtime 10000x -count $(BENCHCOUNT) -cpu 1
+	$(GO) test ./lambda/notifier -run '^$$' -bench PipelineSQS -benchtime 10000x -count $(BENCHCOUNT) -cpu 1
+	$(GO) test ./lambda/notifier -run '^$$' -bench Burst -benchtime 10x
+	$(GO) test ./lambda/logtail -run '^$$' -bench Redact
+	ls -l build/notifier.zip
+
+# A short run of every fuzz target, each FUZZTIME long (go test fuzzes one target at a time).
+# -run '^$$' keeps the package's other tests from running first.
+FUZZTIME ?= 10s
+fuzz:
+	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { names = names " " $$1 } /^ok/ { if (names != "") print $$2 names; names = "" }' | \
+	while read -r pkg names; do \
+		for name in $$names; do \
+			echo "$$pkg $$name"; \
+			$(GO) test "$$pkg" -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+		done; \
+	done
+
 clean:
 	rm -rf build .build infra/examples/consumer/.build

@@ -143,13 +143,14 @@ func Fit(what string, maxBytes int, encode func() ([]byte, error), shrink func(o
 
 // Encode writes v as a request body: compact JSON without a trailing newline, with <, > and &
 // kept as they are, so that markup entities stay readable in golden files and logs, cost one
-// byte instead of six, and the JSON is equally valid.
-func Encode(v any) ([]byte, error) {
+// byte instead of six, and the JSON is equally valid. what names the body in the error
+// ("slack: encoding the message").
+func Encode(what string, v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -26,6 +26,12 @@ func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", false
 	}
+	if printable(raw, "") && !strings.ContainsAny(raw, encode) {
+		if len(raw) > maxLen {
+			return "", false
+		}
+		return raw, true // nothing to percent-encode: the common case
+	}
 	var b strings.Builder
 	for i := 0; i < len(raw); i++ {
 		if c := raw[i]; c >= 0x80 || strings.IndexByte(encode, c) >= 0 {

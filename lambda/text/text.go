@@ -82,7 +82,22 @@ func Clean(s string, multiline bool) string {
 }
 
 // Line is Clean for one-line text with whitespace runs collapsed (titles, labels).
-func Line(s string) string { return strings.Join(strings.Fields(Clean(s, false)), " ") }
+func Line(s string) string {
+	if printable(s, "") && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
+		return s // already one clean line: the common case
+	}
+	return strings.Join(strings.Fields(Clean(s, false)), " ")
+}
+
+// Blank reports whether s shows nothing once cleaned: Line(s) == "", without building it.
+func Blank(s string) bool {
+	for _, r := range s[:min(len(s), MaxInput)] {
+		if !unicode.IsSpace(r) && !Unsafe(r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Lines are the non-blank lines of untrusted multiline text, cleaned, leading indentation
 // kept (a stack trace).
@@ -99,7 +114,7 @@ func Lines(s string) []string {
 // FirstNonBlank returns the first of ss with visible text, or "".
 func FirstNonBlank(ss ...string) string {
 	for _, s := range ss {
-		if Line(s) != "" {
+		if !Blank(s) {
 			return s
 		}
 	}

@@ -147,3 +147,21 @@ func TestOneRule(t *testing.T) {
 		t.Errorf("Sanitize keeps tabs and newlines only: %q", got)
 	}
 }
+
+// Blank agrees with Line, and the fast paths of Line and LinkURL change nothing.
+func TestBlankAndFastPaths(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n", "\u00a0", "\u200e\u2028", "\x00", "a", " a ", "\xff", "\u200b", "a  b", "ok"} {
+		if Blank(s) != (Line(s) == "") {
+			t.Errorf("Blank(%q) = %v, Line = %q", s, Blank(s), Line(s))
+		}
+		if got, want := Line(s), strings.Join(strings.Fields(Clean(s, false)), " "); got != want {
+			t.Errorf("Line(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if u, ok := LinkURL("https://x.example/a", 19, ""); !ok || u != "https://x.example/a" {
+		t.Errorf("LinkURL at its limit = %q, %v", u, ok)
+	}
+	if _, ok := LinkURL("https://x.example/ab", 19, ""); ok {
+		t.Error("LinkURL took a URL past its limit")
+	}
+}

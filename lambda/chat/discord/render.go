@@ -1,21 +1,6 @@
-// Package discord renders alerts as Discord webhook messages and posts them.
-//
-// Layout. One embed, whose colour bar shows the severity: the title (linked to the first console
-// link), a description with the why (reason, stop code, stopped reason, each container's ending),
-// a generic alert's raw excerpt and the dying container's last log lines as code blocks, the
-// facts as fields (inline when short), the links as masked links in one field, a footer with
-// severity, region, account and what was left out, and the event time as the embed timestamp.
-// The content line above the embed repeats the severity and summary, because content is what a
-// phone notification shows.
-//
-// Every Discord limit is held by cutting with "…": 2000 for content, 256 for the title, 4096 for
-// the description, 25 fields of 256/1024, 2048 for the footer, and 6000 for the whole embed,
-// which the description, fields and footer share by the budget in fit. allowed_mentions is
-// always {"parse": []}, so nothing in a message can ping anyone, whatever its text.
 package discord
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -23,19 +8,24 @@ import (
 	"github.com/foghornhq/foghorn/lambda/text"
 )
 
-// Discord's limits (Embed Limits and Execute Webhook in Discord's API reference); chatfake
-// enforces the same.
+// Discord's limits, in characters; chatfake enforces the same.
 const (
-	MaxContent     = 2000
-	MaxEmbeds      = 10
+	// https://discord.com/developers/docs/resources/webhook#execute-webhook: content at most
+	// 2000 characters, at most 10 embeds.
+	MaxContent = 2000
+	MaxEmbeds  = 10
+	// https://discord.com/developers/docs/resources/message#embed-object-embed-limits: title
+	// 256, description 4096, 25 fields of name 256 and value 1024, footer text 2048, and 6000
+	// for the title, description, field names and values, footer and author together.
 	MaxTitle       = 256
 	MaxDescription = 4096
 	MaxFields      = 25
 	MaxFieldName   = 256
 	MaxFieldValue  = 1024
 	MaxFooter      = 2048
-	MaxEmbedTotal  = 6000 // title, description, field names and values, footer and author, together
-	maxURL         = 2000 // not documented; links longer than this are left out
+	MaxEmbedTotal  = 6000
+	// Not documented: links longer than this are left out.
+	maxURL = 2000
 )
 
 // Our own budgets, well inside the limits, so an alert stays short enough to read.
@@ -91,11 +81,7 @@ type footer struct {
 
 // Render returns the webhook body for a: compact JSON, within every Discord limit.
 func Render(a alert.Alert) ([]byte, error) {
-	body, err := chat.Encode(build(a))
-	if err != nil {
-		return nil, fmt.Errorf("discord: encoding the message: %w", err)
-	}
-	return body, nil
+	return chat.Encode("discord: encoding the message", build(a))
 }
 
 func build(a alert.Alert) message {

@@ -1,27 +1,9 @@
-// Package gchat renders alerts as Google Chat incoming-webhook messages and posts them, one
-// thread per service.
-//
-// Layout: a text line (the notification: emoji, severity and summary) and one card (cardsV2):
-// a header with the title and the service, a section with the why, a section of facts as
-// decoratedText widgets, collapsible sections for a generic alert's raw excerpt and the dying
-// container's last log lines, and a section with the small print and openLink buttons for the
-// links.
-//
-// Threads: every message carries thread.threadKey, derived from what the alert is about (the
-// account, region, cluster and service; or the alarm), and Post asks Google Chat to reply in
-// that thread or start it (messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD), so one
-// service's alerts stay together in a busy space. The key also goes in the older threadKey
-// query parameter.
-//
-// Size: Google Chat refuses messages over 32,000 bytes; Render keeps the body within MaxBody by
-// dropping whole lines and widgets in a fixed order (see shrink), never by cutting JSON.
 package gchat
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -29,9 +11,13 @@ import (
 	"github.com/foghornhq/foghorn/lambda/text"
 )
 
-// MaxBody is the largest body Render produces, in bytes: Google's 32,000 less a margin for what
-// it adds to the stored message.
-const MaxBody = 30000
+// https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages: a
+// message holds at most 32,000 bytes.
+const sizeLimit = 32000
+
+// MaxBody is the largest body Render produces, in bytes: sizeLimit less a margin for what
+// Google adds to the stored message.
+const MaxBody = sizeLimit - 2000
 
 // Our budgets, in bytes.
 const (
@@ -53,7 +39,10 @@ const (
 	buttonBudget    = 60
 	maxURL          = 2048
 	contextBudget   = 500
-	maxThreadKey    = 200 // Google allows 4000; a longer key is hashed down to this
+	// https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create:
+	// a threadKey holds at most 4000 characters; ours hold at most 200 bytes, a longer one
+	// hashed down to it.
+	maxThreadKey = 200
 )
 
 type message struct {
@@ -304,11 +293,7 @@ func (p *parts) small() string {
 }
 
 func (p *parts) encode() ([]byte, error) {
-	body, err := chat.Encode(p.message())
-	if err != nil {
-		return nil, fmt.Errorf("gchat: encoding the message: %w", err)
-	}
-	return body, nil
+	return chat.Encode("gchat: encoding the message", p.message())
 }
 
 // cost is what a string costs in the body: itself, its JSON escapes and a separator.

@@ -55,11 +55,7 @@ func RenderBot(a alert.Alert, channel string) ([]byte, error) {
 }
 
 func encode(v any) ([]byte, error) {
-	body, err := chat.Encode(v)
-	if err != nil {
-		return nil, fmt.Errorf("slack: encoding the message: %w", err)
-	}
-	return body, nil
+	return chat.Encode("slack: encoding the message", v)
 }
 
 // Post posts a rendered body as a new message.

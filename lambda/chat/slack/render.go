@@ -1,20 +1,3 @@
-// Package slack renders alerts for Slack and posts them through incoming webhooks.
-//
-// Layout. Blocks have no colour bar, and a colour bar is what makes severity visible at a
-// glance in a busy channel, so the message is a top-level text (the notification and
-// accessibility fallback: emoji and summary) plus one legacy attachment that carries the colour
-// and all the blocks. The bar then runs along the whole alert. The alternative, blocks at the
-// top level and an extra attachment holding only the colour, draws a short bar under the message,
-// detached from it. Slack calls attachments legacy but still renders them; Alertmanager relies
-// on the same.
-//
-// Inside the attachment: a header (emoji and title), a section with the why (reason, stop code,
-// stopped reason, each container's exit code and reason), sections of fields for the facts,
-// code blocks for a generic alert's excerpt and the dying container's last log lines, URL
-// buttons for the links, and a context line with severity, region, account and time.
-//
-// Every Slack limit is held by cutting with "…", never by failing, and every untrusted string
-// is cleaned and, in mrkdwn, escaped (see text.go).
 package slack
 
 import (
@@ -26,20 +9,32 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat"
 )
 
-// Slack's limits (Block Kit reference), in characters; chatfake enforces the same.
+// Slack's limits, in characters; chatfake enforces the same.
 const (
-	MaxHeaderText   = 150
-	MaxSectionText  = 3000
-	MaxFields       = 10
-	MaxFieldText    = 2000
-	MaxBlocks       = 50
+	// https://api.slack.com/reference/block-kit/blocks#header: text, at most 150 characters.
+	MaxHeaderText = 150
+	// https://api.slack.com/reference/block-kit/blocks#section: text at most 3000 characters;
+	// at most 10 fields, each at most 2000.
+	MaxSectionText = 3000
+	MaxFields      = 10
+	MaxFieldText   = 2000
+	// https://api.slack.com/reference/block-kit/blocks: at most 50 blocks in a message.
+	MaxBlocks = 50
+	// https://api.slack.com/reference/block-kit/block-elements#button: text at most 75
+	// characters, url at most 3000, action_id at most 255.
 	MaxButtonText   = 75
 	MaxURL          = 3000
-	MaxActions      = 25
-	MaxContext      = 10
-	MaxTextObject   = 3000 // any text object not covered above (context elements)
-	MaxMessageText  = 40000
 	MaxActionIDText = 255
+	// https://api.slack.com/reference/block-kit/blocks#actions: at most 25 elements.
+	MaxActions = 25
+	// https://api.slack.com/reference/block-kit/blocks#context: at most 10 elements.
+	MaxContext = 10
+	// https://api.slack.com/reference/block-kit/composition-objects#text: a text object not
+	// covered above (a context element) holds at most 3000 characters.
+	MaxTextObject = 3000
+	// https://api.slack.com/changelog/2018-04-truncating-really-long-messages: a message's text
+	// is truncated past 40,000 characters.
+	MaxMessageText = 40000
 )
 
 // Our own budgets, well inside the limits, so an alert stays short enough to read.

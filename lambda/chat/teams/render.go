@@ -1,26 +1,7 @@
-// Package teams renders alerts as Adaptive Cards for Microsoft Teams Workflows webhooks (the
-// "When a Teams webhook request is received" trigger that replaced Office 365 connectors) and
-// posts them.
-//
-// The body is exactly the envelope the Workflows template loops over:
-// {"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive",
-// "contentUrl":null,"content":<card>}]}. The card is Adaptive Card 1.4, full width, so it uses
-// nothing Teams' Workflows bot cannot render (TextBlock style "heading" is 1.5, so the heading
-// is a bold, medium, coloured TextBlock instead). Colours are Teams' semantic ones.
-//
-// Layout: a heading (emoji and title, coloured by severity), the why as one TextBlock per
-// detail, the facts as a FactSet, the raw excerpt and the log tail as monospace TextBlocks (one
-// per line: a single newline is not a line break in the card's Markdown), the small print, and
-// up to five Action.OpenUrl buttons. No Action.Submit: Workflows cannot receive it.
-//
-// Size: Teams refuses messages over 28 KB, and has been seen refusing smaller ones when the body
-// is re-encoded as UTF-16, so the whole body is kept within MaxBody (20 KB of UTF-8) by shrink,
-// which drops whole elements in a fixed order and never cuts JSON.
 package teams
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -28,8 +9,13 @@ import (
 	"github.com/foghornhq/foghorn/lambda/text"
 )
 
-// MaxBody is the largest body Render produces, in bytes.
-const MaxBody = 20 << 10
+// https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook:
+// "The message size limit is 28 KB."
+const sizeLimit = 28 << 10
+
+// MaxBody is the largest body Render produces, in bytes: 20 KB, well under sizeLimit, because
+// Teams has been seen refusing smaller bodies once it re-encodes them as UTF-16.
+const MaxBody = sizeLimit - 8<<10
 
 // CardVersion is the Adaptive Card schema version of every card.
 const CardVersion = "1.4"
@@ -257,14 +243,10 @@ func (p *parts) small() textBlock {
 }
 
 func (p *parts) encode() ([]byte, error) {
-	body, err := chat.Encode(envelope{Type: "message", Attachments: []attachment{{
+	return chat.Encode("teams: encoding the card", envelope{Type: "message", Attachments: []attachment{{
 		ContentType: "application/vnd.microsoft.card.adaptive",
 		Content:     p.card(),
 	}}})
-	if err != nil {
-		return nil, fmt.Errorf("teams: encoding the card: %w", err)
-	}
-	return body, nil
 }
 
 // size is what one element costs in the body: its JSON and a comma.

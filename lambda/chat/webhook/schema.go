@@ -9,7 +9,6 @@
 package webhook
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -131,11 +130,7 @@ type Scaling struct {
 func Render(a alert.Alert) ([]byte, error) {
 	d := FromAlert(a)
 	encode := func() ([]byte, error) {
-		body, err := chat.Encode(d)
-		if err != nil {
-			return nil, fmt.Errorf("webhook: encoding the document: %w", err)
-		}
-		return body, nil
+		return chat.Encode("webhook: encoding the document", d)
 	}
 	return chat.Fit("webhook: the document", MaxBody, encode, func(int) bool { return d.shrink() })
 }
