@@ -84,7 +84,7 @@ func TailWithin(lines []string, budget int, show func(string) string, size func(
 func Facts(facts []alert.Fact, n int) (shown []alert.Fact, left int) {
 	for _, f := range facts {
 		switch {
-		case text.Line(f.Label) == "" && text.Line(f.Value) == "":
+		case text.Blank(f.Label) && text.Blank(f.Value):
 		case len(shown) == n:
 			left++
 		default:

@@ -60,7 +60,7 @@ type Detail struct {
 func Why(a alert.Alert) []Detail {
 	r := a.Reason
 	var out []Detail
-	if text.Line(r.Text) != "" {
+	if !text.Blank(r.Text) {
 		out = append(out, Detail{Text: r.Text, Multiline: true})
 	}
 	for _, d := range []struct{ label, value string }{
@@ -69,7 +69,7 @@ func Why(a alert.Alert) []Detail {
 		{"Deployment", r.Deployment},
 		{"Alarm reason", r.Alarm},
 	} {
-		if text.Line(d.value) == "" || text.Line(d.value) == text.Line(r.Text) {
+		if text.Blank(d.value) || text.Line(d.value) == text.Line(r.Text) {
 			continue
 		}
 		out = append(out, Detail{Label: d.label, Text: d.value})
@@ -77,7 +77,7 @@ func Why(a alert.Alert) []Detail {
 	for _, c := range r.Containers {
 		out = append(out, Detail{Label: "•", Text: ContainerLine(c)})
 	}
-	if len(out) == 0 && text.Line(a.Summary) != "" && text.Line(a.Summary) != text.Line(a.Title) {
+	if len(out) == 0 && !text.Blank(a.Summary) && text.Line(a.Summary) != text.Line(a.Title) {
 		out = append(out, Detail{Text: a.Summary, Multiline: true})
 	}
 	return out

@@ -1,7 +1,8 @@
 // Package notifier is the pipeline: records in, chat messages out. Plan decodes, classifies,
-// applies the noise policy, deduplicates, routes and renders without any I/O, so the CLI can
-// print exactly what the function would post; Deliver posts a plan and says which input
-// records failed, so the function can hand them back to SQS.
+// applies the noise policy, deduplicates, tells stories, routes and renders, needing no
+// secret, so the CLI can print exactly what the function would post; Deliver posts a plan and
+// says which input records failed, so Handle can hand them back to SQS. What a story says on
+// targets that edit messages is threads.go's; the log tails, logs.go's.
 package notifier
 
 import (

@@ -199,7 +199,7 @@ func factFields(facts []alert.Fact, left *int) ([]field, int) {
 	var out []field
 	skipped := 0
 	for _, f := range facts {
-		if text.Line(f.Label) == "" && text.Line(f.Value) == "" {
+		if text.Blank(f.Label) && text.Blank(f.Value) {
 			continue
 		}
 		name := md(f.Label, factNameBudget)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -180,20 +181,11 @@ func subtitle(a alert.Alert, label string) string {
 	id := a.Identity
 	parts := []string{label}
 	for _, s := range []string{id.Subject(), id.Cluster} {
-		if text.Line(s) != "" && !contains(parts, text.Line(s)) {
+		if !text.Blank(s) && !slices.Contains(parts, text.Line(s)) {
 			parts = append(parts, text.Line(s))
 		}
 	}
 	return plain(strings.Join(parts, " • "), subtitleBudget)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // CardID names the card after the event, in the characters a card id may safely hold.
@@ -228,13 +220,13 @@ func ThreadKey(a alert.Alert) string {
 	where := "foghorn/" + part(id.Account) + "/" + part(id.Region)
 	var key string
 	switch {
-	case text.Line(id.Service) != "":
+	case !text.Blank(id.Service):
 		key = where + "/service/" + part(id.Cluster) + "/" + part(id.Service)
-	case text.Line(id.AlarmName) != "":
+	case !text.Blank(id.AlarmName):
 		key = where + "/alarm/" + part(id.AlarmName)
-	case text.Line(id.Cluster) != "":
+	case !text.Blank(id.Cluster):
 		key = where + "/cluster/" + part(id.Cluster)
-	case text.Line(id.Resource) != "":
+	case !text.Blank(id.Resource):
 		key = where + "/resource/" + part(id.Resource)
 	default:
 		return ""
