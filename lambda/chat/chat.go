@@ -1,6 +1,6 @@
 // Package chat is what every chat target (Slack, Discord, Microsoft Teams, Google Chat, the
 // generic webhook) offers the notifier, and what they share: the look of an alert (look.go)
-// and the layout helpers that keep a message within a service's limits (layout.go). Each
+// and the layout functions that keep a message within a service's limits (layout.go). Each
 // service has a package of its own below this one, and they all post through deliver.
 package chat
 
