@@ -31,7 +31,7 @@ var configKeys = []string{
 	"logLevel", "memorySize", "timeout", "batchSize", "batchingWindow", "maxConcurrency", "maxReceiveCount", "logRetentionDays",
 	"opsEmail", "oldestMessageAlarmSeconds",
 	"crashLoopThreshold", "crashLoopWindow", "crashLoopDigestInterval", "stateTablePointInTimeRecovery",
-	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logRedactPatterns",
+	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logGroupsAll", "logRegions", "logRedactPatterns",
 	"createKmsKey", "kmsKeyArn", "notifierZip",
 }
 
@@ -400,6 +400,8 @@ func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 		LogTailLines:                  r.intVal("logTailLines"),
 		LogTailBudget:                 r.str("logTailBudget"),
 		LogGroupPrefixes:              r.list("logGroupPrefixes"),
+		LogGroupsAll:                  r.boolVal("logGroupsAll"),
+		LogRegions:                    r.list("logRegions"),
 		LogRedactPatterns:             r.list("logRedactPatterns"),
 		CreateKmsKey:                  r.boolVal("createKmsKey"),
 		KmsKeyArn:                     r.str("kmsKeyArn"),

@@ -104,6 +104,10 @@ func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain ...strin
 		full["foghorn:notifierZip"] = fakeZip(t)
 	}
 	for k, v := range cfg {
+		if strings.Contains(k, ":") { // another namespace's key, such as aws:region
+			full[k] = v
+			continue
+		}
 		full["foghorn:"+k] = v
 	}
 	m := &mocks{}
@@ -160,6 +164,14 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"log tail without prefixes", map[string]string{"logTailEnabled": "true"}, "logGroupPrefixes", "required"},
 		{"log tail budget too long", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/ecs/"]`, "logTailBudget": "1m"}, "logTailBudget", "10s"},
 		{"redact pattern", map[string]string{"logRedactPatterns": `["(unclosed"]`}, "logRedactPatterns[0]", "missing closing"},
+		{"log prefix of every group", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/"]`}, "logGroupPrefixes[0]", "logGroupsAll: true"},
+		{"every group and prefixes", map[string]string{"logTailEnabled": "true", "logGroupsAll": "true", "logGroupPrefixes": `["/ecs/"]`}, "logGroupsAll", "must be empty"},
+		{"logGroupsAll not a boolean", map[string]string{"logGroupsAll": "everything"}, "logGroupsAll", "true or false"},
+		{"log region not a region", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/ecs/"]`, "logRegions": `["Ireland"]`}, "logRegions[0]", "region code"},
+		{"log regions not a list", map[string]string{"logRegions": `eu-west-1`}, "logRegions", "list of strings"},
+		{"KMS key by alias", map[string]string{"kmsKeyArn": "alias/foghorn"}, "kmsKeyArn", "cannot name a KMS key by alias"},
+		{"KMS key in another region", map[string]string{"aws:region": "eu-west-1", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/abcdabcd-1111-2222-3333-444455556666"}, "kmsKeyArn", "us-east-1"},
+		{"oldest-message alarm past the retention", map[string]string{"oldestMessageAlarmSeconds": "400000"}, "oldestMessageAlarmSeconds", "never fire"},
 
 		{"destinations not a list", routedConfig(map[string]string{"destinations": `{"name": "ops"}`}), "destinations", "list of objects"},
 		{"destination with an unknown key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "slack", "url": "https://hooks.slack.example/x"}]`}), "destinations[0]", `unknown field "url"`},
@@ -300,7 +312,7 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		"crashLoopThreshold": strconv.Itoa(alerts.DefaultCrashLoopThreshold), "crashLoopWindow": alerts.DefaultCrashLoopWindow.String(),
 		"crashLoopDigestInterval": alerts.DefaultCrashLoopDigestInterval.String(), "stateTablePointInTimeRecovery": "false",
 		"logTailEnabled": "false", "logTailLines": strconv.Itoa(alerts.DefaultLogTailLines), "logTailBudget": alerts.DefaultLogTailBudget.String(),
-		"logGroupPrefixes": "", "logRedactPatterns": "",
+		"logGroupPrefixes": "", "logGroupsAll": "false", "logRegions": "", "logRedactPatterns": "",
 	}
 	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget"}
 	for key, decl := range p.Config {
