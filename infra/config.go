@@ -47,6 +47,8 @@ type configReader struct {
 	ctx  *pulumi.Context
 	ns   string
 	errs []error
+	// get, when set, reads another stack's config (full keys) instead of ctx's.
+	get func(key string) (string, bool)
 }
 
 func (r *configReader) full(key string) string { return r.ns + ":" + key }
@@ -56,7 +58,11 @@ func (r *configReader) bad(key, format string, a ...any) {
 }
 
 func (r *configReader) raw(key string) (string, bool) {
-	v, ok := r.ctx.GetConfig(r.full(key))
+	get := r.get
+	if get == nil {
+		get = r.ctx.GetConfig
+	}
+	v, ok := get(r.full(key))
 	return v, ok && v != ""
 }
 
