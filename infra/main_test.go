@@ -560,3 +560,25 @@ func TestSigningKeyMinimumIsTheNotifiers(t *testing.T) {
 		t.Errorf("the README does not say %q", want)
 	}
 }
+
+// TestReadmePulumiVersion: the README's minimum Pulumi CLI is the first that takes the config
+// types Pulumi.yaml declares: `object` (alone or as list items) needs 3.187.0, which first
+// validated object values (3.186.0 accepted the type and refused every value).
+func TestReadmePulumiVersion(t *testing.T) {
+	var p projectFile
+	readYAML(t, "../Pulumi.yaml", &p)
+	objects := false
+	for _, decl := range p.Config {
+		objects = objects || decl.Type == "object" || (decl.Items != nil && decl.Items.Type == "object")
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objects && !strings.Contains(string(readme), "3.187.0 or later") {
+		t.Error("Pulumi.yaml declares object config, and the README does not ask for Pulumi 3.187.0 or later")
+	}
+	if strings.Contains(string(readme), "3.44 or later") {
+		t.Error("the README still asks for Pulumi 3.44, which cannot read Pulumi.yaml")
+	}
+}
