@@ -52,11 +52,14 @@ type Document struct {
 	DetailType    string   `json:"detailType,omitempty"`
 	Kind          string   `json:"kind"`
 	Event         string   `json:"event"`
+	Origin        string   `json:"origin,omitempty"`
 	Severity      string   `json:"severity"`
 	Status        string   `json:"status,omitempty"`
 	DesiredStatus string   `json:"desiredStatus,omitempty"`
 	Group         string   `json:"group,omitempty"`
 	StartedBy     string   `json:"startedBy,omitempty"`
+	MutedBy       string   `json:"mutedBy,omitempty"`
+	Expires       string   `json:"expires,omitempty"`
 	Title         string   `json:"title"`
 	Summary       string   `json:"summary"`
 	Resource      Resource `json:"resource"`
@@ -83,6 +86,8 @@ type Resource struct {
 	TaskRevision      int    `json:"taskRevision,omitempty"`
 	TaskID            string `json:"taskId,omitempty"`
 	DeploymentID      string `json:"deploymentId,omitempty"`
+	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	Daemon            string `json:"daemon,omitempty"`
 	ContainerInstance string `json:"containerInstance,omitempty"`
 	AlarmName         string `json:"alarmName,omitempty"`
 	AlarmARN          string `json:"alarmArn,omitempty"`
@@ -160,11 +165,13 @@ func FromAlert(a alert.Alert) Document {
 		DetailType:    c.str(a.DetailType, maxShort),
 		Kind:          kind(a.Kind),
 		Event:         c.str(a.Event, maxShort),
+		Origin:        c.str(a.Origin, maxLine),
 		Severity:      severity(a.Severity),
 		Status:        c.str(a.Status, maxShort),
 		DesiredStatus: c.str(a.DesiredStatus, maxShort),
 		Group:         c.str(a.Group, maxShort),
 		StartedBy:     c.str(a.StartedBy, maxShort),
+		MutedBy:       c.str(a.MutedBy, maxShort),
 		Title:         c.str(a.Title, maxLine),
 		Summary:       c.str(a.Summary, maxText),
 		Resource: Resource{
@@ -173,7 +180,8 @@ func FromAlert(a alert.Alert) Document {
 			Cluster: c.str(id.Cluster, maxLine), Service: c.str(id.Service, maxLine),
 			TaskDefinition: c.str(id.TaskDefinition(), maxLine), TaskFamily: c.str(id.TaskFamily, maxLine),
 			TaskRevision: id.TaskRevision, TaskID: c.str(id.TaskID, maxShort),
-			DeploymentID: c.str(id.DeploymentID, maxShort), ContainerInstance: c.str(id.ContainerInstance, maxShort),
+			DeploymentID: c.str(id.DeploymentID, maxShort), ServiceDeployment: c.str(id.ServiceDeployment, maxLine),
+			Daemon: c.str(id.Daemon, maxLine), ContainerInstance: c.str(id.ContainerInstance, maxShort),
 			AlarmName: c.str(id.AlarmName, maxLine), AlarmARN: c.str(id.AlarmARN, maxLine), Other: c.str(id.Resource, maxLine),
 		},
 		Reason: Reason{
@@ -188,6 +196,9 @@ func FromAlert(a alert.Alert) Document {
 	}
 	if !a.Time.IsZero() && a.Time.Year() >= 1 && a.Time.Year() <= 9999 {
 		d.Time = a.Time.UTC().Format(time.RFC3339Nano)
+	}
+	if !a.Expires.IsZero() && a.Expires.Year() >= 1 && a.Expires.Year() <= 9999 {
+		d.Expires = a.Expires.UTC().Format(time.RFC3339Nano)
 	}
 	for i, ct := range a.Reason.Containers {
 		if i == maxContainers {
