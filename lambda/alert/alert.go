@@ -74,6 +74,8 @@ type Identity struct {
 	// ServiceDeployment is the ARN of a service deployment (ECS's service deployments API), as
 	// lifecycle hook events name it.
 	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	// Hook is the id of a service deployment's lifecycle hook (ecs-pause-…).
+	Hook string `json:"hook,omitempty"`
 	// Daemon is the name of an ECS managed daemon.
 	Daemon string `json:"daemon,omitempty"`
 	// ContainerInstance is the container instance id (EC2 launch type).

@@ -28,6 +28,7 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 	a.Kind = alert.KindDeployment
 	a.Event = d.EventName
 	a.Status = strings.TrimPrefix(d.EventName, "HOOK_")
+	a.Identity.Hook = d.HookID
 	subject := subjectOr(a.Identity, "ECS service")
 	dep := "deployment " + orDefault(lastPart(a.Identity.ServiceDeployment), "(unknown)")
 	stage := orDefault(d.LifecycleStage, "an unknown stage")

@@ -87,6 +87,7 @@ type Resource struct {
 	TaskID            string `json:"taskId,omitempty"`
 	DeploymentID      string `json:"deploymentId,omitempty"`
 	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	Hook              string `json:"hook,omitempty"`
 	Daemon            string `json:"daemon,omitempty"`
 	ContainerInstance string `json:"containerInstance,omitempty"`
 	AlarmName         string `json:"alarmName,omitempty"`
@@ -181,7 +182,7 @@ func FromAlert(a alert.Alert) Document {
 			TaskDefinition: c.str(id.TaskDefinition(), maxLine), TaskFamily: c.str(id.TaskFamily, maxLine),
 			TaskRevision: id.TaskRevision, TaskID: c.str(id.TaskID, maxShort),
 			DeploymentID: c.str(id.DeploymentID, maxShort), ServiceDeployment: c.str(id.ServiceDeployment, maxLine),
-			Daemon: c.str(id.Daemon, maxLine), ContainerInstance: c.str(id.ContainerInstance, maxShort),
+			Hook: c.str(id.Hook, maxShort), Daemon: c.str(id.Daemon, maxLine), ContainerInstance: c.str(id.ContainerInstance, maxShort),
 			AlarmName: c.str(id.AlarmName, maxLine), AlarmARN: c.str(id.AlarmARN, maxLine), Other: c.str(id.Resource, maxLine),
 		},
 		Reason: Reason{
