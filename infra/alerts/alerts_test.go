@@ -341,13 +341,16 @@ func TestPoliciesAreScoped(t *testing.T) {
 	// No clusters configured: the rules deliver every cluster's events, so any service of the
 	// account and region may roll back.
 	allServices := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service/*"
+	allDeployments := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service-deployment/*"
 	checkRolePolicy(t, rp, map[string]grant{
-		"ReadConfigAndSecrets":    {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
-		"ConsumeBufferQueue":      {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
-		"WriteOwnLogs":            {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
-		"KeepStateInTable":        {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
-		"DescribeWatchedServices": {[]string{"ecs:DescribeServices"}, []string{allServices}},
-	}, ownLogs, allServices)
+		"ReadConfigAndSecrets": {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
+		"ConsumeBufferQueue":   {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
+		"WriteOwnLogs":         {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
+		"KeepStateInTable":     {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
+		"DescribeWatchedServices": {[]string{"ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"},
+			[]string{allServices}},
+		"DescribeWatchedServiceDeployments": {[]string{"ecs:DescribeServiceDeployments"}, []string{allDeployments}},
+	}, ownLogs, allServices, allDeployments)
 
 	ops := r.named(t, tTopic, name+"-watchdog")
 	op := parsePolicy(t, str(t, r.named(t, tTopicPol, name+"-watchdog").Inputs, "policy"))
@@ -473,9 +476,11 @@ func TestConfigDocument(t *testing.T) {
 }
 
 func TestRulesFollowArgs(t *testing.T) {
-	r := mustRun(t, fullArgs(t)).rec // scaling noise rule on: no scaling rule
-	if got := len(r.of(tRule)); got != len(eventpattern.Classes)-1 {
-		t.Errorf("%d rules, want %d without scaling", got, len(eventpattern.Classes)-1)
+	// The scaling noise rule on: no scaling rule. Services named: no RunTask rule, since
+	// standalone tasks are no service's.
+	r := mustRun(t, fullArgs(t)).rec
+	if got := len(r.of(tRule)); got != len(eventpattern.Classes)-2 {
+		t.Errorf("%d rules, want %d without scaling and task-launch", got, len(eventpattern.Classes)-2)
 	}
 	for _, rule := range r.of(tRule) {
 		p := str(t, rule.Inputs, "eventPattern")

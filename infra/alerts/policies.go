@@ -255,6 +255,20 @@ func (p notifierPolicyArgs) serviceArns(byCluster bool) []string {
 	return out
 }
 
+// serviceDeploymentArns are the service deployments (service-deployment/<cluster>/<service>/<id>)
+// of the clusters the rules deliver events of, or of every cluster of the account and region.
+// They name no service: see DescribeWatchedServiceDeployments.
+func (p notifierPolicyArgs) serviceDeploymentArns() []string {
+	if len(p.ClusterArns) == 0 {
+		return []string{"arn:" + p.Account.Partition + ":ecs:" + p.Account.Region + ":" + p.Account.ID + ":service-deployment/*"}
+	}
+	out := make([]string, len(p.ClusterArns))
+	for i, c := range p.ClusterArns {
+		out[i] = strings.Replace(c, ":cluster/", ":service-deployment/", 1) + "/*"
+	}
+	return out
+}
+
 // logRegions are the regions the log tail may read in: the configured ones, or the stack's.
 func (p notifierPolicyArgs) logRegions() []string {
 	if len(p.LogRegions) > 0 {
@@ -332,12 +346,24 @@ func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 			Resource: []string{p.StateTableArn},
 		},
 		{
-			// A rollback message names the revisions before and after: only the services
-			// whose events the rules deliver.
+			// A rollback message names the revisions before and after, and the deployment
+			// post-mortem asks what stopped a deployment: only of the services whose events the
+			// rules deliver.
 			Sid:      "DescribeWatchedServices",
 			Effect:   "Allow",
-			Action:   []string{"ecs:DescribeServices"},
+			Action:   []string{"ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"},
 			Resource: p.serviceArns(shape.servicesByCluster),
+		},
+		{
+			// DescribeServiceDeployments is authorized on the service and on the service
+			// deployment: the Service Authorization Reference requires both. The deployments
+			// are granted by cluster, and the service grant above keeps the call to the watched
+			// services; so the services are named once, which keeps the policy within IAM's
+			// limit for as many services as before.
+			Sid:      "DescribeWatchedServiceDeployments",
+			Effect:   "Allow",
+			Action:   []string{"ecs:DescribeServiceDeployments"},
+			Resource: p.serviceDeploymentArns(),
 		},
 	}
 	if p.LogTail {
@@ -424,7 +450,7 @@ func (p notifierPolicyArgs) sizeError(size int, shape policyShape) *policySizeEr
 	}
 	parts := []policyPart{
 		{"destinations", secrets},
-		{services, jsonLen(p.serviceArns(shape.servicesByCluster))},
+		{services, jsonLen(p.serviceArns(shape.servicesByCluster)) + jsonLen(p.serviceDeploymentArns())},
 	}
 	if p.LogTail {
 		logs := "logGroupPrefixes"

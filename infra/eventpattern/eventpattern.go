@@ -5,9 +5,11 @@
 //
 // The defaults mirror the notifier's noise policy (lambda/policy): when a noise rule is on,
 // the pattern leaves out what the rule would suppress, so AWS does not deliver it at all. The
-// exceptions are the events crash-loop and deployment stories need — SERVICE_STEADY_STATE and
-// the deployments' IN_PROGRESS and COMPLETED — which are always delivered; the notifier keeps
-// their own messages out of chat when the rules that suppress them are on.
+// exceptions are the events stories need — SERVICE_STEADY_STATE and the deployments'
+// IN_PROGRESS and COMPLETED for crash loops, HOOK_SUCCEEDED for a paused deployment, health OK
+// for an impaired instance — which are always delivered, and the transitions of muted alarms,
+// which are delivered so the notifier logs them; the notifier keeps their own messages out of
+// chat when the rules that suppress them are on.
 // Where an event's noise status needs the notifier's own judgement (severity, exit codes),
 // the pattern lets it through and the notifier decides.
 package eventpattern
@@ -20,6 +22,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/foghornhq/foghorn/lambda/event"
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
@@ -34,10 +37,14 @@ const (
 	Alarm             Class = "alarm"              // CloudWatch Alarm State (and, if asked, Configuration) Change
 	Health            Class = "health"             // AWS Health events about ECS
 	Scaling           Class = "scaling"            // Application Auto Scaling + CloudTrail UpdateService by it
+	Hook              Class = "hook"               // ECS Hook State Change: lifecycle hooks of service deployments
+	Daemon            Class = "daemon"             // ECS Daemon Service Action and Daemon Deployment State Change
+	InstanceHealth    Class = "instance-health"    // ECS Container Instance Health Change
+	TaskLaunch        Class = "task-launch"        // CloudTrail RunTask calls whose response lists failures
 )
 
 // Classes is every class, in rule order.
-var Classes = []Class{TaskState, ServiceAction, Deployment, ContainerInstance, Alarm, Health, Scaling}
+var Classes = []Class{TaskState, ServiceAction, Deployment, ContainerInstance, Alarm, Health, Scaling, Hook, Daemon, InstanceHealth, TaskLaunch}
 
 // ClassNames returns the classes as strings, for messages and config docs.
 func ClassNames() []string {
@@ -235,6 +242,18 @@ func (b builder) pattern(c Class) (obj, string, bool) {
 			return nil, "", false
 		}
 		return b.scaling(), "ECS service scaling: Auto Scaling at its maximum and UpdateService calls by Auto Scaling", true
+	case Hook:
+		return b.hook(), "ECS deployment lifecycle hooks: deployments paused for a decision, and how hooks end", true
+	case Daemon:
+		return b.daemon(), "ECS managed daemons: tasks that cannot start, and deployments that stop or roll back", true
+	case InstanceHealth:
+		return b.instanceHealth(), "ECS container instance health: impaired instances and their recovery", true
+	case TaskLaunch:
+		// Standalone tasks are not a service's: with services named, none is wanted.
+		if len(b.f.ServiceNames) > 0 {
+			return nil, "", false
+		}
+		return b.taskLaunch(), "RunTask calls that could not start every task (CloudTrail): standalone and scheduled tasks that never ran", true
 	}
 	return nil, "", false
 }
@@ -448,7 +467,10 @@ func (b builder) alarm() obj {
 			obj{"configuration": obj{"description": absent()}},
 		)
 	}
-	stateBranch := obj{"detail-type": strs(detailAlarmState)}
+	// A contributor (one resource of a multi-resource alarm) changes state as its alarm does.
+	// Muted transitions are delivered on purpose: the notifier logs them and keeps them out of
+	// chat (alarm-muted), so a quiet channel during a declared maintenance can be explained.
+	stateBranch := obj{"detail-type": strs(detailAlarmState, detailAlarmContributor)}
 	if len(stateDetail) > 0 {
 		stateBranch["detail"] = stateDetail
 	}
@@ -528,4 +550,73 @@ func (b builder) scaling() obj {
 		"detail-type": strs(detailScalingActivity, detailCloudTrailCall),
 		"detail":      detail,
 	}
+}
+
+func (b builder) hook() obj {
+	detail := obj{}
+	if r := b.serviceResources(); len(r) > 0 {
+		// A hook event's resources hold its service deployment (or nothing): its service is
+		// in detail.serviceArn.
+		detail["serviceArn"] = r
+	}
+	if b.on("hook-routine") {
+		// HOOK_SUCCEEDED is routine too, but it ends a paused deployment's thread.
+		detail["eventName"] = anythingBut(event.HookInProgress)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailHook)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) daemon() obj {
+	detail := obj{}
+	if len(b.f.ClusterArns) > 0 {
+		detail["clusterArn"] = strs(b.f.ClusterArns...)
+	}
+	if b.on("daemon-deployment-routine") {
+		// The daemon service action's one name, DAEMON_TASK_START_IMPAIRED, is never routine.
+		detail["eventName"] = anythingBut(policy.RoutineDaemonDeploymentEvents...)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailDaemonServiceAction, detailDaemonDeployment)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) instanceHealth() obj {
+	detail := obj{}
+	if len(b.f.ClusterArns) > 0 {
+		detail["clusterArn"] = strs(b.f.ClusterArns...)
+	}
+	if b.on("container-instance-routine") {
+		// OK stays: it ends an impaired instance's thread (instance-health-ok keeps the rest
+		// out of chat).
+		detail["overallStatus"] = anythingBut(event.HealthInitializing, event.HealthInsufficientData)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailInstanceHealth)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) taskLaunch() obj {
+	call := obj{
+		"eventSource": strs("ecs.amazonaws.com"),
+		"eventName":   strs("RunTask"),
+		// Only calls that could not start every task: failures[] lists why.
+		"responseElements": obj{"failures": obj{"reason": []any{obj{"exists": true}}}},
+	}
+	if len(b.f.ClusterArns) > 0 {
+		clusters := strs(append(slices.Clone(b.f.ClusterArns), b.clusterNames()...)...)
+		if slices.Contains(b.clusterNames(), "default") {
+			// A call that names no cluster runs in the default one.
+			clusters = append(clusters, obj{"exists": false})
+		}
+		call["requestParameters"] = obj{"cluster": clusters}
+	}
+	return obj{"source": strs(sourceECS), "detail-type": strs(detailCloudTrailCall), "detail": call}
 }
