@@ -166,10 +166,14 @@ func overlapErrors(ns string, own scope, others []scope) []error {
 		}
 		clusters := fmt.Sprintf("%s: %s; %s: %s", own.stack, describe(own.clusters, "every cluster", "clusters"), o.stack, describe(o.clusters, "every cluster", "clusters"))
 		switch {
-		case both("task-state", "service-action", "deployment", "scaling") && overlaps(own.clusters, o.clusters, equal) && overlaps(own.services, o.services, equal):
+		case both("task-state", "service-action", "deployment", "scaling", "hook") && overlaps(own.clusters, o.clusters, equal) && overlaps(own.services, o.services, equal):
 			report("clusterArns", "ECS events", clusters, "give each stack its own clusterArns (or, in a shared cluster, its own serviceNames)")
-		case both("container-instance") && overlaps(own.clusters, o.clusters, equal):
-			report("clusterArns", "container-instance events", clusters, "give each stack its own clusterArns, or leave container-instance out of one stack's events")
+		case both("container-instance", "instance-health", "daemon") && overlaps(own.clusters, o.clusters, equal):
+			// Container instances and daemons belong to a cluster, not a service.
+			report("clusterArns", "container-instance events", clusters, "give each stack its own clusterArns, or leave container-instance, instance-health and daemon out of one stack's events")
+		case both("task-launch") && len(own.services) == 0 && len(o.services) == 0 && overlaps(own.clusters, o.clusters, equal):
+			// Standalone tasks belong to no service: a stack naming services has no such rule.
+			report("clusterArns", "failed RunTask calls", clusters, "give each stack its own clusterArns, or leave task-launch out of one stack's events")
 		}
 		if both("alarm") && overlaps(own.alarms, o.alarms, nested) {
 			report("alarmNamePrefixes", "CloudWatch alarm state changes",

@@ -272,7 +272,7 @@ func TestSharedAccount(t *testing.T) {
 		root := walkthrough(t)
 		configSet(t, root, "dev", "foghorn:clusterArns[0]", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod")
 		configSet(t, root, "dev", "foghorn:alarmNamePrefixes[0]", "prod-api-")
-		configSet(t, root, "dev", "foghorn:events[6]", "health")
+		configSet(t, root, "dev", "foghorn:events[10]", "health")
 		var errs []*configError
 		collect(run(t, root, "dev"), &errs)
 		var keys []string
