@@ -31,7 +31,7 @@ var configKeys = []string{
 	"logLevel", "memorySize", "timeout", "batchSize", "batchingWindow", "maxConcurrency", "maxReceiveCount", "logRetentionDays",
 	"opsEmail", "oldestMessageAlarmSeconds",
 	"crashLoopThreshold", "crashLoopWindow", "crashLoopDigestInterval", "stateTablePointInTimeRecovery",
-	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logRedactPatterns",
+	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logGroupsAll", "logRegions", "logRedactPatterns",
 	"createKmsKey", "kmsKeyArn", "notifierZip",
 }
 
@@ -40,6 +40,8 @@ type configReader struct {
 	ctx  *pulumi.Context
 	ns   string
 	errs []error
+	// get, when set, reads another stack's config (full keys) instead of ctx's.
+	get func(key string) (string, bool)
 }
 
 func (r *configReader) full(key string) string { return r.ns + ":" + key }
@@ -49,7 +51,11 @@ func (r *configReader) bad(key, format string, a ...any) {
 }
 
 func (r *configReader) raw(key string) (string, bool) {
-	v, ok := r.ctx.GetConfig(r.full(key))
+	get := r.get
+	if get == nil {
+		get = r.ctx.GetConfig
+	}
+	v, ok := get(r.full(key))
 	return v, ok && v != ""
 }
 
@@ -397,6 +403,8 @@ func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 		LogTailLines:                  r.intVal("logTailLines"),
 		LogTailBudget:                 r.str("logTailBudget"),
 		LogGroupPrefixes:              r.list("logGroupPrefixes"),
+		LogGroupsAll:                  r.boolVal("logGroupsAll"),
+		LogRegions:                    r.list("logRegions"),
 		LogRedactPatterns:             r.list("logRedactPatterns"),
 		CreateKmsKey:                  r.boolVal("createKmsKey"),
 		KmsKeyArn:                     r.str("kmsKeyArn"),

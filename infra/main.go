@@ -2,10 +2,14 @@
 // EcsChatAlerts component and exports what other stacks and operators need.
 //
 // Pulumi.yaml at the repository root points here (main: infra/). Invalid config fails
-// `pulumi preview` with one line per bad key.
+// `pulumi preview` with one line per bad key, and so does a stack whose events overlap with
+// another stack file's of the project that may share its account and region (overlap.go).
 package main
 
 import (
+	"cmp"
+	"errors"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/foghornhq/foghorn/infra/alerts"
@@ -19,6 +23,15 @@ func program(ctx *pulumi.Context) error {
 	args, err := loadArgs(ctx)
 	if err != nil {
 		return err
+	}
+	args.Region = cmp.Or(args.Region, alerts.StackRegion(ctx))
+	if errs := overlapErrors(ctx.Project(), ownScope(ctx, args), siblingScopes(ctx)); len(errs) > 0 {
+		// With the component's own findings, so that one preview shows every problem; nothing
+		// has been created.
+		if err := alerts.ValidateArgs(componentName, ctx.Stack(), args); err != nil {
+			errs = append(errs, namespaced(ctx.Project(), err))
+		}
+		return errors.Join(errs...)
 	}
 	// The component validates the args before it creates anything.
 	stack, err := alerts.NewEcsChatAlerts(ctx, componentName, args)

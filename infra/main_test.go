@@ -92,10 +92,18 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 }
 
 // runProgram runs the program under mocks with cfg as the stack config (keys without the
-// project prefix). webhookUrl, destinationSecrets and destinationSigningSecrets are set as
-// secrets unless named in plain; without destinations or a webhookUrl in cfg, a secret
-// webhookUrl is added.
+// project prefix; keys of other namespaces, such as aws:region, whole). webhookUrl,
+// destinationSecrets and destinationSigningSecrets are set as secrets unless named in plain;
+// without destinations or a webhookUrl in cfg, a secret webhookUrl is added. The project has
+// no root directory, so no other stack file is seen.
 func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain ...string) (*mocks, error) {
+	t.Helper()
+	return runProgramIn(t, "", "dev", cfg, dryRun, plain...)
+}
+
+// runProgramIn is runProgram as stack, with root as the project's root directory, where the
+// program finds the project's other stack files.
+func runProgramIn(t *testing.T, root, stack string, cfg map[string]string, dryRun bool, plain ...string) (*mocks, error) {
 	t.Helper()
 	full := map[string]string{}
 	secret := []string{}
@@ -113,13 +121,18 @@ func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain ...strin
 		full["foghorn:notifierZip"] = fakeZip(t)
 	}
 	for k, v := range cfg {
+		if strings.Contains(k, ":") { // another namespace's key, such as aws:region
+			full[k] = v
+			continue
+		}
 		full["foghorn:"+k] = v
 	}
 	m := &mocks{}
-	err := pulumi.RunErr(program, pulumi.WithMocks("foghorn", "dev", m), func(ri *pulumi.RunInfo) {
+	err := pulumi.RunErr(program, pulumi.WithMocks("foghorn", stack, m), func(ri *pulumi.RunInfo) {
 		ri.Config = full
 		ri.ConfigSecretKeys = secret
 		ri.DryRun = dryRun
+		ri.RootDirectory = root
 	})
 	return m, err
 }
@@ -169,6 +182,14 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"log tail without prefixes", map[string]string{"logTailEnabled": "true"}, "logGroupPrefixes", "required"},
 		{"log tail budget too long", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/ecs/"]`, "logTailBudget": "1m"}, "logTailBudget", "10s"},
 		{"redact pattern", map[string]string{"logRedactPatterns": `["(unclosed"]`}, "logRedactPatterns[0]", "missing closing"},
+		{"log prefix of every group", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/"]`}, "logGroupPrefixes[0]", "logGroupsAll: true"},
+		{"every group and prefixes", map[string]string{"logTailEnabled": "true", "logGroupsAll": "true", "logGroupPrefixes": `["/ecs/"]`}, "logGroupsAll", "must be empty"},
+		{"logGroupsAll not a boolean", map[string]string{"logGroupsAll": "everything"}, "logGroupsAll", "true or false"},
+		{"log region not a region", map[string]string{"logTailEnabled": "true", "logGroupPrefixes": `["/ecs/"]`, "logRegions": `["Ireland"]`}, "logRegions[0]", "region code"},
+		{"log regions not a list", map[string]string{"logRegions": `eu-west-1`}, "logRegions", "list of strings"},
+		{"KMS key by alias", map[string]string{"kmsKeyArn": "alias/foghorn"}, "kmsKeyArn", "cannot name a KMS key by alias"},
+		{"KMS key in another region", map[string]string{"aws:region": "eu-west-1", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/abcdabcd-1111-2222-3333-444455556666"}, "kmsKeyArn", "us-east-1"},
+		{"oldest-message alarm past the retention", map[string]string{"oldestMessageAlarmSeconds": "400000"}, "oldestMessageAlarmSeconds", "never fire"},
 
 		{"destinations not a list", routedConfig(map[string]string{"destinations": `{"name": "ops"}`}), "destinations", "list of objects"},
 		{"destination with an unknown key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "slack", "url": "https://hooks.slack.example/x"}]`}), "destinations[0]", `unknown field "url"`},
@@ -309,7 +330,7 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		"crashLoopThreshold": strconv.Itoa(alerts.DefaultCrashLoopThreshold), "crashLoopWindow": alerts.DefaultCrashLoopWindow.String(),
 		"crashLoopDigestInterval": alerts.DefaultCrashLoopDigestInterval.String(), "stateTablePointInTimeRecovery": "false",
 		"logTailEnabled": "false", "logTailLines": strconv.Itoa(alerts.DefaultLogTailLines), "logTailBudget": alerts.DefaultLogTailBudget.String(),
-		"logGroupPrefixes": "", "logRedactPatterns": "",
+		"logGroupPrefixes": "", "logGroupsAll": "false", "logRegions": "", "logRedactPatterns": "",
 	}
 	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget"}
 	for key, decl := range p.Config {
@@ -371,87 +392,6 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		if !strings.Contains(p.Config[key].Description, "--secret") {
 			t.Errorf("%s: the description does not say to set it with --secret", key)
 		}
-	}
-}
-
-// TestStackFiles runs the program with each stack file's settings.
-func TestStackFiles(t *testing.T) {
-	for _, stack := range []string{"dev", "prod"} {
-		t.Run(stack, func(t *testing.T) {
-			var f struct {
-				Config map[string]any `yaml:"config"`
-			}
-			readYAML(t, "../Pulumi."+stack+".yaml", &f)
-			cfg := map[string]string{}
-			for k, v := range f.Config {
-				key, ok := strings.CutPrefix(k, "foghorn:")
-				if !ok {
-					t.Fatalf("%s: key %s outside the project namespace", stack, k)
-				}
-				if !slices.Contains(configKeys, key) {
-					t.Errorf("%s: unknown key %s", stack, key)
-				}
-				if key == "webhookUrl" {
-					t.Errorf("%s: the webhook belongs in the file only as `pulumi config set --secret` ciphertext", stack)
-				}
-				switch v := v.(type) {
-				case []any, map[string]any:
-					b, _ := json.Marshal(v)
-					cfg[key] = string(b)
-				default:
-					cfg[key] = fmt.Sprint(v)
-				}
-			}
-			// The secrets `pulumi config set --secret --path` would add, faked.
-			var dests []struct{ Name, Target string }
-			if err := json.Unmarshal([]byte(cfg["destinations"]), &dests); err != nil {
-				t.Fatalf("%s: destinations: %v", stack, err)
-			}
-			secrets := map[string]string{}
-			for _, d := range dests {
-				secrets[d.Name] = fakeSecrets[d.Target]
-			}
-			b, _ := json.Marshal(secrets)
-			cfg["destinationSecrets"] = string(b)
-			m, err := runProgram(t, cfg, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc := m.document(t)
-			var targets []string
-			for _, d := range doc.Destinations {
-				targets = append(targets, d.Name+"="+d.Target)
-			}
-			wantTargets := map[string][]string{
-				"dev":  {"dev-discord=discord"},
-				"prod": {"prod-slack=slack", "prod-teams=teams"},
-			}[stack]
-			if !slices.Equal(targets, wantTargets) {
-				t.Errorf("%s: destinations %v, want %v", stack, targets, wantTargets)
-			}
-			if n := len(m.inputs["aws:ssm/parameter:Parameter"]); n != len(wantTargets)+1 {
-				t.Errorf("%s: %d parameters, want the config and one per destination", stack, n)
-			}
-			if stack == "prod" {
-				// The README's scenario: prod's failures reach a Slack and a Teams channel.
-				r := doc.Routes[0]
-				if r.Match.MinSeverity != "warning" || !slices.Equal(r.Destinations, []string{"prod-slack", "prod-teams"}) {
-					t.Errorf("prod: first route %+v, want failures to Slack and Teams", r)
-				}
-			}
-			if !doc.Logs.Enabled || len(doc.Logs.LogGroupPrefixes) == 0 {
-				t.Errorf("%s: log tail %+v, want it on", stack, doc.Logs)
-			}
-			lg := m.inputs["aws:cloudwatch/logGroup:LogGroup"][0]
-			if got := lg["retentionInDays"].NumberValue(); (stack == "dev") != (got < 30) {
-				t.Errorf("%s: retention %v days", stack, got)
-			}
-			if stack == "prod" {
-				if len(m.inputs["aws:kms/key:Key"]) != 1 || len(m.inputs["aws:sns/topicSubscription:TopicSubscription"]) != 2 {
-					t.Error("prod: want the KMS key and the ops email subscription")
-				}
-			}
-		})
 	}
 }
 
@@ -681,5 +621,27 @@ func TestSecretShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadmePulumiVersion: the README's minimum Pulumi CLI is the first that takes the config
+// types Pulumi.yaml declares: `object` (alone or as list items) needs 3.187.0, which first
+// validated object values (3.186.0 accepted the type and refused every value).
+func TestReadmePulumiVersion(t *testing.T) {
+	var p projectFile
+	readYAML(t, "../Pulumi.yaml", &p)
+	objects := false
+	for _, decl := range p.Config {
+		objects = objects || decl.Type == "object" || (decl.Items != nil && decl.Items.Type == "object")
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objects && !strings.Contains(string(readme), "3.187.0 or later") {
+		t.Error("Pulumi.yaml declares object config, and the README does not ask for Pulumi 3.187.0 or later")
+	}
+	if strings.Contains(string(readme), "3.44 or later") {
+		t.Error("the README still asks for Pulumi 3.44, which cannot read Pulumi.yaml")
 	}
 }

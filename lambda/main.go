@@ -72,7 +72,8 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	}
 	ecsClient := ecs.NewFromConfig(awsCfg)
 	clk := clock.System
-	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log), notifier.WithRevisions(deployments.Lookup{API: ecsClient})}
+	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log),
+		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient})}
 	if table := os.Getenv(EnvStateTable); table != "" {
 		opts = append(opts, notifier.WithState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)))
 	} else {

@@ -1,10 +1,12 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -57,6 +59,7 @@ var nameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 // NewEcsChatAlerts validates args, builds the notifier (unless args.NotifierZip names a
 // prebuilt zip) and creates the stack.
 func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, opts ...pulumi.ResourceOption) (*EcsChatAlerts, error) {
+	args.Region = cmp.Or(args.Region, StackRegion(ctx))
 	args, rules, err := prepare(name, ctx.Stack(), args)
 	if err != nil {
 		return nil, err
@@ -83,6 +86,11 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
+	for _, w := range args.warnings() {
+		if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: c}); err != nil {
+			return nil, err
+		}
+	}
 
 	var keyArn pulumi.StringPtrInput
 	switch {
@@ -129,6 +137,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		Code:             pulumi.NewFileArchive(zip),
 		Secrets:          secrets,
 		Document:         document,
+		LogRegions:       args.LogRegions,
 		KmsKeyArn:        keyArn,
 		StateTableName:   table.TableName,
 		StateTableArn:    table.TableArn,
@@ -214,6 +223,13 @@ func VisibilityTimeout(functionTimeout, batchingWindow int) int {
 func FunctionName(project, stack, name string) string {
 	h := sha256.Sum256([]byte(project + "/" + stack + "/" + name))
 	return name + "-" + hex.EncodeToString(h[:])[:autoNameSuffix-1]
+}
+
+// StackRegion is the region the default AWS provider deploys to, as the provider finds it: the
+// aws:region stack config, else AWS_REGION, else AWS_DEFAULT_REGION; "" when none says.
+func StackRegion(ctx *pulumi.Context) string {
+	r, _ := ctx.GetConfig("aws:region")
+	return cmp.Or(r, os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"))
 }
 
 func contextOf(ctx *pulumi.Context) context.Context {

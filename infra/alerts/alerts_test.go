@@ -1,6 +1,7 @@
 package alerts_test
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -48,10 +49,31 @@ type result struct {
 // run creates the component under mocks and waits for every registration and apply.
 func run(t *testing.T, args alerts.EcsChatAlertsArgs, dryRun bool) (result, error) {
 	t.Helper()
-	rec := &recorder{}
+	return runWith(t, args, runOpts{dryRun: dryRun})
+}
+
+// runOpts vary a mock run: preview or not, the recorder (whose region is the stack's
+// aws:region, testRegion when unset), no aws:region at all, and a log stream to keep
+// the warnings in.
+type runOpts struct {
+	dryRun   bool
+	rec      *recorder
+	noRegion bool
+	log      *logRecorder
+}
+
+func runWith(t *testing.T, args alerts.EcsChatAlertsArgs, o runOpts) (result, error) {
+	t.Helper()
+	rec := o.rec
+	if rec == nil {
+		rec = &recorder{}
+	}
 	res := result{rec: rec, outs: map[string]string{}}
 	var mu sync.Mutex
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if o.log != nil {
+			ctx.Log = o.log
+		}
 		c, err := alerts.NewEcsChatAlerts(ctx, name, args)
 		if err != nil {
 			return err
@@ -72,7 +94,12 @@ func run(t *testing.T, args alerts.EcsChatAlertsArgs, dryRun bool) (result, erro
 			})
 		}
 		return nil
-	}, pulumi.WithMocks(testProjct, testStack, rec), func(ri *pulumi.RunInfo) { ri.DryRun = dryRun })
+	}, pulumi.WithMocks(testProjct, testStack, rec), func(ri *pulumi.RunInfo) {
+		ri.DryRun = o.dryRun
+		if !o.noRegion {
+			ri.Config = map[string]string{"aws:region": cmp.Or(rec.region, testRegion)}
+		}
+	})
 	return res, err
 }
 
@@ -315,13 +342,16 @@ func TestPoliciesAreScoped(t *testing.T) {
 	// No clusters configured: the rules deliver every cluster's events, so any service of the
 	// account and region may roll back.
 	allServices := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service/*"
+	allDeployments := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service-deployment/*"
 	checkRolePolicy(t, rp, map[string]grant{
-		"ReadConfigAndSecrets":    {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
-		"ConsumeBufferQueue":      {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
-		"WriteOwnLogs":            {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
-		"KeepStateInTable":        {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
-		"DescribeWatchedServices": {[]string{"ecs:DescribeServices"}, []string{allServices}},
-	}, ownLogs, allServices)
+		"ReadConfigAndSecrets": {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
+		"ConsumeBufferQueue":   {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
+		"WriteOwnLogs":         {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
+		"KeepStateInTable":     {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
+		"DescribeWatchedServices": {[]string{"ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"},
+			[]string{allServices}},
+		"DescribeWatchedServiceDeployments": {[]string{"ecs:DescribeServiceDeployments"}, []string{allDeployments}},
+	}, ownLogs, allServices, allDeployments)
 
 	ops := r.named(t, tTopic, name+"-watchdog")
 	op := parsePolicy(t, str(t, r.named(t, tTopicPol, name+"-watchdog").Inputs, "policy"))
@@ -447,9 +477,11 @@ func TestConfigDocument(t *testing.T) {
 }
 
 func TestRulesFollowArgs(t *testing.T) {
-	r := mustRun(t, fullArgs(t)).rec // scaling noise rule on: no scaling rule
-	if got := len(r.of(tRule)); got != len(eventpattern.Classes)-1 {
-		t.Errorf("%d rules, want %d without scaling", got, len(eventpattern.Classes)-1)
+	// The scaling noise rule on: no scaling rule. Services named: no RunTask rule, since
+	// standalone tasks are no service's.
+	r := mustRun(t, fullArgs(t)).rec
+	if got := len(r.of(tRule)); got != len(eventpattern.Classes)-2 {
+		t.Errorf("%d rules, want %d without scaling and task-launch", got, len(eventpattern.Classes)-2)
 	}
 	for _, rule := range r.of(tRule) {
 		p := str(t, rule.Inputs, "eventPattern")
@@ -556,8 +588,16 @@ func TestInvalidArgs(t *testing.T) {
 			a.KmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:alias/foghorn"
 			a.CreateKmsKey = true
 		}, "kmsKeyArn"},
-		"watchdog alarm prefix": {func(a *alerts.EcsChatAlertsArgs) { a.AlarmNamePrefixes = []string{"fog"} }, "alarmNamePrefixes"},
-		"shortcut to a bot":     {func(a *alerts.EcsChatAlertsArgs) { a.ChatTarget = "slack-bot" }, "chatTarget"},
+		"key alias":     {func(a *alerts.EcsChatAlertsArgs) { a.KmsKeyArn = "alias/foghorn" }, "kmsKeyArn"},
+		"key alias ARN": {func(a *alerts.EcsChatAlertsArgs) { a.KmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:alias/foghorn" }, "kmsKeyArn"},
+		"bare key id":   {func(a *alerts.EcsChatAlertsArgs) { a.KmsKeyArn = "abcdabcd-1111-2222-3333-444455556666" }, "kmsKeyArn"},
+		"key in another region": {func(a *alerts.EcsChatAlertsArgs) {
+			a.KmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/abcdabcd-1111-2222-3333-444455556666"
+		}, "kmsKeyArn"},
+		"oldest message at the queue's retention": {func(a *alerts.EcsChatAlertsArgs) { a.OldestMessageAlarmSeconds = alerts.QueueRetentionSeconds }, "oldestMessageAlarmSeconds"},
+		"oldest message under a minute":           {func(a *alerts.EcsChatAlertsArgs) { a.OldestMessageAlarmSeconds = 59 }, "oldestMessageAlarmSeconds"},
+		"watchdog alarm prefix":                   {func(a *alerts.EcsChatAlertsArgs) { a.AlarmNamePrefixes = []string{"fog"} }, "alarmNamePrefixes"},
+		"shortcut to a bot":                       {func(a *alerts.EcsChatAlertsArgs) { a.ChatTarget = "slack-bot" }, "chatTarget"},
 
 		// The state store's and the log tail's settings.
 		"threshold out of range": {func(a *alerts.EcsChatAlertsArgs) { a.CrashLoopThreshold = 101 }, "crashLoopThreshold"},
@@ -569,6 +609,24 @@ func TestInvalidArgs(t *testing.T) {
 		"log prefix with a space": {func(a *alerts.EcsChatAlertsArgs) {
 			a.LogTailEnabled, a.LogGroupPrefixes = true, []string{"/ecs/", "my logs"}
 		}, "logGroupPrefixes[1]"},
+		"log prefix of every group": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes = true, []string{"/ecs/", "/"}
+		}, "logGroupPrefixes[1]"},
+		"log prefix of slashes": {func(a *alerts.EcsChatAlertsArgs) { a.LogTailEnabled, a.LogGroupPrefixes = true, []string{"//"} }, "logGroupPrefixes[0]"},
+		"empty log prefix":      {func(a *alerts.EcsChatAlertsArgs) { a.LogTailEnabled, a.LogGroupPrefixes = true, []string{""} }, "logGroupPrefixes[0]"},
+		"blank log prefix":      {func(a *alerts.EcsChatAlertsArgs) { a.LogTailEnabled, a.LogGroupPrefixes = true, []string{"  "} }, "logGroupPrefixes[0]"},
+		"every group and prefixes": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupsAll, a.LogGroupPrefixes = true, true, []string{"/ecs/"}
+		}, "logGroupsAll"},
+		"log region not a region": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogRegions = true, []string{"/ecs/"}, []string{"ireland"}
+		}, "logRegions[0]"},
+		"log region twice": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogRegions = true, []string{"/ecs/"}, []string{testRegion, testRegion}
+		}, "logRegions[1]"},
+		"log region of another partition": {func(a *alerts.EcsChatAlertsArgs) {
+			a.LogTailEnabled, a.LogGroupPrefixes, a.LogRegions = true, []string{"/ecs/"}, []string{testRegion, "cn-north-1"}
+		}, "logRegions[1]"},
 		"too many log lines": {func(a *alerts.EcsChatAlertsArgs) {
 			a.LogTailEnabled, a.LogGroupPrefixes, a.LogTailLines = true, []string{"/ecs/"}, 500
 		}, "logTailLines"},
@@ -631,10 +689,7 @@ func TestInvalidArgs(t *testing.T) {
 		a := minimalArgs(t)
 		c.edit(&a)
 		rec := &recorder{}
-		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-			_, err := alerts.NewEcsChatAlerts(ctx, name, a)
-			return err
-		}, pulumi.WithMocks(testProjct, testStack, rec))
+		_, err := runWith(t, a, runOpts{rec: rec, dryRun: true})
 		aes := argErrors(err)
 		if len(aes) != 1 {
 			t.Errorf("%s: got %d argument errors in %v, want one message", label, len(aes), err)

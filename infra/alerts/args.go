@@ -14,6 +14,7 @@ import (
 
 	"github.com/foghornhq/foghorn/infra/eventpattern"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/event"
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
@@ -81,16 +82,25 @@ type EcsChatAlertsArgs struct {
 
 	// OpsEmail, when set, subscribes this address to the ops topic the watchdog alarms use.
 	OpsEmail string `pulumi:"opsEmail,optional"`
-	// OldestMessageAlarmSeconds is the queue age that raises the watchdog alarm (60-1209600). Default 900.
+	// OldestMessageAlarmSeconds is the queue age that raises the watchdog alarm: 60 seconds up
+	// to, not including, the queue's retention (QueueRetentionSeconds), past which a message is
+	// gone and the alarm could never fire. Default 900.
 	OldestMessageAlarmSeconds int `pulumi:"oldestMessageAlarmSeconds,optional"`
 
 	// CreateKmsKey creates a customer-managed KMS key for the topics and the secret parameters,
 	// with a key policy that lets EventBridge and CloudWatch alarms publish.
 	CreateKmsKey bool `pulumi:"createKmsKey,optional"`
 	// KmsKeyArn uses an existing customer-managed key instead; its key policy must already let
-	// events.amazonaws.com and cloudwatch.amazonaws.com use it (see the README). AWS-managed
+	// events.amazonaws.com and cloudwatch.amazonaws.com use it (see the README). It must be the
+	// key's ARN (arn:aws:kms:<region>:<account>:key/<id>) in the stack's region: an IAM policy
+	// cannot name a key by alias, and SNS and SSM use only keys of their own region. AWS-managed
 	// keys (alias/aws/...) are refused: their policies cannot grant those services.
 	KmsKeyArn string `pulumi:"kmsKeyArn,optional"`
+	// Region is the AWS region the stack deploys into, for the checks that need it (kmsKeyArn
+	// must be in it; logRegions defaults to it). Default: the default provider's region, the
+	// aws:region stack config, else AWS_REGION, else AWS_DEFAULT_REGION. Set it when the
+	// component is given an explicit provider of another region.
+	Region string `pulumi:"region,optional"`
 
 	// CrashLoopThreshold task failures of one service within CrashLoopWindow make one
 	// crash-loop alert instead of one message per dead task (2-100). Default 3.
@@ -114,8 +124,18 @@ type EcsChatAlertsArgs struct {
 	// below the function's timeout); past it the alert goes out without them. Default 1.5s.
 	LogTailBudget string `pulumi:"logTailBudget,optional"`
 	// LogGroupPrefixes are the log group name prefixes (e.g. /ecs/) the function may read.
-	// Required when LogTailEnabled: an empty list is never taken to mean every group.
+	// Required when LogTailEnabled, unless LogGroupsAll: an empty list is never taken to mean
+	// every group, and neither is a prefix of "/" alone.
 	LogGroupPrefixes []string `pulumi:"logGroupPrefixes,optional"`
+	// LogGroupsAll lets the log tail read every log group (in LogRegions) instead of those
+	// under LogGroupPrefixes, which must then be empty. It is the explicit opt-in for a grant
+	// that also covers other applications' and AWS services' logs.
+	LogGroupsAll bool `pulumi:"logGroupsAll,optional"`
+	// LogRegions are the regions whose log groups the log tail may read: a container's
+	// awslogs-region may name another region than the stack's. Default: the stack's region.
+	// Listing regions replaces the default, so list the stack's own region too if its
+	// containers log there.
+	LogRegions []string `pulumi:"logRegions,optional"`
 	// LogRedactPatterns are regular expressions (RE2) redacted from the lines after the
 	// built-in rules (AWS keys, bearer tokens, passwords in URLs).
 	LogRedactPatterns []string `pulumi:"logRedactPatterns,optional"`
@@ -140,6 +160,9 @@ const (
 	DefaultMaxReceiveCount           = 5
 	DefaultLogRetentionDays          = 30
 	DefaultOldestMessageAlarmSeconds = 900
+	// MinAdvisedReceiveCount is the least maxReceiveCount AWS advises for an SQS queue that is a
+	// Lambda event source; below it the component warns.
+	MinAdvisedReceiveCount = 5
 )
 
 // Defaults taken from the notifier, so the document the component writes says what the
@@ -159,7 +182,8 @@ var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 5
 var LogLevels = []string{"debug", "info", "warn", "error"}
 
 // ValidateArgs checks args as NewEcsChatAlerts(ctx, name, args) would on the given stack,
-// without creating anything. Every problem is an *ArgError naming its key.
+// without creating anything. Every problem is an *ArgError naming its key. args.Region is
+// taken as given: unset, the checks that need the stack's region are skipped.
 func ValidateArgs(name, stack string, args EcsChatAlertsArgs) error {
 	_, _, err := prepare(name, stack, args)
 	return err
@@ -172,12 +196,15 @@ func prepare(name, stack string, args EcsChatAlertsArgs) (EcsChatAlertsArgs, []e
 		return args, nil, err
 	}
 	a := args.withDefaults(stack)
-	prefix := watchdogName(name) + "-"
-	if err := a.validate(prefix); err != nil {
+	if err := a.validate(name); err != nil {
 		return a, nil, err
 	}
-	rules, err := eventpattern.Build(a.classes(), a.filter(prefix))
+	rules, err := eventpattern.Build(a.classes(), a.filter(watchdogName(name)+"-"))
 	if err != nil {
+		return a, nil, err
+	}
+	// The limits last: sizes are only worth measuring once every value is valid.
+	if err := a.checkLimits(name); err != nil {
 		return a, nil, err
 	}
 	return a, rules, nil
@@ -191,7 +218,36 @@ func validateName(name string) error {
 			"%q must start with a letter, hold only letters, digits and hyphens, and be at most %d characters (AWS's name limits with the auto-name suffix)",
 			name, MaxNameLength)}
 	}
+	// Every SSM parameter the component creates is named after it (<name>-config-…,
+	// <name>-webhook-…, <name>-secret-<destination>-…), and SSM refuses names beginning with
+	// aws or ssm in any case: preview would pass and every parameter fail at up.
+	if l := strings.ToLower(name); strings.HasPrefix(l, "aws") || strings.HasPrefix(l, "ssm") {
+		return &ArgError{Key: "name", Message: fmt.Sprintf(
+			"%q starts with %q: SSM refuses parameter names beginning with aws or ssm (in any case), and the component names its parameters %s-config-…, %s-secret-<destination>-…; choose another name",
+			name, name[:3], name, name)}
+	}
 	return nil
+}
+
+// Warnings returns what is allowed but unwise in args on the given stack, each naming its
+// key. NewEcsChatAlerts logs them as warnings on the component.
+func Warnings(name, stack string, args EcsChatAlertsArgs) []string {
+	return args.withDefaults(stack).warnings()
+}
+
+func (a EcsChatAlertsArgs) warnings() []string {
+	var out []string
+	if a.MaxReceiveCount < MinAdvisedReceiveCount {
+		out = append(out, fmt.Sprintf(
+			"maxReceiveCount: %d is below %d, the least AWS advises for a queue feeding a Lambda function: a throttled or briefly failing notifier moves alerts to the dead-letter queue after %d receives",
+			a.MaxReceiveCount, MinAdvisedReceiveCount, a.MaxReceiveCount))
+	}
+	if a.LogTailEnabled && a.Region != "" && len(a.LogRegions) > 0 && !slices.Contains(a.LogRegions, a.Region) {
+		out = append(out, fmt.Sprintf(
+			"logRegions: %s leaves out the stack's own region %s: the log tail cannot read containers logging there",
+			strings.Join(a.LogRegions, ", "), a.Region))
+	}
+	return out
 }
 
 // withDefaults fills every unset field.
@@ -225,8 +281,9 @@ func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
 type ArgError = config.Error
 
 var (
-	emailRE     = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	kmsKeyArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-fA-F-]{36}|key/mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+)$`)
+	emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	// kmsKeyArnRE is a key ARN, single- or multi-Region; its first group is the region.
+	kmsKeyArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:([a-z0-9-]+):[0-9]{12}:key/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-f]{32})$`)
 )
 
 func joinInts(xs []int) string {
@@ -238,8 +295,9 @@ func joinInts(xs []int) string {
 }
 
 // validate reports every invalid argument of a defaulted args value, each an *ArgError.
-// watchdogPrefix starts the names of the stack's own alarms, which the alarm rule excludes.
-func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
+func (a EcsChatAlertsArgs) validate(name string) error {
+	// The names of the stack's own alarms start with this; the alarm rule excludes them.
+	watchdogPrefix := watchdogName(name) + "-"
 	var errs []error
 	bad := func(key, format string, v ...any) {
 		errs = append(errs, &ArgError{Key: key, Message: fmt.Sprintf(format, v...)})
@@ -274,27 +332,24 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 		bad("batchingWindow", "must be at least 1 second when batchSize is over 10 (an SQS event source rule)")
 	}
 	between("maxConcurrency", a.MaxConcurrency, 2, 1000, "")
-	between("maxReceiveCount", a.MaxReceiveCount, 1, 1000, "")
+	between("maxReceiveCount", a.MaxReceiveCount, 1, 1000, "") // below MinAdvisedReceiveCount: a warning
 	if !slices.Contains(RetentionDays, a.LogRetentionDays) {
 		bad("logRetentionDays", "%d is not a retention CloudWatch Logs allows (allowed: %s)", a.LogRetentionDays, joinInts(RetentionDays))
 	}
-	between("oldestMessageAlarmSeconds", a.OldestMessageAlarmSeconds, 60, 1209600, " seconds")
+	switch v := a.OldestMessageAlarmSeconds; {
+	case v >= QueueRetentionSeconds:
+		bad("oldestMessageAlarmSeconds", "%d is not below the buffer queue's retention of %d seconds (4 days): no record in the queue gets that old, so the alarm could never fire (allowed: 60-%d seconds)",
+			v, QueueRetentionSeconds, QueueRetentionSeconds-1)
+	case v < 60:
+		bad("oldestMessageAlarmSeconds", "%d is out of range (allowed: 60-%d seconds)", v, QueueRetentionSeconds-1)
+	}
 	if a.OpsEmail != "" && !emailRE.MatchString(a.OpsEmail) {
 		bad("opsEmail", "%q is not an email address", a.OpsEmail)
 	}
 	if a.KmsKeyArn != "" {
-		switch {
-		case a.CreateKmsKey:
-			bad("kmsKeyArn", "set either kmsKeyArn or createKmsKey, not both")
-		case isAWSManagedKey(a.KmsKeyArn):
-			bad("kmsKeyArn", "%q is an AWS-managed key; EventBridge and CloudWatch alarms cannot publish to a topic encrypted with it (its key policy cannot be changed). Set createKmsKey: true, or give a customer-managed key whose policy allows events.amazonaws.com and cloudwatch.amazonaws.com", a.KmsKeyArn)
-		case !kmsKeyArnRE.MatchString(a.KmsKeyArn):
-			bad("kmsKeyArn", "%q is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>)", a.KmsKeyArn)
-		}
+		a.validateKey(bad)
 	}
-	if a.LogTailEnabled && len(a.LogGroupPrefixes) == 0 {
-		bad("logGroupPrefixes", "is required when logTailEnabled is true: list the log group name prefixes the function may read, e.g. [\"/ecs/\"] (an empty list is not taken to mean every log group)")
-	}
+	a.validateLogScope(bad)
 	durations := a.durations()
 	for _, d := range durations {
 		if d.err != nil {
@@ -317,6 +372,57 @@ func (a EcsChatAlertsArgs) validate(watchdogPrefix string) error {
 	d := a.document()
 	errs = append(errs, a.documentErrors(d.Validate(), reported)...)
 	return errors.Join(errs...)
+}
+
+// validateKey checks kmsKeyArn: a customer-managed key, named by its ARN, in the stack's region.
+func (a EcsChatAlertsArgs) validateKey(bad func(key, format string, v ...any)) {
+	const key = "kmsKeyArn"
+	k := a.KmsKeyArn
+	m := kmsKeyArnRE.FindStringSubmatch(k)
+	switch {
+	case a.CreateKmsKey:
+		bad(key, "set either kmsKeyArn or createKmsKey, not both")
+	case isAWSManagedKey(k):
+		bad(key, "%q is an AWS-managed key; EventBridge and CloudWatch alarms cannot publish to a topic encrypted with it (its key policy cannot be changed). Set createKmsKey: true, or give a customer-managed key whose policy allows events.amazonaws.com and cloudwatch.amazonaws.com", k)
+	case strings.HasPrefix(k, "alias/") || strings.Contains(k, ":alias/"):
+		// IAM matches kms:Decrypt against the key's ARN, never its aliases: the function's
+		// grant would name nothing and every cold start would be denied.
+		bad(key, "%q is an alias; an IAM policy cannot name a KMS key by alias, so the function could not decrypt its secrets. Give the key's ARN: aws kms describe-key --key-id %s --query KeyMetadata.Arn --output text",
+			k, k)
+	case m == nil:
+		bad(key, "%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>); a bare key id cannot be used either, since the function's IAM policy names the key by ARN", k)
+	case a.Region != "" && m[1] != a.Region:
+		bad(key, "%q is in %s but the stack deploys to %s: SNS and SSM use only keys of their own region. Give a key in %s (for a multi-Region key, its replica there)", k, m[1], a.Region, a.Region)
+	}
+}
+
+// validateLogScope checks which log groups, in which regions, the log tail may read: never
+// every group by accident.
+func (a EcsChatAlertsArgs) validateLogScope(bad func(key, format string, v ...any)) {
+	switch {
+	case a.LogGroupsAll && len(a.LogGroupPrefixes) > 0:
+		bad("logGroupsAll", "reads every log group, so logGroupPrefixes must be empty: drop one or the other")
+	case a.LogTailEnabled && !a.LogGroupsAll && len(a.LogGroupPrefixes) == 0:
+		bad("logGroupPrefixes", "is required when logTailEnabled is true: list the log group name prefixes the function may read, e.g. [\"/ecs/\"] (an empty list is not taken to mean every log group; set logGroupsAll: true for that)")
+	}
+	for i, p := range a.LogGroupPrefixes {
+		if strings.Trim(strings.TrimSpace(p), "/") == "" {
+			bad(fmt.Sprintf("logGroupPrefixes[%d]", i), "%q would grant every log group: give the groups' own prefix, e.g. /ecs/, or set logGroupsAll: true (and no prefixes) to read every log group on purpose", p)
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range a.LogRegions {
+		key := fmt.Sprintf("logRegions[%d]", i)
+		switch {
+		case !event.ValidRegion(r):
+			bad(key, "%q is not a region code (e.g. eu-west-1)", r)
+		case seen[r]:
+			bad(key, "%q is listed twice", r)
+		case a.Region != "" && event.PartitionOfRegion(r) != event.PartitionOfRegion(a.Region):
+			bad(key, "%q is in the %s partition, the stack's region %s in %s: a role cannot be granted another partition's logs", r, event.PartitionOfRegion(r), a.Region, event.PartitionOfRegion(a.Region))
+		}
+		seen[r] = true
+	}
 }
 
 // duration is one duration argument, parsed.

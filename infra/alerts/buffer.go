@@ -29,6 +29,10 @@ type Buffer struct {
 
 const dlqRetentionSeconds = 14 * 24 * 60 * 60 // SQS's maximum, so a failure can wait out a long weekend
 
+// QueueRetentionSeconds is how long the buffer queue keeps a record (4 days, SQS's default).
+// No record in it gets older, so the oldest-message alarm must fire below it.
+const QueueRetentionSeconds = 4 * 24 * 60 * 60
+
 // NewBuffer creates the queue, the DLQ, their policies and the topic subscription.
 func NewBuffer(ctx *pulumi.Context, name string, args BufferArgs, opts ...pulumi.ResourceOption) (*Buffer, error) {
 	b := &Buffer{}
@@ -47,7 +51,7 @@ func NewBuffer(ctx *pulumi.Context, name string, args BufferArgs, opts ...pulumi
 	}
 	queue, err := sqs.NewQueue(ctx, name+"-queue", &sqs.QueueArgs{
 		VisibilityTimeoutSeconds: pulumi.Int(args.VisibilityTimeout),
-		MessageRetentionSeconds:  pulumi.Int(4 * 24 * 60 * 60),
+		MessageRetentionSeconds:  pulumi.Int(QueueRetentionSeconds),
 		// Long polling: fewer empty receives from the event source mapping.
 		ReceiveWaitTimeSeconds: pulumi.Int(20),
 		SqsManagedSseEnabled:   pulumi.Bool(true),

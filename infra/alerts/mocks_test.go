@@ -1,6 +1,7 @@
 package alerts_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -35,6 +36,8 @@ type registered struct {
 type recorder struct {
 	mu        sync.Mutex
 	resources []registered
+	// partition and region shape the ARNs it returns: "aws" and testRegion when empty.
+	partition, region string
 }
 
 func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -43,30 +46,31 @@ func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.Prop
 	if v, ok := a.Inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
 		physical = v.StringValue()
 	}
-	prefix := "arn:aws:"
+	region := cmp.Or(r.region, testRegion)
+	prefix := "arn:" + cmp.Or(r.partition, "aws") + ":"
 	arn := ""
 	switch a.TypeToken {
 	case "aws:sns/topic:Topic":
-		arn = prefix + "sns:" + testRegion + ":" + testAccount + ":" + physical
+		arn = prefix + "sns:" + region + ":" + testAccount + ":" + physical
 	case "aws:sqs/queue:Queue":
-		arn = prefix + "sqs:" + testRegion + ":" + testAccount + ":" + physical
-		outs["url"] = resource.NewStringProperty("https://sqs." + testRegion + ".amazonaws.com/" + testAccount + "/" + physical)
+		arn = prefix + "sqs:" + region + ":" + testAccount + ":" + physical
+		outs["url"] = resource.NewStringProperty("https://sqs." + region + ".amazonaws.com/" + testAccount + "/" + physical)
 	case "aws:cloudwatch/eventRule:EventRule":
-		arn = prefix + "events:" + testRegion + ":" + testAccount + ":rule/" + physical
+		arn = prefix + "events:" + region + ":" + testAccount + ":rule/" + physical
 	case "aws:ssm/parameter:Parameter":
-		arn = prefix + "ssm:" + testRegion + ":" + testAccount + ":parameter/" + physical
+		arn = prefix + "ssm:" + region + ":" + testAccount + ":parameter/" + physical
 	case "aws:cloudwatch/logGroup:LogGroup":
-		arn = prefix + "logs:" + testRegion + ":" + testAccount + ":log-group:" + physical
+		arn = prefix + "logs:" + region + ":" + testAccount + ":log-group:" + physical
 	case "aws:iam/role:Role":
 		arn = prefix + "iam::" + testAccount + ":role/" + physical
 	case "aws:lambda/function:Function":
-		arn = prefix + "lambda:" + testRegion + ":" + testAccount + ":function:" + physical
+		arn = prefix + "lambda:" + region + ":" + testAccount + ":function:" + physical
 	case "aws:kms/key:Key":
-		arn = prefix + "kms:" + testRegion + ":" + testAccount + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		arn = prefix + "kms:" + region + ":" + testAccount + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	case "aws:dynamodb/table:Table":
-		arn = prefix + "dynamodb:" + testRegion + ":" + testAccount + ":table/" + physical
+		arn = prefix + "dynamodb:" + region + ":" + testAccount + ":table/" + physical
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
-		arn = prefix + "cloudwatch:" + testRegion + ":" + testAccount + ":alarm:" + physical
+		arn = prefix + "cloudwatch:" + region + ":" + testAccount + ":alarm:" + physical
 	}
 	if arn != "" {
 		outs["arn"] = resource.NewStringProperty(arn)
@@ -316,4 +320,20 @@ func checkRolePolicy(t *testing.T, rp policyDoc, want map[string]grant, allowed 
 			}
 		}
 	}
+}
+
+// logRecorder stands in for the engine's log stream, keeping the warnings.
+type logRecorder struct {
+	mu       sync.Mutex
+	warnings []string
+}
+
+func (l *logRecorder) Debug(string, *pulumi.LogArgs) error { return nil }
+func (l *logRecorder) Info(string, *pulumi.LogArgs) error  { return nil }
+func (l *logRecorder) Error(string, *pulumi.LogArgs) error { return nil }
+func (l *logRecorder) Warn(msg string, _ *pulumi.LogArgs) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.warnings = append(l.warnings, msg)
+	return nil
 }

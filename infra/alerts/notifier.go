@@ -1,9 +1,7 @@
 package alerts
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -35,8 +33,12 @@ type NotifierArgs struct {
 	Secrets []DestinationSecrets `pulumi:"secrets"`
 	// Document is the config document; its destinations' secretParam and signingSecretParam
 	// are filled in with the parameters' names. Its logs settings also decide the log-tail
-	// permissions.
+	// permissions: with the log tail on, the groups under its logGroupPrefixes, or every group
+	// when it lists none. It is stored in the Standard tier up to MaxStandardParameter
+	// characters, in Intelligent-Tiering up to MaxAdvancedParameter, and refused past that.
 	Document config.Document `pulumi:"document"`
+	// LogRegions are the regions whose log groups the log tail may read. Default: the stack's.
+	LogRegions []string `pulumi:"logRegions,optional"`
 	// KmsKeyArn, if set, encrypts the secret parameters with a customer-managed key.
 	KmsKeyArn pulumi.StringPtrInput `pulumi:"kmsKeyArn,optional"`
 
@@ -107,28 +109,35 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 			}
 		}
 	}
+	// The tier is decided now, from the document with its parameter names at their longest,
+	// so preview shows it; the apply checks the real document against it.
+	size, err := documentSize(args.Document, args.Secrets)
+	if err != nil {
+		return nil, err
+	}
+	tier, limit, ok := parameterTier(size)
+	if !ok {
+		return nil, fmt.Errorf("the config document would be %d characters, over the %d an SSM parameter holds", size, MaxAdvancedParameter)
+	}
 	document := paramNames.ToStringArrayOutput().ApplyT(func(names []string) (string, error) {
-		d := args.Document
-		d.Destinations = append([]config.Destination(nil), d.Destinations...)
-		next := 0
-		for _, s := range args.Secrets {
-			i := slices.IndexFunc(d.Destinations, func(x config.Destination) bool { return x.Name == s.Destination })
-			if i < 0 {
-				return "", fmt.Errorf("the document has no destination %q", s.Destination)
-			}
-			d.Destinations[i].SecretParam, next = names[next], next+1
-			if s.SigningSecret != nil {
-				d.Destinations[i].SigningSecretParam, next = names[next], next+1
-			}
+		d, err := fillDocument(args.Document, args.Secrets, names)
+		if err != nil {
+			return "", err
 		}
 		if err := d.Validate(); err != nil {
 			return "", err
 		}
-		b, err := json.Marshal(d)
-		return string(b), err
+		js, err := encodeDocument(d)
+		if err == nil && len(js) > limit {
+			// Only a parameter name longer than auto-naming's (a custom autonaming pattern)
+			// gets here.
+			err = fmt.Errorf("the config document is %d characters, over the %d of the %s tier chosen for it at preview", len(js), limit, tier)
+		}
+		return js, err
 	}).(pulumi.StringOutput)
 	cfg, err := ssm.NewParameter(ctx, name+"-config", &ssm.ParameterArgs{
 		Type:        ssm.ParameterTypeString,
+		Tier:        pulumi.String(tier),
 		Description: pulumi.String("foghorn: notifier config document (lambda/config); names parameters, holds no secret"),
 		Value:       document,
 	}, parent)
@@ -158,27 +167,26 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 	}
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-notifier", &iam.RolePolicyArgs{
 		Role: role.ID(),
-		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn).ApplyT(func(v []any) string {
+		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn).ApplyT(func(v []any) (string, error) {
 			key := ""
 			if k, ok := v[4].(*string); ok && k != nil {
 				key = *k
 			}
 			queue := v[0].(string)
-			p := notifierPolicyArgs{
-				Account:         accountOf(queue),
-				QueueArn:        queue,
-				LogGroupArn:     v[1].(string),
-				ConfigParamArn:  v[2].(string),
-				SecretParamArns: v[3].([]string),
-				KmsKeyArn:       key,
-				StateTableArn:   v[5].(string),
-				ClusterArns:     args.ClusterArns,
-				ServiceNames:    args.ServiceNames,
-			}
-			if args.Document.Logs.Enabled {
-				p.LogGroupPrefixes = args.Document.Logs.LogGroupPrefixes
-			}
-			return notifierPolicy(p)
+			return notifierPolicy(notifierPolicyArgs{
+				Account:          accountOf(queue),
+				QueueArn:         queue,
+				LogGroupArn:      v[1].(string),
+				ConfigParamArn:   v[2].(string),
+				SecretParamArns:  v[3].([]string),
+				KmsKeyArn:        key,
+				StateTableArn:    v[5].(string),
+				ClusterArns:      args.ClusterArns,
+				ServiceNames:     args.ServiceNames,
+				LogTail:          args.Document.Logs.Enabled,
+				LogGroupPrefixes: args.Document.Logs.LogGroupPrefixes,
+				LogRegions:       args.LogRegions,
+			})
 		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {

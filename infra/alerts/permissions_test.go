@@ -70,8 +70,8 @@ func TestLogTailPermissions(t *testing.T) {
 	}
 }
 
-// TestDescribeServicesScope: rollback messages describe only the services whose events the
-// rules deliver.
+// TestDescribeServicesScope: rollback messages and deployment post-mortems describe only the
+// services whose events the rules deliver.
 func TestDescribeServicesScope(t *testing.T) {
 	const (
 		prodA = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-a"
@@ -94,8 +94,9 @@ func TestDescribeServicesScope(t *testing.T) {
 		r := mustRun(t, a).rec
 		rp := parsePolicy(t, str(t, r.one(t, tRolePol).Inputs, "policy"))
 		s := rp.stmt(t, "DescribeWatchedServices")
-		if !slices.Equal(s.Action, []string{"ecs:DescribeServices"}) || !slices.Equal(s.Resource, c.want) {
-			t.Errorf("%s: %v on %v, want ecs:DescribeServices on %v", c.label, s.Action, s.Resource, c.want)
+		reads := []string{"ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"}
+		if !slices.Equal(s.Action, reads) || !slices.Equal(s.Resource, c.want) {
+			t.Errorf("%s: %v on %v, want %v on %v", c.label, s.Action, s.Resource, reads, c.want)
 		}
 	}
 }
@@ -121,5 +122,53 @@ func TestStatePermissions(t *testing.T) {
 	env := fn["environment"].ObjectValue()["variables"].ObjectValue()
 	if got := env[alerts.EnvStateTable].StringValue(); !strings.HasSuffix(table, ":table/"+got) {
 		t.Errorf("%s = %q is not the table %s", alerts.EnvStateTable, got, table)
+	}
+}
+
+// TestServiceDeploymentsScope: DescribeServiceDeployments needs the service deployment as
+// well as the service. The deployments are granted by cluster (naming no service, so the
+// policy holds as many services as before), and only DescribeServiceDeployments is granted on
+// them: with the service grant of DescribeWatchedServices, the post-mortem reads the
+// deployments of the watched services only. Nothing that changes a deployment is granted.
+func TestServiceDeploymentsScope(t *testing.T) {
+	const (
+		prodA = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-a"
+		prodB = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-b"
+		dep   = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/"
+	)
+	cases := []struct {
+		label              string
+		clusters, services []string
+		want               []string
+	}{
+		{"everything", nil, nil, []string{dep + "*"}},
+		{"services", nil, []string{"web", "worker"}, []string{dep + "*"}},
+		{"clusters", []string{prodA, prodB}, nil, []string{dep + "prod-a/*", dep + "prod-b/*"}},
+		{"both", []string{prodA, prodB}, []string{"web"}, []string{dep + "prod-a/*", dep + "prod-b/*"}},
+	}
+	for _, c := range cases {
+		a := minimalArgs(t)
+		a.ClusterArns, a.ServiceNames = c.clusters, c.services
+		r := mustRun(t, a).rec
+		rp := parsePolicy(t, str(t, r.one(t, tRolePol).Inputs, "policy"))
+		s := rp.stmt(t, "DescribeWatchedServiceDeployments")
+		if !slices.Equal(s.Action, []string{"ecs:DescribeServiceDeployments"}) || !slices.Equal(s.Resource, c.want) {
+			t.Errorf("%s: %v on %v, want ecs:DescribeServiceDeployments on %v", c.label, s.Action, s.Resource, c.want)
+		}
+		for _, other := range rp.Statement {
+			for _, act := range other.Action {
+				if strings.Contains(act, "ServiceDeployment") && other.Sid != "DescribeWatchedServices" && other.Sid != "DescribeWatchedServiceDeployments" {
+					t.Errorf("%s also grants %s", other.Sid, act)
+				}
+				if act == "ecs:ContinueServiceDeployment" || act == "ecs:StopServiceDeployment" || act == "ecs:UpdateService" {
+					t.Errorf("%s grants %s: the notifier only reads", other.Sid, act)
+				}
+			}
+			for _, res := range other.Resource {
+				if strings.Contains(res, ":service-deployment/") && other.Sid != "DescribeWatchedServiceDeployments" {
+					t.Errorf("%s grants on service deployments: %s", other.Sid, res)
+				}
+			}
+		}
 	}
 }

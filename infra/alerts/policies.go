@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -185,22 +187,56 @@ type notifierPolicyArgs struct {
 	// ClusterArns and ServiceNames are the services the rules deliver events of; empty means
 	// every cluster or service of the account and region, as in the rules.
 	ClusterArns, ServiceNames []string
-	// LogGroupPrefixes scope the log tail's reads; empty when the log tail is off, which
-	// grants nothing for it.
+	// LogTail grants the log tail's reads: the groups under LogGroupPrefixes, or every group
+	// when the list is empty, in LogRegions (the stack's region when empty).
+	LogTail          bool
 	LogGroupPrefixes []string
+	LogRegions       []string
 }
+
+// policyShape says how compactly the role policy is written. The zero value names every
+// resource exactly; each flag trades that for size, only when the exact policy is over IAM's
+// limit (see notifierPolicy).
+type policyShape struct {
+	// logsByRegionCondition grants the log tail's groups in every region by ARN and limits the
+	// regions with aws:RequestedRegion: the same grant, in prefixes + regions rather than
+	// prefixes × regions.
+	logsByRegionCondition bool
+	// decryptThroughSSM drops the list of parameter ARNs from kms:Decrypt's encryption context
+	// condition and keeps kms:ViaService. The same grant in effect: SSM decrypts for the role
+	// only the parameters it may ssm:GetParameter, which ReadConfigAndSecrets lists.
+	decryptThroughSSM bool
+	// servicesByCluster grants ecs:DescribeServices on every service of the listed clusters
+	// instead of on each listed service of each cluster (clusters + services, not clusters ×
+	// services). Wider: the read-only describe of the clusters' other services.
+	servicesByCluster bool
+}
+
+// policyShapes are tried in order until one fits: the exact policy, then the equivalent
+// compactions, then the one that widens a grant.
+var policyShapes = []policyShape{
+	{},
+	{logsByRegionCondition: true},
+	{logsByRegionCondition: true, decryptThroughSSM: true},
+	{logsByRegionCondition: true, decryptThroughSSM: true, servicesByCluster: true},
+}
+
+// MaxRolePolicy is IAM's limit on a role's inline policies, all together, in characters not
+// counting white space. The notifier's role has one inline policy.
+const MaxRolePolicy = 10240
 
 // serviceArns are the ECS services the rules deliver events of, as IAM resources. Without
 // configured clusters it is every service of the account and region: the rules then deliver
 // every cluster's events, and a rollback in any of them is reported.
-func (p notifierPolicyArgs) serviceArns() []string {
+func (p notifierPolicyArgs) serviceArns(byCluster bool) []string {
 	var out []string
 	switch {
 	case len(p.ClusterArns) > 0:
 		for _, c := range p.ClusterArns {
 			base := strings.Replace(c, ":cluster/", ":service/", 1) + "/"
-			if len(p.ServiceNames) == 0 {
+			if len(p.ServiceNames) == 0 || byCluster {
 				out = append(out, base+"*")
+				continue
 			}
 			for _, s := range p.ServiceNames {
 				out = append(out, base+s)
@@ -219,19 +255,65 @@ func (p notifierPolicyArgs) serviceArns() []string {
 	return out
 }
 
-// logStreamArns are the streams of the log groups under the prefixes: GetLogEvents is
-// authorized on the log stream.
-func (p notifierPolicyArgs) logStreamArns() []string {
-	out := make([]string, len(p.LogGroupPrefixes))
-	for i, prefix := range p.LogGroupPrefixes {
-		out[i] = "arn:" + p.Account.Partition + ":logs:" + p.Account.Region + ":" + p.Account.ID + ":log-group:" + prefix + "*:log-stream:*"
+// serviceDeploymentArns are the service deployments (service-deployment/<cluster>/<service>/<id>)
+// of the clusters the rules deliver events of, or of every cluster of the account and region.
+// They name no service: see DescribeWatchedServiceDeployments.
+func (p notifierPolicyArgs) serviceDeploymentArns() []string {
+	if len(p.ClusterArns) == 0 {
+		return []string{"arn:" + p.Account.Partition + ":ecs:" + p.Account.Region + ":" + p.Account.ID + ":service-deployment/*"}
+	}
+	out := make([]string, len(p.ClusterArns))
+	for i, c := range p.ClusterArns {
+		out[i] = strings.Replace(c, ":cluster/", ":service-deployment/", 1) + "/*"
 	}
 	return out
 }
 
-// notifierPolicy is the notifier's least-privilege role policy. Every statement names its
-// resources, except ecs:DescribeTaskDefinition's, which cannot (see below).
-func notifierPolicy(p notifierPolicyArgs) string {
+// logRegions are the regions the log tail may read in: the configured ones, or the stack's.
+func (p notifierPolicyArgs) logRegions() []string {
+	if len(p.LogRegions) > 0 {
+		return p.LogRegions
+	}
+	return []string{p.Account.Region}
+}
+
+// logStreamArns are the streams of the log groups under the prefixes (of every group without
+// prefixes), in each region: GetLogEvents is authorized on the log stream. With anyRegion the
+// region is left to a condition.
+func (p notifierPolicyArgs) logStreamArns(anyRegion bool) []string {
+	prefixes := p.LogGroupPrefixes
+	if len(prefixes) == 0 {
+		prefixes = []string{""} // every group: logGroupsAll
+	}
+	regions := p.logRegions()
+	if anyRegion {
+		regions = []string{"*"}
+	}
+	var out []string
+	for _, r := range regions {
+		for _, prefix := range prefixes {
+			out = append(out, "arn:"+p.Account.Partition+":logs:"+r+":"+p.Account.ID+":log-group:"+prefix+"*:log-stream:*")
+		}
+	}
+	return out
+}
+
+// notifierPolicy is the notifier's least-privilege role policy, in the first of policyShapes
+// that fits IAM's limit. Past the last it returns the last with a *policySizeError.
+func notifierPolicy(p notifierPolicyArgs) (string, error) {
+	var js string
+	var shape policyShape
+	for _, shape = range policyShapes {
+		if js = p.document(shape).String(); len(js) <= MaxRolePolicy {
+			return js, nil
+		}
+	}
+	return js, p.sizeError(len(js), shape)
+}
+
+// document writes the role policy in one shape. Every statement names its resources, except
+// ecs:DescribeTaskDefinition's, which cannot (see below).
+func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 	st := []Statement{
 		{
 			// Read at cold start: the config document and the secrets it names.
@@ -264,15 +346,39 @@ func notifierPolicy(p notifierPolicyArgs) string {
 			Resource: []string{p.StateTableArn},
 		},
 		{
-			// A rollback message names the revisions before and after: only the services
-			// whose events the rules deliver.
+			// A rollback message names the revisions before and after, and the deployment
+			// post-mortem asks what stopped a deployment: only of the services whose events the
+			// rules deliver.
 			Sid:      "DescribeWatchedServices",
 			Effect:   "Allow",
-			Action:   []string{"ecs:DescribeServices"},
-			Resource: p.serviceArns(),
+			Action:   []string{"ecs:DescribeServices", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"},
+			Resource: p.serviceArns(shape.servicesByCluster),
+		},
+		{
+			// DescribeServiceDeployments is authorized on the service and on the service
+			// deployment: the Service Authorization Reference requires both. The deployments
+			// are granted by cluster, and the service grant above keeps the call to the watched
+			// services; so the services are named once, which keeps the policy within IAM's
+			// limit for as many services as before.
+			Sid:      "DescribeWatchedServiceDeployments",
+			Effect:   "Allow",
+			Action:   []string{"ecs:DescribeServiceDeployments"},
+			Resource: p.serviceDeploymentArns(),
 		},
 	}
-	if len(p.LogGroupPrefixes) > 0 {
+	if p.LogTail {
+		tails := Statement{
+			// The last lines of a stopped container, from the configured log groups only, in
+			// the configured regions: awslogs-region may name another region than the stack's.
+			Sid:      "ReadTaskLogTails",
+			Effect:   "Allow",
+			Action:   []string{"logs:GetLogEvents"},
+			Resource: p.logStreamArns(false),
+		}
+		if shape.logsByRegionCondition && len(p.logRegions()) > 1 {
+			tails.Resource = p.logStreamArns(true)
+			tails.Condition = map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.logRegions()}}
+		}
 		st = append(st,
 			Statement{
 				// The log tail finds a container's log group and stream in its task
@@ -286,13 +392,7 @@ func notifierPolicy(p notifierPolicyArgs) string {
 				Action:   []string{"ecs:DescribeTaskDefinition"},
 				Resource: []string{"*"},
 			},
-			Statement{
-				// The last lines of a stopped container, from the configured log groups only.
-				Sid:      "ReadTaskLogTails",
-				Effect:   "Allow",
-				Action:   []string{"logs:GetLogEvents"},
-				Resource: p.logStreamArns(),
-			},
+			tails,
 		)
 	}
 	if p.KmsKeyArn != "" {
@@ -301,16 +401,64 @@ func notifierPolicy(p notifierPolicyArgs) string {
 		// context; a list under StringEquals matches any one of them). The default aws/ssm key
 		// needs no statement: its key policy already allows every principal of the account to
 		// decrypt through SSM.
+		cond := map[string]any{"kms:ViaService": "ssm." + p.Account.Region + ".amazonaws.com"}
+		if !shape.decryptThroughSSM {
+			cond["kms:EncryptionContext:PARAMETER_ARN"] = p.SecretParamArns
+		}
 		st = append(st, Statement{
-			Sid:      "DecryptSecretParameters",
-			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt"},
-			Resource: []string{p.KmsKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {
-				"kms:ViaService":                      "ssm." + p.Account.Region + ".amazonaws.com",
-				"kms:EncryptionContext:PARAMETER_ARN": p.SecretParamArns,
-			}},
+			Sid:       "DecryptSecretParameters",
+			Effect:    "Allow",
+			Action:    []string{"kms:Decrypt"},
+			Resource:  []string{p.KmsKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": cond},
 		})
 	}
-	return doc(st...).String()
+	return doc(st...)
+}
+
+// policySizeError is a role policy over IAM's limit in its most compact shape, with what each
+// growing part of it takes.
+type policySizeError struct {
+	Size  int
+	Parts []policyPart
+}
+
+// policyPart is one part of the role policy that grows with the config: the key it grows
+// with, and its characters.
+type policyPart struct {
+	Key  string
+	Size int
+}
+
+func (e *policySizeError) Error() string {
+	return fmt.Sprintf("the notifier's role policy would be %d characters, over IAM's %d for a role's inline policies", e.Size, MaxRolePolicy)
+}
+
+// sizeError measures the parts of the policy that grow with the config, largest first.
+func (p notifierPolicyArgs) sizeError(size int, shape policyShape) *policySizeError {
+	jsonLen := func(v any) int {
+		b, _ := json.Marshal(v)
+		return len(b)
+	}
+	secrets := jsonLen(p.SecretParamArns)
+	if p.KmsKeyArn != "" && !shape.decryptThroughSSM {
+		secrets *= 2
+	}
+	services := "clusterArns"
+	if len(p.ClusterArns) == 0 || (len(p.ServiceNames) > 0 && !shape.servicesByCluster && len(p.ServiceNames) > len(p.ClusterArns)) {
+		services = "serviceNames"
+	}
+	parts := []policyPart{
+		{"destinations", secrets},
+		{services, jsonLen(p.serviceArns(shape.servicesByCluster)) + jsonLen(p.serviceDeploymentArns())},
+	}
+	if p.LogTail {
+		logs := "logGroupPrefixes"
+		if len(p.logRegions()) > len(p.LogGroupPrefixes) {
+			logs = "logRegions"
+		}
+		parts = append(parts, policyPart{logs, jsonLen(p.logStreamArns(shape.logsByRegionCondition)) + jsonLen(p.LogRegions)})
+	}
+	slices.SortStableFunc(parts, func(a, b policyPart) int { return b.Size - a.Size })
+	return &policySizeError{Size: size, Parts: parts}
 }

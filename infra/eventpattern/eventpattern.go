@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/event"
 	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
@@ -23,10 +24,14 @@ const (
 	Alarm             Class = "alarm"              // CloudWatch Alarm State (and, if asked, Configuration) Change
 	Health            Class = "health"             // AWS Health events about ECS
 	Scaling           Class = "scaling"            // Application Auto Scaling + CloudTrail UpdateService by it
+	Hook              Class = "hook"               // ECS Hook State Change: lifecycle hooks of service deployments
+	Daemon            Class = "daemon"             // ECS Daemon Service Action and Daemon Deployment State Change
+	InstanceHealth    Class = "instance-health"    // ECS Container Instance Health Change
+	TaskLaunch        Class = "task-launch"        // CloudTrail RunTask calls whose response lists failures
 )
 
 // Classes is every class, in rule order.
-var Classes = []Class{TaskState, ServiceAction, Deployment, ContainerInstance, Alarm, Health, Scaling}
+var Classes = []Class{TaskState, ServiceAction, Deployment, ContainerInstance, Alarm, Health, Scaling, Hook, Daemon, InstanceHealth, TaskLaunch}
 
 // ClassNames returns the classes as strings, for messages and config docs.
 func ClassNames() []string {
@@ -216,6 +221,18 @@ func (b builder) pattern(c Class) (obj, string, bool) {
 			return nil, "", false
 		}
 		return b.scaling(), "ECS service scaling: Auto Scaling at its maximum and UpdateService calls by Auto Scaling", true
+	case Hook:
+		return b.hook(), "ECS deployment lifecycle hooks: deployments paused for a decision, and how hooks end", true
+	case Daemon:
+		return b.daemon(), "ECS managed daemons: tasks that cannot start, and deployments that stop or roll back", true
+	case InstanceHealth:
+		return b.instanceHealth(), "ECS container instance health: impaired instances and their recovery", true
+	case TaskLaunch:
+		// Standalone tasks are not a service's: with services named, none is wanted.
+		if len(b.f.ServiceNames) > 0 {
+			return nil, "", false
+		}
+		return b.taskLaunch(), "RunTask calls that could not start every task (CloudTrail): standalone and scheduled tasks that never ran", true
 	}
 	return nil, "", false
 }
@@ -429,7 +446,10 @@ func (b builder) alarm() obj {
 			obj{"configuration": obj{"description": absent()}},
 		)
 	}
-	stateBranch := obj{"detail-type": strs(detailAlarmState)}
+	// A contributor (one resource of a multi-resource alarm) changes state as its alarm does.
+	// Muted transitions are delivered on purpose: the notifier logs them and keeps them out of
+	// chat (alarm-muted), so a quiet channel during a declared maintenance can be explained.
+	stateBranch := obj{"detail-type": strs(detailAlarmState, detailAlarmContributor)}
 	if len(stateDetail) > 0 {
 		stateBranch["detail"] = stateDetail
 	}
@@ -509,4 +529,73 @@ func (b builder) scaling() obj {
 		"detail-type": strs(detailScalingActivity, detailCloudTrailCall),
 		"detail":      detail,
 	}
+}
+
+func (b builder) hook() obj {
+	detail := obj{}
+	if r := b.serviceResources(); len(r) > 0 {
+		// A hook event's resources hold its service deployment (or nothing): its service is
+		// in detail.serviceArn.
+		detail["serviceArn"] = r
+	}
+	if b.on("hook-routine") {
+		// HOOK_SUCCEEDED is routine too, but it ends a paused deployment's thread.
+		detail["eventName"] = anythingBut(event.HookInProgress)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailHook)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) daemon() obj {
+	detail := obj{}
+	if len(b.f.ClusterArns) > 0 {
+		detail["clusterArn"] = strs(b.f.ClusterArns...)
+	}
+	if b.on("daemon-deployment-routine") {
+		// The daemon service action's one name, DAEMON_TASK_START_IMPAIRED, is never routine.
+		detail["eventName"] = anythingBut(policy.RoutineDaemonDeploymentEvents...)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailDaemonServiceAction, detailDaemonDeployment)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) instanceHealth() obj {
+	detail := obj{}
+	if len(b.f.ClusterArns) > 0 {
+		detail["clusterArn"] = strs(b.f.ClusterArns...)
+	}
+	if b.on("container-instance-routine") {
+		// OK stays: it ends an impaired instance's thread (instance-health-ok keeps the rest
+		// out of chat).
+		detail["overallStatus"] = anythingBut(event.HealthInitializing, event.HealthInsufficientData)
+	}
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailInstanceHealth)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) taskLaunch() obj {
+	call := obj{
+		"eventSource": strs("ecs.amazonaws.com"),
+		"eventName":   strs("RunTask"),
+		// Only calls that could not start every task: failures[] lists why.
+		"responseElements": obj{"failures": obj{"reason": []any{obj{"exists": true}}}},
+	}
+	if len(b.f.ClusterArns) > 0 {
+		clusters := strs(append(slices.Clone(b.f.ClusterArns), b.clusterNames()...)...)
+		if slices.Contains(b.clusterNames(), "default") {
+			// A call that names no cluster runs in the default one.
+			clusters = append(clusters, obj{"exists": false})
+		}
+		call["requestParameters"] = obj{"cluster": clusters}
+	}
+	return obj{"source": strs(sourceECS), "detail-type": strs(detailCloudTrailCall), "detail": call}
 }

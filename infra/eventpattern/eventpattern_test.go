@@ -74,7 +74,7 @@ func readFixture(t *testing.T, name string) []byte {
 func variant(t *testing.T, name string, set map[string]any) []byte {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(readFixture(t, name), &m); err != nil {
+	if err := json.Unmarshal(readEither(t, name), &m); err != nil {
 		t.Fatal(err)
 	}
 	for path, v := range set {
@@ -154,6 +154,25 @@ func TestFixturesDefaultPolicy(t *testing.T) {
 		"eventbridge-cloudwatch-alarm-state-change-composite-suppressed.json":        "alarm",
 		"eventbridge-cloudwatch-alarm-state-change-metric-math.json":                 "alarm",
 		"eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json":       "alarm",
+
+		// The newer ECS event types and alarms (SOURCES.md sections 10 and 11).
+		"ecs-hook-state-change-hook-awaiting-action.json":                                   "hook",
+		"ecs-hook-state-change-hook-awaiting-action-no-resources.json":                      "hook",
+		"ecs-daemon-service-action-task-start-impaired-task-failed-to-run.json":             "daemon",
+		"ecs-daemon-service-action-task-start-impaired-task-creation-failed.json":           "daemon",
+		"ecs-daemon-deployment-state-change-pending.json":                                   "",                // daemon-deployment-routine
+		"ecs-container-instance-health-change-container-runtime-ok.json":                    "instance-health", // ends an impaired instance's thread
+		"ecs-container-instance-health-change-accelerated-compute-impaired.json":            "instance-health",
+		"ecs-container-instance-health-change-daemon-impaired.json":                         "instance-health",
+		"ecs-service-action-task-placement-failure-ec2-cpu.json":                            "service-action",
+		"eventbridge-cloudwatch-alarm-state-change-single-metric-muted.json":                "alarm", // delivered to be logged; alarm-muted keeps it out of chat
+		"eventbridge-cloudwatch-alarm-state-change-metric-math-muted.json":                  "alarm",
+		"eventbridge-cloudwatch-alarm-state-change-anomaly-detection-muted.json":            "alarm",
+		"eventbridge-cloudwatch-alarm-state-change-composite-suppressed-muted.json":         "alarm",
+		"eventbridge-cloudwatch-alarm-contributor-state-change-metrics-insights-muted.json": "alarm",
+		"eventbridge-cloudwatch-alarm-state-change-multi-time-series-summary.json":          "alarm",
+		"eventbridge-cloudwatch-alarm-contributor-state-change-log-alarm.json":              "alarm",
+		"eventbridge-cloudwatch-alarm-state-change-log-alarm-placeholders.json":             "alarm",
 	}
 	derived := map[string]string{ // lambda/testdata/aws-derived
 		"application-autoscaling-scaling-activity-scaled-to-max-ecs.json":           "scaling",
@@ -187,6 +206,16 @@ func TestFixturesDefaultPolicy(t *testing.T) {
 		"ecs-task-state-change-stopped-user-initiated.json":                         "task-state",
 		"eventbridge-cloudwatch-alarm-state-change-anomaly-detection-band.json":     "alarm",
 		"eventbridge-cloudwatch-alarm-state-change-target-tracking-alarm-high.json": "alarm", // scaling is off by default
+		"ecs-hook-state-change-hook-in-progress.json":                               "",      // hook-routine
+		"ecs-hook-state-change-hook-succeeded.json":                                 "hook",  // ends a paused deployment's thread
+		"ecs-hook-state-change-hook-failed.json":                                    "hook",
+		"ecs-hook-state-change-hook-timed-out.json":                                 "hook",
+		"ecs-daemon-deployment-state-change-rollback-failed.json":                   "daemon",
+		"ecs-deployment-state-change-failed-alarm.json":                             "deployment",
+		"ecs-service-action-service-health-unknown.json":                            "service-action",
+		"eventbridge-cloudtrail-ecs-runtask-failures-resource-memory.json":          "task-launch",
+		"eventbridge-cloudtrail-ecs-runtask-success.json":                           "", // every task started
+		"eventbridge-cloudwatch-alarm-state-change-empty-reason.json":               "alarm",
 	}
 	if _, err := os.Stat(fixtureDirs[1]); err == nil {
 		for k, v := range derived {

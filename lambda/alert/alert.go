@@ -49,6 +49,7 @@ const (
 	KindAlarm             Kind = "alarm"              // CloudWatch alarm state change (any delivery path)
 	KindAlarmConfig       Kind = "alarm-config"       // CloudWatch Alarm Configuration Change
 	KindHealth            Kind = "health"             // AWS Health event
+	KindTaskLaunch        Kind = "task-launch"        // RunTask could not start tasks (CloudTrail): a standalone or scheduled task that never ran
 	KindCrashLoop         Kind = "crash-loop"         // several task failures of one service folded into one story
 	KindGeneric           Kind = "generic"            // not JSON, or of a kind nobody knows: never dropped
 )
@@ -56,7 +57,7 @@ const (
 // Kinds lists every kind, for validating configuration.
 var Kinds = []Kind{
 	KindTaskStopped, KindTaskState, KindServiceAction, KindDeployment, KindScaling,
-	KindContainerInstance, KindAlarm, KindAlarmConfig, KindHealth, KindCrashLoop, KindGeneric,
+	KindContainerInstance, KindAlarm, KindAlarmConfig, KindHealth, KindTaskLaunch, KindCrashLoop, KindGeneric,
 }
 
 // Identity says which resource an alert is about. Empty fields are unknown, not wildcards.
@@ -70,6 +71,13 @@ type Identity struct {
 	TaskRevision int    `json:"taskRevision,omitempty"`
 	TaskID       string `json:"taskId,omitempty"`
 	DeploymentID string `json:"deploymentId,omitempty"` // ecs-svc/<id>
+	// ServiceDeployment is the ARN of a service deployment (ECS's service deployments API), as
+	// lifecycle hook events name it.
+	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	// Hook is the id of a service deployment's lifecycle hook (ecs-pause-…).
+	Hook string `json:"hook,omitempty"`
+	// Daemon is the name of an ECS managed daemon.
+	Daemon string `json:"daemon,omitempty"`
 	// ContainerInstance is the container instance id (EC2 launch type).
 	ContainerInstance string `json:"containerInstance,omitempty"`
 	AlarmName         string `json:"alarmName,omitempty"`
@@ -90,9 +98,9 @@ func (id Identity) TaskDefinition() string {
 }
 
 // Subject names the thing the alert is about, for titles and digests: the service, else the
-// alarm, else the task definition family, else the resource.
+// daemon, else the alarm, else the task definition family, else the resource.
 func (id Identity) Subject() string {
-	for _, s := range []string{id.Service, id.AlarmName, id.TaskFamily, id.Resource, id.Cluster} {
+	for _, s := range []string{id.Service, id.Daemon, id.AlarmName, id.TaskFamily, id.Resource, id.Cluster} {
 		if s != "" {
 			return s
 		}
@@ -152,7 +160,12 @@ type Alert struct {
 	Kind       Kind   `json:"kind"`
 	// Event is the specific event name: SERVICE_DEPLOYMENT_FAILED, an ECS stop code, an alarm
 	// state (ALARM, OK, INSUFFICIENT_DATA), a Health eventTypeCode. Routes and rules match on it.
-	Event    string   `json:"event"`
+	Event string `json:"event"`
+	// Origin names the AWS event the alert tells of, as its detail-type and event name
+	// ("ECS Service Action: SERVICE_TASK_PLACEMENT_FAILURE"). Every message's small print shows
+	// it, so a team can search its channel for an event. Stories carry the origin of the event
+	// that made their message.
+	Origin   string   `json:"origin,omitempty"`
 	Severity Severity `json:"severity"`
 	// Status is the resource's state as the event reports it: a task's lastStatus, an alarm's
 	// state, a container instance's status. Noise rules read it.
@@ -163,6 +176,12 @@ type Alert struct {
 	Group string `json:"group,omitempty"`
 	// StartedBy is who started a task; for service tasks "ecs-svc/<deployment id>".
 	StartedBy string `json:"startedBy,omitempty"`
+	// MutedBy names the CloudWatch alarm mute rule that muted the alarm when it changed state.
+	// The alarm-muted noise rule keeps such alerts out of chat.
+	MutedBy string `json:"mutedBy,omitempty"`
+	// Expires is when a decision the alert asks for falls to its default: a paused
+	// deployment's lifecycle hook times out and ECS applies the hook's timeout action.
+	Expires time.Time `json:"expires,omitzero"`
 
 	Title    string    `json:"title"`   // concise: "checkout-api: task exited with code 1"
 	Summary  string    `json:"summary"` // one plain sentence for notifications and fallbacks

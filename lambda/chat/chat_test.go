@@ -64,6 +64,12 @@ func TestLayoutPieces(t *testing.T) {
 	if got := c.SmallPrint("*WARNING*", strings.ToUpper, 1, 2); got != "*WARNING* • EU-WEST-1 • 2026-08-30 12:00:00 UTC • 1 more fact not shown • 2 links not shown" {
 		t.Errorf("SmallPrint = %q", got)
 	}
+	// The AWS event comes right after the label, escaped as untrusted text: a team searches
+	// its channel for it.
+	c = ContextOf(alert.Alert{Severity: alert.Critical, Origin: "ECS Service Action: SERVICE_TASK_PLACEMENT_FAILURE", Identity: alert.Identity{Region: "eu-west-1"}})
+	if got := c.SmallPrint("*CRITICAL*", strings.ToLower, 0, 0); got != "*CRITICAL* • ecs service action: service_task_placement_failure • eu-west-1" {
+		t.Errorf("SmallPrint with origin = %q", got)
+	}
 }
 
 func TestFit(t *testing.T) {

@@ -108,12 +108,12 @@ func Links(links []alert.Link, n, maxURL int) (shown []alert.Link, left int) {
 	return shown, left
 }
 
-// SmallPrint is the small print in order: label (set as the target sets it), region and
+// SmallPrint is the small print in order: label (set as the target sets it), origin, region and
 // account (as esc makes them of the untrusted text), time and event count, then how many facts
 // and links were left out; the blank parts dropped, the rest joined by " • ".
 func (c Context) SmallPrint(label string, esc func(string) string, factsLeft, linksLeft int) string {
 	parts := []string{label}
-	for _, s := range []string{esc(c.Region), esc(c.Account), c.Time, c.Count,
+	for _, s := range []string{esc(c.Origin), esc(c.Region), esc(c.Account), c.Time, c.Count,
 		NotShown(factsLeft, "more fact", "more facts"), NotShown(linksLeft, "link", "links")} {
 		if s != "" {
 			parts = append(parts, s)

@@ -97,10 +97,12 @@ func ContainerLine(c alert.Container) string {
 	return strings.Join(parts, ": ")
 }
 
-// Context is the small print, in order: severity label, region, account, time, event count.
-// Region and account are untrusted; the rest is foghorn's own text.
+// Context is the small print, in order: severity label, the AWS event it came from, region,
+// account, time, event count. Origin, region and account are untrusted; the rest is foghorn's
+// own text.
 type Context struct {
 	Label   string
+	Origin  string // "ECS Service Action: SERVICE_TASK_PLACEMENT_FAILURE": a team searches its channel for it
 	Region  string
 	Account string
 	Time    string // "2026-08-30 12:00:00 UTC", or ""
@@ -109,7 +111,7 @@ type Context struct {
 
 // ContextOf returns a's small print.
 func ContextOf(a alert.Alert) Context {
-	c := Context{Label: LookOf(a.Severity).Label, Region: a.Identity.Region, Account: a.Identity.Account}
+	c := Context{Label: LookOf(a.Severity).Label, Origin: a.Origin, Region: a.Identity.Region, Account: a.Identity.Account}
 	if !a.Time.IsZero() {
 		c.Time = a.Time.UTC().Format(time.DateTime) + " UTC"
 	}

@@ -33,6 +33,17 @@ type alarmInput struct {
 	rule                   string // composite alarm rule
 	suppressedBy           string
 	suppressor             string
+
+	// Log alarms: a Logs Insights query over log groups, on a schedule.
+	logGroups []string
+	query     string
+	aggregate string
+	schedule  string
+	// contributor names the one time series of a multi-time-series alarm whose state changed
+	// ("TableName=orders"); contributorID is CloudWatch's id for it.
+	contributor, contributorID string
+	// mutedBy names the alarm mute rule that muted the alarm; muteWindow is its window.
+	mutedBy, muteWindow string
 }
 
 func alarmStateChange(a alert.Alert, ev event.EventBridge, d event.AlarmStateChange) alert.Alert {
@@ -134,18 +145,78 @@ func alarmFromDetail(d event.AlarmStateChange) alarmInput {
 	in.state, in.previous, in.reason = d.State.Value, d.PreviousState.Value, d.State.Reason
 	in.data, in.when = event.ParseReasonData(d.State.ReasonData), d.State.Timestamp.Time()
 	in.suppressedBy = d.State.ActionsSuppressedBy
-	in.threshold = in.data.Threshold
+	if in.data.Threshold != nil {
+		in.threshold = in.data.Threshold
+	}
 	if len(in.data.RecentUpperThresholds) > 0 || len(in.data.RecentLowerThresholds) > 0 {
 		in.anomaly = true
 	}
-	in.comparison = comparisonFromReason(in.reason)
+	if c := comparisonFromReason(in.reason); c != "" {
+		in.comparison = c
+	}
+	if m := d.MuteDetail; m != nil {
+		in.mutedBy = orDefault(muteRuleName(m.MutedByARN), "an alarm mute rule")
+		in.muteWindow = window(m.MuteWindowStart.Time(), m.MuteWindowEnd.Time())
+	}
+	if c := d.AlarmContributor; c != nil {
+		in.contributorID = c.ID
+		in.contributor = attributesText(c.Attributes)
+		setIfEmpty(&in.contributor, c.ID)
+	}
 	return in
+}
+
+// muteRuleName reads the rule's name from an alarm mute rule ARN
+// (arn:aws:cloudwatch:us-east-1:123456789012:alarm-mute-rule:maintenance).
+func muteRuleName(arn string) string {
+	if _, name, ok := strings.Cut(arn, ":alarm-mute-rule:"); ok {
+		return name
+	}
+	return arn
+}
+
+// window says a mute window: "2026-01-01 10:00 – 12:00 UTC".
+func window(from, to time.Time) string {
+	const day, clock = "2006-01-02 ", "15:04"
+	switch {
+	case from.IsZero() && to.IsZero():
+		return ""
+	case to.IsZero():
+		return "from " + from.UTC().Format(day+clock) + " UTC"
+	case from.IsZero():
+		return "until " + to.UTC().Format(day+clock) + " UTC"
+	case from.UTC().Format(day) == to.UTC().Format(day):
+		return from.UTC().Format(day+clock) + " – " + to.UTC().Format(clock) + " UTC"
+	}
+	return from.UTC().Format(day+clock) + " UTC – " + to.UTC().Format(day+clock) + " UTC"
+}
+
+// attributesText names a contributor by its attributes: "TableName=orders", sorted by key.
+func attributesText(attrs map[string]string) string {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+attrs[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // alarmFromConfig reads what an alarm's configuration says: its description, its metric or
 // metric math (an anomaly band among them), or a composite alarm's rule and suppressor.
 func alarmFromConfig(c event.AlarmConfiguration) alarmInput {
-	in := alarmInput{description: c.Description, rule: c.AlarmRule, suppressor: c.ActionsSuppressor}
+	in := alarmInput{description: c.Description, rule: c.AlarmRule, suppressor: c.ActionsSuppressor,
+		logGroups: c.LogGroupIdentifiers, query: c.QueryString, aggregate: c.AggregationExpression}
+	if c.Schedule != nil {
+		in.schedule = c.Schedule.Expression
+	}
+	if in.query != "" && c.Threshold != nil {
+		in.threshold = c.Threshold
+		in.comparison = comparisonSymbol(c.ComparisonOperator)
+	}
 	for _, m := range c.Metrics {
 		switch {
 		case m.Expression != "" && m.ReturnData:
@@ -183,6 +254,7 @@ func alarm(a alert.Alert, in alarmInput) alert.Alert {
 	}
 	a.Status = in.state
 	a.Reason.Alarm = in.reason
+	a.MutedBy = in.mutedBy
 	alarmLink := link("Alarm", console.Alarm(a.Identity.Partition, a.Identity.Region, in.name))
 
 	if m := targetTracking.FindStringSubmatch(in.name); m != nil {
@@ -192,22 +264,34 @@ func alarm(a alert.Alert, in alarmInput) alert.Alert {
 	a.Kind = alert.KindAlarm
 	a.Event = orDefault(in.state, "UNKNOWN")
 	name := orDefault(in.name, "CloudWatch alarm")
+	head := name + ":"
+	if in.contributor != "" {
+		// One resource of a multi-resource alarm: the title names it.
+		a.Identity.Resource = in.contributor
+		head = name + ": " + in.contributor
+	}
 	switch in.state {
 	case event.AlarmStateAlarm:
 		a.Severity = alert.Critical
-		a.Title = name + ": in ALARM" + inParens(alarmValue(in))
+		a.Title = head + " in ALARM" + inParens(alarmValue(in))
 	case event.AlarmStateOK:
 		a.Severity = alert.Resolved
-		a.Title = name + ": back to OK"
+		a.Title = head + " back to OK"
 	case event.AlarmStateInsufficientData:
 		a.Severity = alert.Warning
-		a.Title = name + ": insufficient data"
+		a.Title = head + " insufficient data"
 	default:
 		a.Severity = alert.Warning
-		a.Title = name + ": " + orDefault(in.state, "state changed")
+		a.Title = head + " " + orDefault(in.state, "state changed")
 	}
 	a.Reason.Text = alarmWhy(in)
 	a.Summary = fmt.Sprintf("CloudWatch alarm %s moved from %s to %s.", name, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	if in.contributor != "" {
+		a.Summary = fmt.Sprintf("Contributor %s of CloudWatch alarm %s is in %s.", in.contributor, orDefault(in.name, "(unnamed)"), orDefault(in.state, "an unknown state"))
+	}
+	if in.mutedBy != "" {
+		a.Summary += " The alarm is muted by " + in.mutedBy + "."
+	}
 	a.Facts = alarmFacts(in, a.Identity)
 	a.Links = []alert.Link{alarmLink}
 	return a
@@ -221,6 +305,9 @@ func targetTrackingAlarm(a alert.Alert, in alarmInput, resourceID, which string,
 		a.Identity.Resource = resourceID
 	}
 	a.Kind, a.Severity, a.Event = alert.KindScaling, alert.Info, which
+	if a.DetailType != "" {
+		a.Origin = a.DetailType + ": " + orDefault(in.state, "state unknown")
+	}
 	subject := subjectOr(a.Identity, resourceID)
 	direction, verb := "out", "adds"
 	if which == "AlarmLow" {
@@ -294,7 +381,45 @@ func alarmWhy(in alarmInput) string {
 	if in.reason != "" {
 		return in.reason
 	}
-	return fmt.Sprintf("The alarm moved from %s to %s.", orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	// CloudWatch gave no reason: say what the alarm watches, so the message still tells what
+	// is wrong.
+	s := fmt.Sprintf("The alarm moved from %s to %s", orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	if w := watches(in); w != "" {
+		s += "; it watches " + w
+	}
+	return s + "."
+}
+
+// watches says what an alarm watches: its metric, expression or log query, its statistic and
+// its threshold.
+func watches(in alarmInput) string {
+	var what string
+	switch {
+	case in.query != "":
+		what = "the Logs Insights query " + orDefault(in.aggregate, in.query)
+		if len(in.logGroups) > 0 {
+			what += " over " + strings.Join(in.logGroups, ", ")
+		}
+		if in.schedule != "" {
+			what += ", run " + in.schedule
+		}
+	case in.metric != "":
+		what = in.metric
+		if in.statistic != "" {
+			what += " (" + in.statistic + ")"
+		}
+	case in.expression != "":
+		what = "the expression " + in.expression
+	case in.rule != "":
+		what = "the rule " + in.rule
+	}
+	if what == "" {
+		return ""
+	}
+	if in.threshold != nil && !in.anomaly {
+		what += ", alarming at " + strings.TrimSpace(orDefault(in.comparison, "vs")+" "+number(*in.threshold))
+	}
+	return what
 }
 
 func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
@@ -317,6 +442,16 @@ func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
 		if in.suppressedBy != "" {
 			facts = append(facts, fact("Actions suppressed", in.suppressedBy+inParens(in.suppressor)))
 		}
+	}
+	if in.query != "" {
+		facts = append(facts, fact("Log groups", strings.Join(in.logGroups, ", ")), fact("Query", in.query),
+			fact("Aggregation", in.aggregate), fact("Schedule", in.schedule))
+	}
+	if in.contributor != "" {
+		facts = append([]alert.Fact{fact("Contributor", in.contributor), fact("Contributor id", in.contributorID)}, facts...)
+	}
+	if in.mutedBy != "" {
+		facts = append(facts, fact("Muted by", in.mutedBy+inParens(in.muteWindow)))
 	}
 	facts = append(facts, fact("Previous state", in.previous), fact("Description", in.description), fact("Region", id.Region), fact("Account", id.Account))
 	return facts

@@ -1,7 +1,8 @@
 // Package classify turns one record into the alert every later stage reads: what happened, to
 // which service or alarm, why, how bad it is and where to look. It recognises ECS task, service,
-// deployment and container instance events, CloudWatch alarms on every delivery path, AWS
-// Health, Application Auto Scaling and CloudTrail scaling calls. Anything else becomes a generic
+// deployment, lifecycle hook, daemon and container instance (state and health) events,
+// CloudWatch alarms and their contributors on every delivery path, AWS Health, Application Auto
+// Scaling, and CloudTrail's scaling calls and failed RunTask calls. Anything else becomes a generic
 // alert that shows what arrived: nothing is dropped.
 //
 // Severity comes from the event name, stop code and exit code, never from ECS's eventType alone
@@ -99,11 +100,19 @@ func fromEventBridge(rec envelope.Record, ev event.EventBridge, pre any) alert.A
 			return containerInstanceStateChange(a, ev, detailOf[event.ContainerInstance](ev, pre))
 		case event.DetailTypeCloudTrailAPICall:
 			return cloudTrail(a, ev, detailOf[event.CloudTrail](ev, pre))
+		case event.DetailTypeHookStateChange:
+			return hookStateChange(a, ev, detailOf[event.HookStateChange](ev, pre))
+		case event.DetailTypeDaemonServiceAction:
+			return daemonServiceAction(a, ev, detailOf[event.DaemonServiceAction](ev, pre))
+		case event.DetailTypeDaemonDeploymentStateChange:
+			return daemonDeployment(a, ev, detailOf[event.DaemonDeployment](ev, pre))
+		case event.DetailTypeContainerInstanceHealth:
+			return containerInstanceHealth(a, ev, detailOf[event.ContainerInstanceHealth](ev, pre))
 		}
 		return otherECS(a, ev)
 	case event.SourceCloudWatch:
 		switch ev.DetailType {
-		case event.DetailTypeAlarmStateChange:
+		case event.DetailTypeAlarmStateChange, event.DetailTypeAlarmContributorStateChange:
 			return alarmStateChange(a, ev, detailOf[event.AlarmStateChange](ev, pre))
 		case event.DetailTypeAlarmConfigurationChange:
 			return alarmConfigurationChange(a, ev, detailOf[event.AlarmStateChange](ev, pre))
@@ -163,6 +172,9 @@ func finish(a *alert.Alert, rec envelope.Record) {
 	if !a.Severity.Valid() {
 		a.Severity = alert.Warning
 	}
+	if a.Origin == "" {
+		a.Origin = origin(a)
+	}
 	if a.Identity.Partition == "" {
 		a.Identity.Partition = event.PartitionOfRegion(a.Identity.Region)
 	}
@@ -207,6 +219,19 @@ func finish(a *alert.Alert, rec envelope.Record) {
 	if !a.Time.IsZero() {
 		a.Time = a.Time.UTC()
 	}
+}
+
+// origin names the AWS event an alert came from: its detail-type and event name. A generic
+// alert's event is the notifier's own word for what arrived, so only its detail-type counts.
+func origin(a *alert.Alert) string {
+	dt, name := oneLine(a.DetailType), oneLine(a.Event)
+	if a.Kind == alert.KindGeneric || name == "" || name == dt {
+		return shorten(dt, maxFact)
+	}
+	if dt == "" {
+		return shorten(name, maxFact)
+	}
+	return shorten(dt+": "+name, maxFact)
 }
 
 // bodyHash is the event id of a record that carries none: stable for the same bytes, so a

@@ -88,3 +88,39 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestMutedAndContributorAlarms: a muted alarm names its mute rule, and a contributor's alarm
+// names the resource that breached.
+func TestMutedAndContributorAlarms(t *testing.T) {
+	tests := []struct {
+		fixture           string
+		mutedBy, resource string
+		fact, factValue   string
+	}{
+		{"eventbridge-cloudwatch-alarm-state-change-single-metric-muted", "testMute", "", "Muted by", "testMute (2026-01-01 10:00 – 12:00 UTC)"},
+		{"eventbridge-cloudwatch-alarm-state-change-composite-suppressed-muted", "testMute", "", "Muted by", "testMute (2026-01-01 10:00 – 12:00 UTC)"},
+		{"eventbridge-cloudwatch-alarm-contributor-state-change-metrics-insights-muted", "testMute", "TableName=example-dynamodb-table-name", "Contributor", "TableName=example-dynamodb-table-name"},
+		{"eventbridge-cloudwatch-alarm-contributor-state-change-log-alarm", "", "endpoint=/api/orders", "Log groups", "/aws/lambda/my-function, /aws/ecs/my-service"},
+		{"eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu", "", "", "Metric", "AWS/EC2 CPUUtilization (InstanceId=i-12345678901234567)"},
+	}
+	all := map[string]fixture{}
+	for _, f := range fixtures(t) {
+		all[f.name] = f
+	}
+	for _, tt := range tests {
+		a := alertsOf(t, all[tt.fixture].path)[0]
+		if a.MutedBy != tt.mutedBy || a.Identity.Resource != tt.resource {
+			t.Errorf("%s: muted by %q, resource %q; want %q, %q", tt.fixture, a.MutedBy, a.Identity.Resource, tt.mutedBy, tt.resource)
+		}
+		found := false
+		for _, f := range a.Facts {
+			found = found || (f.Label == tt.fact && f.Value == tt.factValue)
+		}
+		if !found {
+			t.Errorf("%s: no fact %s = %q in %v", tt.fixture, tt.fact, tt.factValue, a.Facts)
+		}
+		if tt.resource != "" && !strings.Contains(a.Title, tt.resource) {
+			t.Errorf("%s: title %q does not name the contributor", tt.fixture, a.Title)
+		}
+	}
+}

@@ -47,6 +47,25 @@ var expectations = map[string]struct {
 	"lambda-sqs-event-sns-envelope-not-raw":                                 {alert.KindGeneric, alert.Warning, ""},
 	"sns-message-cloudwatch-alarm-minimal-no-trigger":                       {alert.KindAlarm, alert.Critical, ""},
 
+	// Real fixtures of the newer event types (SOURCES.md sections 10 and 11).
+	"ecs-hook-state-change-hook-awaiting-action":                                   {alert.KindDeployment, alert.Warning, ""},
+	"ecs-hook-state-change-hook-awaiting-action-no-resources":                      {alert.KindDeployment, alert.Warning, ""},
+	"ecs-daemon-service-action-task-start-impaired-task-failed-to-run":             {alert.KindServiceAction, alert.Critical, ""},
+	"ecs-daemon-service-action-task-start-impaired-task-creation-failed":           {alert.KindServiceAction, alert.Warning, ""},
+	"ecs-daemon-deployment-state-change-pending":                                   {alert.KindDeployment, alert.Info, "daemon-deployment-routine"},
+	"ecs-container-instance-health-change-container-runtime-ok":                    {alert.KindContainerInstance, alert.Resolved, "instance-health-ok"},
+	"ecs-container-instance-health-change-accelerated-compute-impaired":            {alert.KindContainerInstance, alert.Warning, ""},
+	"ecs-container-instance-health-change-daemon-impaired":                         {alert.KindContainerInstance, alert.Warning, ""},
+	"ecs-service-action-task-placement-failure-ec2-cpu":                            {alert.KindServiceAction, alert.Critical, ""},
+	"eventbridge-cloudwatch-alarm-state-change-single-metric-muted":                {alert.KindAlarm, alert.Critical, "alarm-muted"},
+	"eventbridge-cloudwatch-alarm-state-change-metric-math-muted":                  {alert.KindAlarm, alert.Critical, "alarm-muted"},
+	"eventbridge-cloudwatch-alarm-state-change-anomaly-detection-muted":            {alert.KindAlarm, alert.Critical, "alarm-muted"},
+	"eventbridge-cloudwatch-alarm-state-change-composite-suppressed-muted":         {alert.KindAlarm, alert.Critical, "alarm-muted"},
+	"eventbridge-cloudwatch-alarm-contributor-state-change-metrics-insights-muted": {alert.KindAlarm, alert.Critical, "alarm-muted"},
+	"eventbridge-cloudwatch-alarm-state-change-multi-time-series-summary":          {alert.KindAlarm, alert.Critical, ""},
+	"eventbridge-cloudwatch-alarm-contributor-state-change-log-alarm":              {alert.KindAlarm, alert.Critical, ""},
+	"eventbridge-cloudwatch-alarm-state-change-log-alarm-placeholders":             {alert.KindAlarm, alert.Critical, ""},
+
 	// Derived fixtures.
 	"application-autoscaling-scaling-activity-scaled-to-max-ecs":           {alert.KindScaling, alert.Warning, ""},
 	"aws-health-event-ecs-task-patching-retirement":                        {alert.KindHealth, alert.Warning, ""},
@@ -84,6 +103,16 @@ var expectations = map[string]struct {
 	"lambda-sqs-event-raw-delivery-cloudwatch-alarm":                       {alert.KindAlarm, alert.Critical, ""},
 	"lambda-sqs-event-sns-envelope-ecs-task-stopped-elb-health-check":      {alert.KindTaskStopped, alert.Warning, ""},
 	"lambda-sqs-event-sns-envelope-plain-text":                             {alert.KindGeneric, alert.Warning, ""},
+	"ecs-hook-state-change-hook-in-progress":                               {alert.KindDeployment, alert.Info, "hook-routine"},
+	"ecs-hook-state-change-hook-succeeded":                                 {alert.KindDeployment, alert.Resolved, "hook-routine"},
+	"ecs-hook-state-change-hook-failed":                                    {alert.KindDeployment, alert.Critical, ""},
+	"ecs-hook-state-change-hook-timed-out":                                 {alert.KindDeployment, alert.Critical, ""},
+	"ecs-daemon-deployment-state-change-rollback-failed":                   {alert.KindDeployment, alert.Critical, ""},
+	"ecs-deployment-state-change-failed-alarm":                             {alert.KindDeployment, alert.Critical, ""},
+	"ecs-service-action-service-health-unknown":                            {alert.KindServiceAction, alert.Warning, ""},
+	"eventbridge-cloudtrail-ecs-runtask-failures-resource-memory":          {alert.KindTaskLaunch, alert.Critical, ""},
+	"eventbridge-cloudtrail-ecs-runtask-success":                           {alert.KindTaskLaunch, alert.Info, ""},
+	"eventbridge-cloudwatch-alarm-state-change-empty-reason":               {alert.KindAlarm, alert.Critical, ""},
 }
 
 func TestEveryFixture(t *testing.T) {
@@ -188,6 +217,11 @@ func TestTitlesThatMatter(t *testing.T) {
 		"eventbridge-cloudwatch-alarm-state-change-target-tracking-alarm-high": "checkout-api: scaling out (AlarmHigh)",
 		"lambda-sns-event-cloudwatch-alarm-target-tracking-alarm-low":          "checkout-api: scaling in (AlarmLow)",
 		"lambda-sns-event-basic":                                               "Message that is not JSON",
+		"ecs-hook-state-change-hook-awaiting-action":                           "my-service: deployment 0EYSiB0qap8xf0N76FsbE paused at POST_TEST_TRAFFIC_SHIFT, waiting for a decision until 2026-03-05 16:04 UTC",
+		"ecs-daemon-deployment-state-change-rollback-failed":                   "my-daemon: daemon rollback failed (0EYSiB0qap8xf0N76FsbE)",
+		"ecs-container-instance-health-change-accelerated-compute-impaired":    "my-cluster: container instance i-0abcdef1234567890 impaired: ACCELERATED_COMPUTE (XID_46)",
+		"eventbridge-cloudwatch-alarm-contributor-state-change-log-alarm":      "EndpointLatency: endpoint=/api/orders in ALARM",
+		"eventbridge-cloudtrail-ecs-runtask-failures-resource-memory":          "sleep360:1: task not started in cluster default (RESOURCE:MEMORY)",
 	}
 	for _, f := range fixtures(t) {
 		want, ok := tests[f.name]
@@ -202,12 +236,17 @@ func TestTitlesThatMatter(t *testing.T) {
 
 func TestReasonText(t *testing.T) {
 	tests := map[string][]string{
-		"ecs-task-state-change-stopped-sigkill-137":                      {"SIGKILL", "stop timeout"},
-		"ecs-task-state-change-stopped-sigterm-143":                      {"SIGTERM"},
-		"ecs-task-state-change-stopped-oom":                              {"memory", "OutOfMemoryError"},
-		"ecs-task-state-change-stopped-elb-health-check-fargate":         {"sin-web-target-dev", "143 (SIGTERM)"},
-		"ecs-service-action-task-placement-failure-fargate-spot":         {"no Fargate capacity", "FARGATE_SPOT"},
-		"eventbridge-cloudwatch-alarm-state-change-composite-suppressed": {"ServerCpuTooHigh is in ALARM", "WaitPeriod"},
+		"ecs-task-state-change-stopped-sigkill-137":                          {"SIGKILL", "stop timeout"},
+		"ecs-task-state-change-stopped-sigterm-143":                          {"SIGTERM"},
+		"ecs-task-state-change-stopped-oom":                                  {"memory", "OutOfMemoryError"},
+		"ecs-task-state-change-stopped-elb-health-check-fargate":             {"sin-web-target-dev", "143 (SIGTERM)"},
+		"ecs-service-action-task-placement-failure-fargate-spot":             {"no Fargate capacity", "FARGATE_SPOT"},
+		"eventbridge-cloudwatch-alarm-state-change-composite-suppressed":     {"ServerCpuTooHigh is in ALARM", "WaitPeriod"},
+		"ecs-hook-state-change-hook-awaiting-action":                         {"times out at 2026-03-05 16:04:41 UTC (10 min after this event)", "timeout action"},
+		"ecs-hook-state-change-hook-awaiting-action-no-resources":            {"(2 h after this event)"},
+		"eventbridge-cloudwatch-alarm-state-change-empty-reason":             {"it watches AWS/EC2 CPUUtilization (InstanceId=i-12345678901234567) (Average over 300 s)"},
+		"eventbridge-cloudtrail-ecs-runtask-failures-resource-memory":        {"sleep360:1", "cluster default", "container instance bc4d2ec6: not enough memory (RESOURCE:MEMORY)"},
+		"ecs-daemon-service-action-task-start-impaired-task-creation-failed": {"RESOURCE:CPU", "runs without the daemon"},
 	}
 	for _, f := range fixtures(t) {
 		words, ok := tests[f.name]

@@ -10,9 +10,9 @@ import (
 )
 
 // applyARN fills what an ARN names into id without overwriting what is already known: the
-// partition, region and account, and for ECS the cluster, service, task, task definition and
-// container instance (both the old task/<id> form and the newer task/<cluster>/<id>), for
-// CloudWatch the alarm.
+// partition, region and account, and for ECS the cluster, service, task, task definition,
+// container instance (both the old task/<id> form and the newer task/<cluster>/<id>), service
+// deployment and daemon, for CloudWatch the alarm.
 func applyARN(id *alert.Identity, s string) {
 	a, ok := event.ParseARN(s)
 	if !ok {
@@ -54,6 +54,21 @@ func applyARN(id *alert.Identity, s string) {
 				setIfEmpty(&id.Cluster, path[0])
 			}
 			setIfEmpty(&id.ContainerInstance, last)
+		case "service-deployment", "service-revision", "task-set":
+			// <type>/<cluster>/<service>/<id>
+			if len(path) == 3 {
+				setIfEmpty(&id.Cluster, path[0])
+				setIfEmpty(&id.Service, path[1])
+				if a.ResourceType() == "service-deployment" {
+					setIfEmpty(&id.ServiceDeployment, s)
+				}
+			}
+		case "daemon", "daemon-deployment", "daemon-revision":
+			// daemon/<cluster>/<name>, daemon-deployment/<cluster>/<name>/<id>
+			if len(path) >= 2 {
+				setIfEmpty(&id.Cluster, path[0])
+				setIfEmpty(&id.Daemon, path[1])
+			}
 		}
 	case "cloudwatch":
 		if a.ResourceType() == "alarm" && len(path) == 1 {

@@ -25,6 +25,7 @@ func scalingActivity(a alert.Alert, ev event.EventBridge, d event.ScalingActivit
 	a.Kind = alert.KindScaling
 	a.Severity = alert.Info
 	a.Event = "SCALING_ACTIVITY"
+	a.Origin = ev.DetailType // SCALING_ACTIVITY and SCALED_TO_MAX are the notifier's words
 	a.Status = d.StatusCode
 	if d.ScaledToMax {
 		// At its maximum the target cannot absorb more load: someone may need to raise it.
@@ -113,6 +114,9 @@ func cloudTrail(a alert.Alert, ev event.EventBridge, d event.CloudTrail) alert.A
 	a.Facts = []alert.Fact{fact("Cluster", a.Identity.Cluster), fact("Called by", who)}
 	a.Links = ecsLinks(a.Identity)
 
+	if d.EventName == "RunTask" {
+		return runTask(a, d, who)
+	}
 	if d.EventName != "UpdateService" || req.DesiredCount == nil {
 		a.Kind, a.Severity = alert.KindServiceAction, alert.Info
 		a.Title = subject + ": " + a.Event + " by " + who

@@ -43,6 +43,10 @@ var serviceActionJudgement = map[string]struct {
 		"A task of this DAEMON service no longer meets the service's placement constraints."},
 	"TASKS_STOPPED": {alert.Info, "service stopped running tasks",
 		"The service stopped running tasks."},
+	// ECS cannot read its tasks' health (load balancer or Cloud Map health data): it cannot
+	// tell a healthy task from a failing one, so deployments and replacements may stall.
+	"SERVICE_HEALTH_UNKNOWN": {alert.Warning, "task health unknown to ECS",
+		"The service was unable to describe the health data for its tasks; ECS cannot tell healthy tasks from failing ones until it can, so deployments and replacements of unhealthy tasks may stall."},
 	"SERVICE_STEADY_STATE": {alert.Info, "steady state",
 		"The service is healthy and at its desired number of tasks."},
 	"TASKSET_STEADY_STATE": {alert.Info, "task set steady state",
@@ -77,6 +81,13 @@ func serviceAction(a alert.Alert, ev event.EventBridge, d event.ServiceAction) a
 	subject := subjectOr(a.Identity, "ECS service")
 	providers := capacityProviders(d.CapacityProviderARNs)
 	a.Facts = []alert.Fact{fact("Cluster", a.Identity.Cluster), fact("Capacity providers", strings.Join(providers, ", "))}
+	if n := len(d.ContainerInstanceARNs); n > 0 {
+		ids := make([]string, 0, n)
+		for _, ci := range d.ContainerInstanceARNs {
+			ids = append(ids, lastPart(ci))
+		}
+		a.Facts = append(a.Facts, fact("Container instances", strings.Join(ids, ", ")))
+	}
 	a.Links = []alert.Link{
 		link("Service events", console.ServiceEvents(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster, a.Identity.Service)),
 		link("Service", console.Service(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster, a.Identity.Service)),
@@ -247,6 +258,8 @@ func containerInstanceStateChange(a alert.Alert, ev event.EventBridge, d event.C
 	a.Kind = alert.KindContainerInstance
 	a.Status = d.Status
 	a.Event = d.Status
+	// The event has no name of its own: its status is what a channel searches for.
+	a.Origin = ev.DetailType + ": " + orDefault(d.Status, "status unknown")
 	cluster := orDefault(a.Identity.Cluster, "ECS")
 	instance := "container instance " + orDefault(a.Identity.Resource, "(unknown)")
 	disconnected := d.AgentConnected != nil && !*d.AgentConnected
@@ -333,6 +346,10 @@ func otherECS(a alert.Alert, ev event.EventBridge) alert.Alert {
 		applyARN(&a.Identity, r)
 	}
 	applyARN(&a.Identity, d.ClusterARN)
+	// Whatever ARN the detail carries may name the service, daemon or cluster.
+	for _, r := range arnsIn(ev.Detail) {
+		applyARN(&a.Identity, r)
+	}
 	fillPartition(&a.Identity)
 	a.Kind = alert.KindServiceAction
 	a.Severity = alert.Warning

@@ -31,6 +31,11 @@ var fastPath = map[string]struct {
 	event.DetailTypeCloudTrailAPICall:            {event.SourceECS, decodeTyped[event.CloudTrail]},
 	event.DetailTypeAlarmStateChange:             {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
 	event.DetailTypeAlarmConfigurationChange:     {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
+	event.DetailTypeAlarmContributorStateChange:  {event.SourceCloudWatch, decodeTyped[event.AlarmStateChange]},
+	event.DetailTypeHookStateChange:              {event.SourceECS, decodeTyped[event.HookStateChange]},
+	event.DetailTypeDaemonServiceAction:          {event.SourceECS, decodeTyped[event.DaemonServiceAction]},
+	event.DetailTypeDaemonDeploymentStateChange:  {event.SourceECS, decodeTyped[event.DaemonDeployment]},
+	event.DetailTypeContainerInstanceHealth:      {event.SourceECS, decodeTyped[event.ContainerInstanceHealth]},
 	event.DetailTypeHealth:                       {event.SourceHealth, decodeTyped[event.Health]},
 	event.DetailTypeScalingActivity:              {event.SourceApplicationAutoScaling, decodeTyped[event.ScalingActivity]},
 }

@@ -66,6 +66,15 @@ func Cluster(partition, region, cluster string) string {
 	return ecs(partition, region, "clusters", cluster, "services")
 }
 
+// EC2Instance links to an EC2 instance's details (a container instance's host).
+func EC2Instance(partition, region, instanceID string) string {
+	host := Host(partition, region)
+	if host == "" || instanceID == "" {
+		return ""
+	}
+	return host + "/ec2/home?region=" + url.QueryEscape(region) + "#InstanceDetails:instanceId=" + url.QueryEscape(instanceID)
+}
+
 // ecs joins path segments under /ecs/v2/, escaping each; any empty segment means no link.
 func ecs(partition, region string, segments ...string) string {
 	host := Host(partition, region)

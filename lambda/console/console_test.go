@@ -38,6 +38,9 @@ func TestLinks(t *testing.T) {
 			"https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Fcheckout-api/log-events/ecs$252Fapp$252F0123abcd"},
 		{"log stream aws-cn", LogStream("aws-cn", "cn-north-1", "/ecs/x", "s"),
 			"https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#logsV2:log-groups/log-group/$252Fecs$252Fx/log-events/s"},
+		{"ec2 instance", EC2Instance("aws", "us-west-2", "i-0abcdef1234567890"),
+			"https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2#InstanceDetails:instanceId=i-0abcdef1234567890"},
+		{"missing ec2 instance", EC2Instance("aws", "us-west-2", ""), ""},
 		{"placeholder region", Service("aws", "REGION", "c", "s"), ""},
 		{"iso partition", Service("aws-iso", "us-iso-east-1", "c", "s"), ""},
 		{"unknown partition", Alarm("aws-eusc", "eusc-de-east-1", "a"), ""},
@@ -58,6 +61,7 @@ func TestHostileNames(t *testing.T) {
 			Service("aws", "us-east-1", name, name),
 			Task("aws", "us-east-1", name, name),
 			Alarm("aws", "us-east-1", name),
+			EC2Instance("aws", "us-east-1", name),
 			LogStream("aws", "us-east-1", name, name),
 		} {
 			u, err := url.Parse(link)

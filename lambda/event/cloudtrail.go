@@ -3,26 +3,27 @@ package event
 import "strings"
 
 // CloudTrail is the detail of an "AWS API Call via CloudTrail" event. RequestParameters and
-// ResponseElements are typed for ecs:UpdateService, the call Application Auto Scaling makes to
-// scale a service.
+// ResponseElements are typed for the two ECS calls the notifier reads: UpdateService, which
+// Application Auto Scaling makes to scale a service, and RunTask, whose failures are the only
+// trace of a standalone or scheduled task that never started.
 type CloudTrail struct {
-	EventVersion       string                 `json:"eventVersion,omitempty"`
-	UserIdentity       UserIdentity           `json:"userIdentity"`
-	EventTime          Timestamp              `json:"eventTime,omitempty"`
-	EventSource        string                 `json:"eventSource"` // ecs.amazonaws.com
-	EventName          string                 `json:"eventName"`   // UpdateService
-	AWSRegion          string                 `json:"awsRegion,omitempty"`
-	SourceIPAddress    string                 `json:"sourceIPAddress,omitempty"`
-	UserAgent          string                 `json:"userAgent,omitempty"`
-	ErrorCode          string                 `json:"errorCode,omitempty"`
-	ErrorMessage       string                 `json:"errorMessage,omitempty"`
-	RequestParameters  UpdateServiceRequest   `json:"requestParameters"`
-	ResponseElements   *UpdateServiceResponse `json:"responseElements,omitempty"`
-	RequestID          string                 `json:"requestID,omitempty"`
-	EventID            string                 `json:"eventID,omitempty"`
-	EventType          string                 `json:"eventType,omitempty"`
-	ReadOnly           bool                   `json:"readOnly,omitempty"`
-	RecipientAccountID string                 `json:"recipientAccountId,omitempty"`
+	EventVersion       string        `json:"eventVersion,omitempty"`
+	UserIdentity       UserIdentity  `json:"userIdentity"`
+	EventTime          Timestamp     `json:"eventTime,omitempty"`
+	EventSource        string        `json:"eventSource"` // ecs.amazonaws.com
+	EventName          string        `json:"eventName"`   // UpdateService
+	AWSRegion          string        `json:"awsRegion,omitempty"`
+	SourceIPAddress    string        `json:"sourceIPAddress,omitempty"`
+	UserAgent          string        `json:"userAgent,omitempty"`
+	ErrorCode          string        `json:"errorCode,omitempty"`
+	ErrorMessage       string        `json:"errorMessage,omitempty"`
+	RequestParameters  CallRequest   `json:"requestParameters"`
+	ResponseElements   *CallResponse `json:"responseElements,omitempty"`
+	RequestID          string        `json:"requestID,omitempty"`
+	EventID            string        `json:"eventID,omitempty"`
+	EventType          string        `json:"eventType,omitempty"`
+	ReadOnly           bool          `json:"readOnly,omitempty"`
+	RecipientAccountID string        `json:"recipientAccountId,omitempty"`
 }
 
 // UserIdentity is who made a CloudTrail-recorded call.
@@ -45,17 +46,37 @@ type SessionContext struct {
 	} `json:"sessionIssuer,omitempty"`
 }
 
-// UpdateServiceRequest is the requestParameters of ecs:UpdateService.
-type UpdateServiceRequest struct {
+// CallRequest is the requestParameters of ecs:UpdateService and ecs:RunTask.
+type CallRequest struct {
 	Cluster            string `json:"cluster,omitempty"` // name or ARN
 	Service            string `json:"service,omitempty"` // name or ARN
 	DesiredCount       *int   `json:"desiredCount,omitempty"`
-	TaskDefinition     string `json:"taskDefinition,omitempty"`
+	TaskDefinition     string `json:"taskDefinition,omitempty"` // family, family:revision or ARN
 	ForceNewDeployment bool   `json:"forceNewDeployment,omitempty"`
+
+	// RunTask.
+	Count                    int                        `json:"count,omitempty"`
+	LaunchType               string                     `json:"launchType,omitempty"`
+	CapacityProviderStrategy []CapacityProviderStrategy `json:"capacityProviderStrategy,omitempty"`
+	Group                    string                     `json:"group,omitempty"`
+	StartedBy                string                     `json:"startedBy,omitempty"` // events-rule/<name> for scheduled tasks
 }
 
-// UpdateServiceResponse is the responseElements of ecs:UpdateService: the service after the call.
-type UpdateServiceResponse struct {
+// CapacityProviderStrategy is one capacity provider of a RunTask call.
+type CapacityProviderStrategy struct {
+	CapacityProvider string `json:"capacityProvider"`
+	Weight           int    `json:"weight,omitempty"`
+	Base             int    `json:"base,omitempty"`
+}
+
+// CallResponse is the responseElements of ecs:UpdateService (the service after the call) and of
+// ecs:RunTask (the tasks started, and why others were not).
+type CallResponse struct {
+	Tasks []struct {
+		TaskARN string `json:"taskArn,omitempty"`
+	} `json:"tasks,omitempty"`
+	Failures []Failure `json:"failures,omitempty"`
+
 	Service struct {
 		ServiceARN   string `json:"serviceArn,omitempty"`
 		ServiceName  string `json:"serviceName,omitempty"`
@@ -64,6 +85,14 @@ type UpdateServiceResponse struct {
 		RunningCount *int   `json:"runningCount,omitempty"`
 		PendingCount *int   `json:"pendingCount,omitempty"`
 	} `json:"service"`
+}
+
+// Failure is one entry of an ECS API call's failures: the resource (a container instance, a
+// capacity provider) and why ECS could not use it ("RESOURCE:MEMORY", "AGENT").
+type Failure struct {
+	ARN    string `json:"arn,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // ApplicationAutoScalingPrincipal is the service principal Application Auto Scaling calls

@@ -18,6 +18,26 @@ type AlarmStateChange struct {
 	Configuration AlarmConfiguration `json:"configuration"`
 	// PreviousConfiguration is set on configuration changes.
 	PreviousConfiguration *AlarmConfiguration `json:"previousConfiguration,omitempty"`
+	// MuteDetail is set when an alarm mute rule muted the alarm at the transition: the alarm
+	// still changes state and still sends the event, but its actions do not run.
+	MuteDetail *MuteDetail `json:"muteDetail,omitempty"`
+	// AlarmContributor is set on a Contributor State Change: the one time series (resource) of
+	// a multi-time-series alarm whose state changed.
+	AlarmContributor *AlarmContributor `json:"alarmContributor,omitempty"`
+}
+
+// MuteDetail names the alarm mute rule that muted an alarm and its window.
+type MuteDetail struct {
+	MutedByARN      string    `json:"mutedByArn"` // arn:…:cloudwatch:…:alarm-mute-rule:<name>
+	MuteWindowStart Timestamp `json:"muteWindowStart,omitempty"`
+	MuteWindowEnd   Timestamp `json:"muteWindowEnd,omitempty"`
+}
+
+// AlarmContributor is one contributor of a multi-time-series alarm: its id and the attributes
+// (dimensions, GROUP BY keys, log fields) that name its resource.
+type AlarmContributor struct {
+	ID         string            `json:"id"`
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 // AlarmState is one state of an alarm. ReasonData is itself JSON, kept as the string AWS sends;
@@ -53,6 +73,17 @@ type AlarmConfiguration struct {
 	TreatMissingData   string    `json:"treatMissingData,omitempty"`
 	ActionsEnabled     *bool     `json:"actionsEnabled,omitempty"`
 	Timestamp          Timestamp `json:"timestamp,omitempty"`
+
+	// Log alarms: a Logs Insights query over log groups, run on a schedule.
+	LogGroupIdentifiers   []string     `json:"logGroupIdentifiers,omitempty"`
+	QueryString           string       `json:"queryString,omitempty"`
+	AggregationExpression string       `json:"aggregationExpression,omitempty"`
+	Schedule              *LogSchedule `json:"schedule,omitempty"`
+}
+
+// LogSchedule is when a log alarm runs its query.
+type LogSchedule struct {
+	Expression string `json:"expression,omitempty"` // rate(5 minutes)
 }
 
 // MetricDataQuery is one entry of an alarm's metrics: a metric (MetricStat) or an expression.

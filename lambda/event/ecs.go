@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// ServiceActionEvents lists the event names of ECS Service Action events. TASKS_STOPPED and
-// VPC_LATTICE_TARGET_UNHEALTHY are newer than the archived developer guide; the live guide lists
-// them. ECS also sends SERVICE_DEPLOYMENT_* names as service actions; those are in
+// ServiceActionEvents lists the event names of ECS Service Action events. TASKS_STOPPED,
+// VPC_LATTICE_TARGET_UNHEALTHY and SERVICE_HEALTH_UNKNOWN are newer than the archived developer
+// guide; the live guide lists them. ECS also sends SERVICE_DEPLOYMENT_* names as service actions; those are in
 // DeploymentEvents.
 var ServiceActionEvents = []string{
 	"SERVICE_STEADY_STATE",
@@ -23,6 +23,7 @@ var ServiceActionEvents = []string{
 	"SERVICE_DISCOVERY_OPERATION_THROTTLED",
 	"SERVICE_TASK_PLACEMENT_FAILURE",
 	"SERVICE_TASK_CONFIGURATION_FAILURE",
+	"SERVICE_HEALTH_UNKNOWN",
 }
 
 // Deployment event names.
@@ -134,14 +135,15 @@ type ManagedAgent struct {
 // resources; newer events may also carry it as serviceName (created services) or service
 // (updated services).
 type ServiceAction struct {
-	EventType            string    `json:"eventType"`
-	EventName            string    `json:"eventName"`
-	ClusterARN           string    `json:"clusterArn"`
-	CapacityProviderARNs []string  `json:"capacityProviderArns,omitempty"`
-	Reason               string    `json:"reason,omitempty"`
-	ServiceName          string    `json:"serviceName,omitempty"`
-	Service              string    `json:"service,omitempty"`
-	CreatedAt            Timestamp `json:"createdAt,omitempty"`
+	EventType             string    `json:"eventType"`
+	EventName             string    `json:"eventName"`
+	ClusterARN            string    `json:"clusterArn"`
+	CapacityProviderARNs  []string  `json:"capacityProviderArns,omitempty"`
+	ContainerInstanceARNs []string  `json:"containerInstanceArns,omitempty"` // placement failures on EC2
+	Reason                string    `json:"reason,omitempty"`
+	ServiceName           string    `json:"serviceName,omitempty"`
+	Service               string    `json:"service,omitempty"`
+	CreatedAt             Timestamp `json:"createdAt,omitempty"`
 }
 
 // Deployment is the detail of an ECS Deployment State Change.

@@ -29,6 +29,7 @@ const (
 	DetailTypeContainerInstanceStateChange = "ECS Container Instance State Change"
 	DetailTypeAlarmStateChange             = "CloudWatch Alarm State Change"
 	DetailTypeAlarmConfigurationChange     = "CloudWatch Alarm Configuration Change"
+	DetailTypeAlarmContributorStateChange  = "CloudWatch Alarm Contributor State Change"
 	DetailTypeHealth                       = "AWS Health Event"
 	DetailTypeScalingActivity              = "Application Auto Scaling Scaling Activity State Change"
 	DetailTypeCloudTrailAPICall            = "AWS API Call via CloudTrail"

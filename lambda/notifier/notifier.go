@@ -2,7 +2,8 @@
 // applies the noise policy, deduplicates, tells stories, routes and renders, needing no
 // secret, so the CLI can print exactly what the function would post; Deliver posts a plan and
 // says which input records failed, so Handle can hand them back to SQS. What a story says on
-// targets that edit messages is threads.go's; the log tails, logs.go's.
+// targets that edit messages is threads.go's; the log tails, logs.go's; the deployment
+// post-mortems, postmortem.go's.
 package notifier
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/classify"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/destination"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/logtail"
@@ -55,6 +57,8 @@ type Notifier struct {
 	revisions story.Revisions
 	stories   *story.Tracker
 	logs      *logtail.Fetcher // nil: alerts go without log lines
+	// postMortem asks ECS about failed and paused deployments (postmortem.go); nil: never.
+	postMortem *deployments.PostMortem
 }
 
 // Option configures a Notifier at construction.
@@ -199,10 +203,10 @@ type Routed struct {
 // deliver at least once). It is not a noise rule: it cannot be switched off.
 const RuleDuplicate = "duplicate"
 
-// Plan runs decode → classify → noise policy → dedup → stories → log tails → route →
-// render on a batch of records. Every record ends in a message, a story that counts it, or a
-// suppression that names its rule: nothing is dropped. Plan's only I/O is the state store
-// (stories) and the log tail, both optional and both bounded.
+// Plan runs decode → classify → noise policy → dedup → stories → log tails and deployment
+// post-mortems → route → render on a batch of records. Every record ends in a message, a story
+// that counts it, or a suppression that names its rule: nothing is dropped. Plan's only I/O is
+// the state store (stories), the log tail and the post-mortem, all optional and all bounded.
 func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
 	inputs := make([]story.Input, 0, len(recs))
@@ -240,6 +244,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	}
 	says = append(says, res.Emits...)
 	n.tailLogs(ctx, says)
+	n.postMortems(ctx, says)
 
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
 	sort.SliceStable(says, func(x, y int) bool { return says[x].Alert.Time.Before(says[y].Alert.Time) })

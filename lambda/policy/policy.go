@@ -70,7 +70,7 @@ var Rules = []Rule{
 	},
 	{
 		Name:        "container-instance-routine",
-		Description: "a container instance changed while ACTIVE with its agent connected (resource bookkeeping, not trouble)",
+		Description: "a container instance changed while ACTIVE with its agent connected (resource bookkeeping, not trouble), or its health checks are initializing or lack data",
 		Default:     true,
 		match: func(a *alert.Alert) bool {
 			return a.Kind == alert.KindContainerInstance && a.Severity == alert.Info
@@ -82,6 +82,38 @@ var Rules = []Rule{
 		Default:     true,
 		match: func(a *alert.Alert) bool {
 			return a.Kind == alert.KindAlarmConfig
+		},
+	},
+	{
+		Name:        "alarm-muted",
+		Description: "a CloudWatch alarm changed state while an alarm mute rule muted it (muteDetail): the maintenance the team declared in CloudWatch",
+		Default:     true,
+		match: func(a *alert.Alert) bool {
+			return a.Kind == alert.KindAlarm && a.MutedBy != ""
+		},
+	},
+	{
+		Name:        "hook-routine",
+		Description: "a deployment's lifecycle hook started (HOOK_IN_PROGRESS) or succeeded (HOOK_SUCCEEDED) with no paused deployment announced; a paused deployment's outcome still posts, in its thread",
+		Default:     true,
+		match: func(a *alert.Alert) bool {
+			return a.Kind == alert.KindDeployment && (a.Event == event.HookInProgress || a.Event == event.HookSucceeded)
+		},
+	},
+	{
+		Name:        "daemon-deployment-routine",
+		Description: "a daemon deployment is pending, started, completed or asked to stop; stops, rollbacks and failed rollbacks still post",
+		Default:     true,
+		match: func(a *alert.Alert) bool {
+			return a.Kind == alert.KindDeployment && slices.Contains(RoutineDaemonDeploymentEvents, a.Event)
+		},
+	},
+	{
+		Name:        "instance-health-ok",
+		Description: "a container instance's health checks report OK with no impairment announced; a recovery from IMPAIRED still posts, in its thread",
+		Default:     true,
+		match: func(a *alert.Alert) bool {
+			return a.Kind == alert.KindContainerInstance && a.Event == event.HealthOK
 		},
 	},
 	{
@@ -134,6 +166,13 @@ var Rules = []Rule{
 // container health checks, for instance) is not a replacement and still alerts.
 func IsSchedulerReplacement(stopCode, stoppedReason string) bool {
 	return stopCode == event.StopCodeServiceSchedulerInitiated && strings.HasPrefix(stoppedReason, ReplacementReasonPrefix)
+}
+
+// RoutineDaemonDeploymentEvents are the daemon deployment states the daemon-deployment-routine
+// rule suppresses: a deployment going as planned.
+var RoutineDaemonDeploymentEvents = []string{
+	event.DaemonDeploymentPending, event.DaemonDeploymentInProgress,
+	event.DaemonDeploymentSuccessful, event.DaemonDeploymentStopRequested,
 }
 
 // ReplacementReasonPrefix starts the stoppedReason of tasks the scheduler stops on purpose.

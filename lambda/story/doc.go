@@ -8,7 +8,9 @@
 // loser re-reads and folds its failures in. A record SQS redelivers (because a post failed) is
 // recognised by its event id and gets the same treatment again — the message it triggered is
 // emitted again, and the delivery ledger keeps destinations that already have it from a
-// second copy — so retries neither lose nor duplicate.
+// second copy — so retries neither lose nor duplicate. Episodes (episode.go) — a deployment
+// paused by a lifecycle hook, an impaired container instance, a daemon rollback — are stories
+// of their own, keyed by what opens and closes them.
 //
 // Time. What a story says is decided on event time, the time each event carries: failures
 // count toward the threshold within Window of each other, digests are DigestInterval apart,

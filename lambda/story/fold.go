@@ -42,6 +42,10 @@ type Story struct {
 	Pending   int   `json:"pending,omitempty"` // failures folded since Digested
 
 	Refs map[string]chat.Ref `json:"refs,omitempty"`
+	// Episode is the event that opened an episode (episode.go), empty for a service's story;
+	// Until is the episode's deadline, if it has one (a paused deployment's hook expiry).
+	Episode string    `json:"episode,omitempty"`
+	Until   time.Time `json:"until,omitempty"`
 	// Seen remembers what was done with each event, so a redelivered record gets the same
 	// treatment. Bounded: the oldest ids go first.
 	Seen  map[string]string `json:"seen,omitempty"`
@@ -97,6 +101,9 @@ func (s *Story) open() bool { return s.Announced != nil && s.Resolved == nil }
 // lifetime is how long a story lasts without news, on event time and on processing time alike:
 // an open crash loop or a failed deployment for a day, anything else for a window and an hour.
 func (s *Story) lifetime(o config.CrashLoop) time.Duration {
+	if s.Episode != "" && s.open() {
+		return s.episodeLifetime()
+	}
 	if s.open() || s.DeploymentState == "FAILED" {
 		return 24 * time.Hour
 	}
@@ -129,7 +136,11 @@ func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Re
 	for _, in := range g {
 		a := in.Alert
 		if did, ok := s.Seen[a.EventID]; ok {
-			t.replay(s, key, in, did, &b.res)
+			if isEpisodeKey(key) {
+				t.replayEpisode(s, key, in, did, &b.res)
+			} else {
+				t.replay(s, key, in, did, &b.res)
+			}
 			continue
 		}
 		at := a.Time
@@ -150,6 +161,8 @@ func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Re
 		}
 		s.touch(at)
 		switch {
+		case isEpisodeKey(key):
+			t.episodeStep(&b, in, at)
 		case isFailure(&in):
 			b.failure(in, at)
 		case a.Kind == alert.KindDeployment:

@@ -20,6 +20,8 @@ func (t *Tracker) base(s *Story) alert.Alert {
 		a.Links = lf.Links
 		a.Group, a.StartedBy = lf.Group, lf.StartedBy
 		a.Time = lf.Time
+		// The small print names the AWS event behind the message: the last failure's.
+		a.Origin = lf.Origin
 	}
 	if s.Deployment != "" {
 		a.Identity.DeploymentID = s.Deployment
@@ -131,6 +133,7 @@ func (t *Tracker) foldReply(s *Story, folded []Input) alert.Alert {
 	a.Event = "CRASH_LOOP_FAILURES"
 	a.Severity = alert.Critical
 	last := folded[len(folded)-1].Alert
+	a.Origin = last.Origin
 	a.EventID = "fold:" + last.EventID
 	counts := map[string]int{}
 	for _, f := range folded {
@@ -151,6 +154,7 @@ func (t *Tracker) deploymentFailedAlert(s *Story, ev alert.Alert) alert.Alert {
 	a.EventID = ev.EventID
 	a.Kind = alert.KindDeployment
 	a.Event = ev.Event
+	a.Origin = ev.Origin
 	a.Severity = alert.Critical
 	a.Status = ev.Status
 	a.Time = ev.Time
@@ -177,6 +181,7 @@ func (t *Tracker) resolvedAlert(s *Story, key string, ev alert.Alert, how string
 	a := t.base(s)
 	a.EventID = "resolved:" + key + ":" + ev.EventID
 	a.Event = "RECOVERED"
+	a.Origin = ev.Origin
 	a.Severity = alert.Resolved
 	a.Time = ev.Time
 	a.Reason.Containers = nil

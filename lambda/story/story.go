@@ -224,8 +224,11 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat
 	}
 }
 
-// keyOf names the story an alert belongs to: its service.
+// keyOf names the story an alert belongs to: its episode (episode.go), else its service.
 func keyOf(a *alert.Alert) string {
+	if k, _ := episode(a); k != "" {
+		return k
+	}
 	id := a.Identity
 	if id.Service == "" || id.Cluster == "" {
 		return ""
@@ -237,6 +240,9 @@ func keyOf(a *alert.Alert) string {
 // a deployment state change, or a steady state.
 func relevant(in *Input) bool {
 	a := &in.Alert
+	if k, _ := episode(a); k != "" {
+		return true
+	}
 	switch {
 	case isFailure(in):
 		return true

@@ -178,6 +178,9 @@ func shifted(inputs []Input, age time.Duration) []Input {
 	out := make([]Input, len(inputs))
 	for i, in := range inputs {
 		in.Alert.Time = in.Alert.Time.Add(d)
+		if !in.Alert.Expires.IsZero() {
+			in.Alert.Expires = in.Alert.Expires.Add(d)
+		}
 		out[i] = in
 	}
 	return out

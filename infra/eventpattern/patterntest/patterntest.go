@@ -12,7 +12,8 @@ import (
 // Match reports whether event matches pattern, following EventBridge's rules for the
 // operators foghorn's patterns use: exact values, prefix, suffix, anything-but (a value, a
 // list, or a prefix), exists, and $or. Fields are ANDed, the values of a field are ORed, a
-// field holding an array matches when any element does, and every operator except
+// field holding an array matches when any element does (an array of objects when any of
+// them matches the nested pattern), and every operator except
 // {"exists": false} fails on a field the event does not have.
 //
 // It exists so tests can run the rules against recorded events; it rejects operators it does
@@ -157,7 +158,21 @@ func matchObject(p map[string]any, e map[string]any) bool {
 		switch v := v.(type) {
 		case map[string]any:
 			// A nested pattern object needs a nested event object; anything else is absent,
-			// except that {"exists": false} below it still holds.
+			// except that {"exists": false} below it still holds. EventBridge flattens an
+			// array of objects: the pattern matches when one of them does.
+			if arr, ok := ev.([]any); ok {
+				hit := false
+				for _, el := range arr {
+					if o, ok := el.(map[string]any); ok && matchObject(v, o) {
+						hit = true
+						break
+					}
+				}
+				if !hit && !matchObject(v, map[string]any{}) {
+					return false
+				}
+				continue
+			}
 			sub, _ := ev.(map[string]any)
 			if sub == nil {
 				sub = map[string]any{}

@@ -31,6 +31,11 @@ func TestMatcherSemantics(t *testing.T) {
 		{`{"$or":[{"a":["x"]},{"b":["y"]}]}`, `{"b":"y"}`, true},
 		{`{"$or":[{"a":["x"]},{"b":["y"]}]}`, `{"c":"y"}`, false},
 		{`{"$or":[{"a":["x"],"$or":[{"b":["1"]},{"c":["2"]}]},{"z":["z"]}]}`, `{"a":"x","c":"2"}`, true},
+		{`{"f":{"r":[{"exists":true}]}}`, `{"f":[{"a":"1"},{"r":"RESOURCE:MEMORY"}]}`, true},
+		{`{"f":{"r":[{"exists":true}]}}`, `{"f":[]}`, false},
+		{`{"f":{"r":[{"exists":true}]}}`, `{"f":[{"a":"1"}]}`, false},
+		{`{"f":{"r":[{"exists":false}]}}`, `{"f":[]}`, true},
+		{`{"f":{"r":["x"]}}`, `{"f":[{"r":"y"},{"r":"x"}]}`, true},
 	}
 	for _, c := range cases {
 		got, err := patterntest.Match([]byte(c.pattern), []byte(c.event))

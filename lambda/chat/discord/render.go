@@ -261,12 +261,12 @@ func firstLink(links []alert.Link) (string, bool) {
 	return "", false
 }
 
-// footerText is the small print: severity • region • account • event count. The time is the
-// embed's timestamp, which Discord shows in each reader's own time zone.
+// footerText is the small print: severity • AWS event • region • account • event count. The
+// time is the embed's timestamp, which Discord shows in each reader's own time zone.
 func footerText(a alert.Alert) string {
 	c := chat.ContextOf(a)
 	parts := []string{c.Label}
-	for _, s := range []string{plain(c.Region, 60), plain(c.Account, 60), c.Count} {
+	for _, s := range []string{plain(c.Origin, 120), plain(c.Region, 60), plain(c.Account, 60), c.Count} {
 		if s != "" {
 			parts = append(parts, s)
 		}

@@ -50,11 +50,14 @@ type Document struct {
 	DetailType    string   `json:"detailType,omitempty"`
 	Kind          string   `json:"kind"`
 	Event         string   `json:"event"`
+	Origin        string   `json:"origin,omitempty"`
 	Severity      string   `json:"severity"`
 	Status        string   `json:"status,omitempty"`
 	DesiredStatus string   `json:"desiredStatus,omitempty"`
 	Group         string   `json:"group,omitempty"`
 	StartedBy     string   `json:"startedBy,omitempty"`
+	MutedBy       string   `json:"mutedBy,omitempty"`
+	Expires       string   `json:"expires,omitempty"`
 	Title         string   `json:"title"`
 	Summary       string   `json:"summary"`
 	Resource      Resource `json:"resource"`
@@ -81,6 +84,9 @@ type Resource struct {
 	TaskRevision      int    `json:"taskRevision,omitempty"`
 	TaskID            string `json:"taskId,omitempty"`
 	DeploymentID      string `json:"deploymentId,omitempty"`
+	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	Hook              string `json:"hook,omitempty"`
+	Daemon            string `json:"daemon,omitempty"`
 	ContainerInstance string `json:"containerInstance,omitempty"`
 	AlarmName         string `json:"alarmName,omitempty"`
 	AlarmARN          string `json:"alarmArn,omitempty"`
@@ -147,11 +153,13 @@ func FromAlert(a alert.Alert) Document {
 		DetailType:    c.str(a.DetailType, maxShort),
 		Kind:          kind(a.Kind),
 		Event:         c.str(a.Event, maxShort),
+		Origin:        c.str(a.Origin, maxLine),
 		Severity:      severity(a.Severity),
 		Status:        c.str(a.Status, maxShort),
 		DesiredStatus: c.str(a.DesiredStatus, maxShort),
 		Group:         c.str(a.Group, maxShort),
 		StartedBy:     c.str(a.StartedBy, maxShort),
+		MutedBy:       c.str(a.MutedBy, maxShort),
 		Title:         c.str(a.Title, maxLine),
 		Summary:       c.str(a.Summary, maxText),
 		Resource: Resource{
@@ -160,7 +168,8 @@ func FromAlert(a alert.Alert) Document {
 			Cluster: c.str(id.Cluster, maxLine), Service: c.str(id.Service, maxLine),
 			TaskDefinition: c.str(id.TaskDefinition(), maxLine), TaskFamily: c.str(id.TaskFamily, maxLine),
 			TaskRevision: id.TaskRevision, TaskID: c.str(id.TaskID, maxShort),
-			DeploymentID: c.str(id.DeploymentID, maxShort), ContainerInstance: c.str(id.ContainerInstance, maxShort),
+			DeploymentID: c.str(id.DeploymentID, maxShort), ServiceDeployment: c.str(id.ServiceDeployment, maxLine),
+			Hook: c.str(id.Hook, maxShort), Daemon: c.str(id.Daemon, maxLine), ContainerInstance: c.str(id.ContainerInstance, maxShort),
 			AlarmName: c.str(id.AlarmName, maxLine), AlarmARN: c.str(id.AlarmARN, maxLine), Other: c.str(id.Resource, maxLine),
 		},
 		Reason: Reason{
@@ -175,6 +184,9 @@ func FromAlert(a alert.Alert) Document {
 	}
 	if !a.Time.IsZero() && a.Time.Year() >= 1 && a.Time.Year() <= 9999 {
 		d.Time = a.Time.UTC().Format(time.RFC3339Nano)
+	}
+	if !a.Expires.IsZero() && a.Expires.Year() >= 1 && a.Expires.Year() <= 9999 {
+		d.Expires = a.Expires.UTC().Format(time.RFC3339Nano)
 	}
 	for i, ct := range a.Reason.Containers {
 		if i == maxContainers {

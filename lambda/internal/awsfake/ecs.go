@@ -50,7 +50,8 @@ type ECSRequest struct {
 	Region         string // from the SigV4 credential scope
 }
 
-// ECS is a fake Amazon ECS endpoint answering DescribeTaskDefinition and DescribeServices.
+// ECS is a fake Amazon ECS endpoint answering DescribeTaskDefinition, DescribeServices,
+// ListServiceDeployments and DescribeServiceDeployments.
 type ECS struct {
 	endpoint
 	defs   map[string]json.RawMessage // by family:revision
@@ -59,6 +60,11 @@ type ECS struct {
 	reqs   []ECSRequest
 	// services answers DescribeServices, by "cluster/service".
 	services map[string]Service
+	// deployments answer ListServiceDeployments and DescribeServiceDeployments
+	// (servicedeployments.go).
+	deployments      []serviceDeployment
+	deploymentsFault Fault
+	deploymentReqs   []ServiceDeploymentRequest
 }
 
 // Service is what DescribeServices says of a service: its deployments.
@@ -162,8 +168,11 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 		f.describeServices(w, req)
 		return
 	}
+	if f.serveServiceDeployments(w, req) {
+		return
+	}
 	if req.op != "DescribeTaskDefinition" {
-		f.problem("%s: the fake answers only DescribeTaskDefinition and DescribeServices", req.op)
+		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices and the service deployments API", req.op)
 		writeFault(w, Fault{Type: "UnknownOperationException"})
 		return
 	}
