@@ -440,3 +440,50 @@ func firstOf(ss ...string) string {
 	}
 	return ""
 }
+
+// placeholders are every placeholder Normalise writes.
+var placeholders = []string{PhUUID, PhHex, PhNum, PhIP, PhTime, PhStr, PhEmail, PhID}
+
+// InsightsQuery is a CloudWatch Logs Insights query for the lines of a pattern: its literal
+// parts in order, anything in between. Level prefixes the JSON and logfmt readers add
+// ("error: ") are not in the lines and are left out.
+func InsightsQuery(p Pattern) string {
+	text := p.Text
+	if p.Format == "json" || p.Format == "logfmt" {
+		if _, rest, ok := strings.Cut(text, ": "); ok && p.Level != "" {
+			text = rest
+		}
+	}
+	parts := []string{text}
+	for _, ph := range placeholders {
+		var next []string
+		for _, s := range parts {
+			next = append(next, strings.Split(s, ph)...)
+		}
+		parts = next
+	}
+	var b strings.Builder
+	n := 0
+	for _, s := range parts {
+		s = strings.TrimSpace(s)
+		if s == "" || n == 6 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(".*")
+		}
+		b.WriteString(regexQuote(s))
+		n++
+	}
+	re := b.String()
+	if re == "" {
+		re = "."
+	}
+	return "fields @timestamp, @logStream, @message\n| filter @message like /" + re + "/\n| sort @timestamp desc\n| limit 100"
+}
+
+// regexQuote escapes a literal for a Logs Insights regular expression between slashes.
+func regexQuote(s string) string {
+	s = regexp.QuoteMeta(s)
+	return strings.ReplaceAll(s, "/", `\/`)
+}

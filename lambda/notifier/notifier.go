@@ -18,7 +18,9 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/logsource"
 	"github.com/foghornhq/foghorn/lambda/logtail"
+	"github.com/foghornhq/foghorn/lambda/patterns"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
 	"github.com/foghornhq/foghorn/lambda/state"
@@ -50,6 +52,10 @@ type Notifier struct {
 	logs      *logtail.Fetcher // nil: alerts go without log lines
 	// postMortem asks ECS about failed and paused deployments (postmortem.go); nil: never.
 	postMortem *deployments.PostMortem
+	// patterns reads CloudWatch Logs deliveries; logECS and region help it place streams.
+	patterns *patterns.Reader
+	logECS   logsource.ECS
+	region   string
 }
 
 // Option configures a Notifier at construction.
@@ -110,6 +116,9 @@ func New(doc *config.Document, dests []Destination, opts ...Option) (*Notifier, 
 	n.stories = story.New(n.store, doc.CrashLoop, n.clock)
 	n.stories.Revisions = n.revisions
 	n.ledger = state.NewLedger(n.store, doc.Deliveries.Keep())
+	if err := n.newPatterns(); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -179,17 +188,27 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	inputs := make([]story.Input, 0, len(recs))
 	seen := map[string]int{}
 	for _, rec := range recs {
-		a := classify.Classify(rec)
-		if i, dup := seen[a.EventID]; dup {
-			// The first copy carries this record's fate too: if it fails, both go back.
-			inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+		alerts, control, isLog := n.fromLogs(ctx, rec)
+		switch {
+		case control != nil:
+			plan.Suppressed = append(plan.Suppressed, *control)
 			continue
+		case !isLog:
+			alerts = []alert.Alert{classify.Classify(rec)}
 		}
-		seen[a.EventID] = len(inputs)
-		inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+		for _, a := range alerts {
+			if i, dup := seen[a.EventID]; dup {
+				// The first copy carries this record's fate too: if it fails, both go back.
+				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				continue
+			}
+			seen[a.EventID] = len(inputs)
+			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+		}
 	}
 
+	logInputs, inputs := splitLogInputs(inputs)
 	res, err := n.stories.Apply(ctx, inputs)
 	if err != nil {
 		// Without stories every failure posts on its own: noisier, never lost.
@@ -200,6 +219,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 			}
 		}
 	}
+	n.applyPatterns(ctx, logInputs, &res)
 	plan.Folded = res.Folded
 	var says []story.Emit
 	for _, in := range res.Passed {

@@ -35,6 +35,13 @@ func (n *Notifier) messages(dest string, e *story.Emit) []Message {
 		if editable && e.Reply != nil {
 			return n.edit(dest, ref, &e.Alert, e.Reply, e.Items)
 		}
+		if editable && e.Mode == story.Fold {
+			// News without a reply of its own (a log pattern's count): the message is
+			// updated in place, and the thread stays quiet.
+			up := n.render(dest, &e.Alert, nil)
+			up.Op, up.Ref, up.key = opUpdate, &ref, e.Alert.EventID+"|"+dest+"|"+opUpdate
+			return []Message{up}
+		}
 		if e.Mode == story.Fold {
 			return nil
 		}

@@ -140,6 +140,7 @@ type parts struct {
 	excerpt     []textBlock
 	logs        []textBlock // oldest first
 	logsDropped bool
+	logHeading  string // "Last log lines", or a log pattern's "Sample lines"
 	context     chattext.Context
 	actions     []action
 	linksLeft   int
@@ -172,6 +173,7 @@ func build(a alert.Alert) *parts {
 		}
 	}
 	var logs []string
+	p.logHeading = a.LogHeading()
 	logs, p.logsDropped = chattext.LastLines(a.LogLines, logLines, func(l string) string {
 		return cut(strings.Join(lines(l, logLine), " "), logLine)
 	})
@@ -228,7 +230,7 @@ func (p *parts) card() card {
 		body = append(body, b)
 	}
 	if len(p.logs) > 0 {
-		body = append(body, label("Last log lines"))
+		body = append(body, label(p.logHeading))
 		if p.logsDropped {
 			body = append(body, mono("…"))
 		}
