@@ -187,6 +187,11 @@ func parse(lines []string) parsed {
 	if p, ok := fromLogfmt(trimmed); ok {
 		return parsed{Pattern: p}
 	}
+	if typ, msg, ok := exceptionLine(trimmed); ok && len(lines) == 1 {
+		// A Python exception line on its own (its traceback's head came in another
+		// delivery, or was filtered out): the same pattern as the whole traceback.
+		return parsed{Pattern: Pattern{Exception: typ, Format: "python", Level: "ERROR", Text: typ + ": " + Normalise(msg)}}
+	}
 	p := parsed{Pattern: Pattern{Format: "text", Level: levelWord(trimmed), Text: Normalise(trimmed)}}
 	// A header line ("ERROR Failed to process order 42") followed by its exception: the
 	// exception's type sets the pattern apart; its message stays a sample.

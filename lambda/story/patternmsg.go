@@ -45,6 +45,9 @@ func (t *Tracker) patternAlert(s *patternStory, key, eventID string) alert.Alert
 		a.Title = fmt.Sprintf("%s: new error pattern: %s", who, short)
 	}
 	a.Summary = fmt.Sprintf("%s logged a new error pattern %s %s: %s", who, times, between(s.First, s.Last), short)
+	if s.Deployment != "" {
+		a.Summary = fmt.Sprintf("%s logged an error pattern new since deployment %s, %s %s: %s", who, s.Deployment, times, between(s.First, s.Last), short)
+	}
 	var r strings.Builder
 	fmt.Fprintf(&r, "A pattern %s had not logged before, %s %s, in log group %s.", who, times, between(s.First, s.Last), s.LogGroup)
 	if s.Deployment != "" {
