@@ -477,3 +477,35 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 		t.Errorf("%d folded events logged, want at least 4:\n%s", n, logs)
 	}
 }
+
+// TestBootstrapIntakeMode: the same binary with FOGHORN_MODE=intake takes a CloudWatch Logs
+// delivery, needs no config parameter, and puts the decoded batch on the queue, which the
+// fake SQS (speaking SQS's JSON protocol) receives.
+func TestBootstrapIntakeMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	const queue = "https://sqs.us-east-1.amazonaws.com/123456789012/foghorn-queue"
+	fake := awsfake.NewSQS(queue)
+	t.Cleanup(fake.Close)
+	api := newRuntimeAPI(mustRead(t, "testdata/logs/lambda-cloudwatch-logs-event-awslogs.json"))
+	rt := serve(t, api)
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), "http://127.0.0.1:1", "",
+		"FOGHORN_MODE=intake", "FOGHORN_QUEUE_URL="+queue, "AWS_ENDPOINT_URL_SQS="+fake.URL())
+	select {
+	case <-api.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no answer from the intake; logs:\n%s", b.stop())
+	}
+	logs := b.stop()
+	if len(api.errors) != 0 || api.initErr != nil {
+		t.Fatalf("errors %q %s; logs:\n%s", api.errors, api.initErr, logs)
+	}
+	msgs := fake.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, `"logGroup":"testLogGroup"`) || msgs[0].Region != "us-east-1" {
+		t.Fatalf("queued %+v; logs:\n%s", msgs, logs)
+	}
+	for _, p := range fake.Problems() {
+		t.Error(p)
+	}
+}

@@ -61,7 +61,7 @@ type Resolver struct {
 	clusters []string
 
 	mu    sync.Mutex
-	tasks map[string]Source              // by log group + "\x00" + stream
+	tasks map[string]Source               // by log group + "\x00" + stream
 	defs  map[string]map[string][2]string // task definition → container → {group, prefix}
 }
 
