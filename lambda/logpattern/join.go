@@ -10,6 +10,11 @@ import (
 // in one go, so its lines carry (nearly) the same timestamp.
 const JoinGap = 2 * time.Second
 
+// HeaderGap is how close an exception line must follow a plain line to be taken as that
+// line's exception ("ERROR Failed to charge" then "com.acme.PaymentException: …"): a logger
+// writes both in one call. Two unrelated errors a second apart stay apart.
+const HeaderGap = 100 * time.Millisecond
+
 // Join groups the events of one log stream, in the order they arrived, into occurrences: an
 // event that continues a stack trace (a frame, "Caused by:", the exception line closing a
 // Python traceback, a Go panic's goroutine dump) joins the occurrence before it when it came
@@ -24,7 +29,7 @@ func Join(lines []Line) []Occurrence {
 	for _, l := range lines {
 		if n := len(out); n > 0 {
 			last := out[n-1].Lines[len(out[n-1].Lines)-1]
-			if gap := l.Time.Sub(last.Time); gap >= -JoinGap && gap <= JoinGap && continues(open, l.Message) {
+			if gap := l.Time.Sub(last.Time).Abs(); gap <= JoinGap && continues(open, l.Message, gap) {
 				out[n-1].Lines = append(out[n-1].Lines, l)
 				open = next(open, l.Message)
 				continue
@@ -48,13 +53,16 @@ const (
 )
 
 var (
-	javaFrame  = regexp.MustCompile(`^\s+at [\w$.<>/]+\(|^\s*\.\.\. \d+ (?:more|common frames omitted)$`)
+	// Java, Kotlin and JavaScript frames: "\tat com.acme.Pay.charge(Pay.java:1)", "    at
+	// requireEnv (/app/src/config.ts:27:11)".
+	javaFrame  = regexp.MustCompile(`^\s+at \S|^\s*\.\.\. \d+ (?:more|common frames omitted)$`)
 	goFrame    = regexp.MustCompile(`^goroutine \d+ \[|^\s*\S+\.go:\d+(?: \+0x[0-9a-f]+)?$|^[\w./*()\[\]-]+\(.*\)$|^\[signal |^created by `)
 	pythonTail = regexp.MustCompile(`^(?:During handling of the above exception|The above exception was the direct cause)`)
 )
 
-// continues reports whether msg carries on the trace of an occurrence in state open.
-func continues(open trace, msg string) bool {
+// continues reports whether msg, gap after the last line, carries on the trace of an
+// occurrence in state open.
+func continues(open trace, msg string, gap time.Duration) bool {
 	line, _, _ := strings.Cut(msg, "\n")
 	trimmed := strings.TrimSpace(line)
 	switch {
@@ -76,7 +84,13 @@ func continues(open trace, msg string) bool {
 	case traceNone:
 		// A header line's exception follows it: "ERROR Failed to charge" then
 		// "com.acme.PaymentException: declined".
+		if gap > HeaderGap {
+			return false
+		}
 		if _, _, ok := javaException(trimmed); ok {
+			return true
+		}
+		if _, _, ok := exceptionLine(line); ok {
 			return true
 		}
 		return javaFrame.MatchString(line)

@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -277,6 +278,25 @@ func levelWord(line string) string {
 	return ""
 }
 
+// jsonLevel reads a level word, or a pino/bunyan number (10 trace … 60 fatal).
+func jsonLevel(s string) string {
+	switch strings.TrimSpace(s) {
+	case "10":
+		return "TRACE"
+	case "20":
+		return "DEBUG"
+	case "30":
+		return "INFO"
+	case "40":
+		return "WARN"
+	case "50":
+		return "ERROR"
+	case "60":
+		return "FATAL"
+	}
+	return canonicalLevel(strings.ToUpper(strings.TrimSpace(s)))
+}
+
 func canonicalLevel(u string) string {
 	switch u {
 	case "ERR", "SEVERE":
@@ -305,7 +325,7 @@ func fromJSON(s string) (Pattern, bool) {
 	if !hasMsg && !hasLevel {
 		return Pattern{}, false
 	}
-	p := Pattern{Format: "json", Level: canonicalLevel(strings.ToUpper(strings.TrimSpace(level)))}
+	p := Pattern{Format: "json", Level: jsonLevel(level)}
 	if typ, ok := field(m, jsonErrKeys); ok {
 		p.Exception = strings.TrimSpace(typ)
 	} else if text, ok := field(m, jsonErrText); ok {
@@ -352,15 +372,10 @@ func field(m map[string]any, keys []string) (string, bool) {
 				return v, true
 			}
 		case float64:
-			return strings.TrimRight(strings.TrimRight(jsonNumber(v), "0"), "."), true
+			return strconv.FormatFloat(v, 'f', -1, 64), true
 		}
 	}
 	return "", false
-}
-
-func jsonNumber(f float64) string {
-	b, _ := json.Marshal(f)
-	return string(b)
 }
 
 func firstLine(s string) string {

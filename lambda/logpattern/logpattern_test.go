@@ -95,6 +95,8 @@ func TestPatterns(t *testing.T) {
 		{"logfmt", occ(`time=2026-03-01T10:00:00Z level=error msg="card 4242 declined for order 42" order=42`),
 			"error: card <num> declined for order <num>", "", "logfmt", false},
 		{"fatal level", occ("FATAL could not bind :8080"), "FATAL could not bind :<num>", "", "text", true},
+		{"pino numeric level", occ(`{"level":60,"time":1,"msg":"configuration invalid","err":{"type":"ConfigError","message":"missing required env DATABASE_URL"}}`),
+			"fatal: configuration invalid", "ConfigError", "json", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := n.Pattern(tc.o)
@@ -190,6 +192,8 @@ func TestJoin(t *testing.T) {
 		{"traceback filtered to its head and exception", []Line{l(0, "Traceback (most recent call last):"), l(0, "ValueError: x")}, []int{2}},
 		{"go panic", []Line{l(0, "panic: boom"), l(0, ""), l(0, "goroutine 1 [running]:"), l(0, "main.main()"), l(0, "\t/app/main.go:12 +0x1d"), l(1, "ERROR after")}, []int{5, 1}},
 		{"too far apart in time", []Line{l(0, "ERROR Failed to charge"), l(30, "com.acme.PaymentException: declined")}, []int{1, 1}},
+		{"an unrelated exception a second later", []Line{l(0, "ERROR Failed to charge"), l(1, "com.acme.PaymentException: declined")}, []int{1, 1}},
+		{"node error and its frames", []Line{l(0, `{"level":60,"msg":"configuration invalid"}`), l(0.05, "ConfigError: missing required env DATABASE_URL"), l(0.05, "    at requireEnv (/app/src/config.ts:27:11)")}, []int{3}},
 		{"two exceptions in a row", []Line{l(0, "java.lang.IllegalStateException: a"), l(0, "java.lang.IllegalStateException: b")}, []int{1, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -168,6 +168,7 @@ func TestLogBurst(t *testing.T) {
 			plans := runLogs(t, n, bodies)
 
 			lines := 0
+			perPattern := map[string]int{}           // service|fingerprint → lines
 			patterns := map[string]map[string]bool{} // service → fingerprints
 			hookPosts := map[string]int{}            // service|fingerprint → top-level posts
 			botPosts := map[string]int{}
@@ -178,6 +179,7 @@ func TestLogBurst(t *testing.T) {
 				for _, f := range p.Folded {
 					lines += f.Alert.Log.Lines
 					svc := f.Alert.Identity.Service
+					perPattern[svc+"|"+f.Alert.Log.Fingerprint] += f.Alert.Log.Lines
 					if patterns[svc] == nil {
 						patterns[svc] = map[string]bool{}
 					}
@@ -211,6 +213,11 @@ func TestLogBurst(t *testing.T) {
 					t.Errorf("%s: %d patterns, want 5", svc, len(fps))
 				}
 				for fp := range fps {
+					// Each pattern is a fifth of the service's lines (a traceback's two lines
+					// count twice): none swallowed another's.
+					if l := perPattern[svc+"|"+fp]; l < 500 || l > 1200 {
+						t.Errorf("%s %s: %d lines", svc, fp, l)
+					}
 					if h := hookPosts[svc+"|"+fp]; h < 1 || h > 5 {
 						t.Errorf("%s %s: %d messages on the webhook, want 1 to 5", svc, fp, h)
 					}
