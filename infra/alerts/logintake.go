@@ -444,6 +444,21 @@ func logMappingPolicy(clusterArns []string) string {
 	).String()
 }
 
+// checkLogMappingLimit refuses a role whose inline policies, the notifier's and the one that
+// lets it place log streams, would together pass IAM's limit.
+func (a EcsChatAlertsArgs) checkLogMappingLimit(notifierPolicyJSON string) error {
+	if !a.LogAlertsEnabled || len(a.ClusterArns) == 0 {
+		return nil
+	}
+	extra := len(logMappingPolicy(a.ClusterArns))
+	if total := len(notifierPolicyJSON) + extra; total > MaxRolePolicy {
+		return &ArgError{Key: "clusterArns", Message: fmt.Sprintf(
+			"the notifier's role policies would be %d characters with the %d log alerts need to describe the clusters' tasks, over IAM's %d for a role's inline policies; list fewer clusters or services",
+			total, extra, MaxRolePolicy)}
+	}
+	return nil
+}
+
 // newLogAlerts creates the intake and its subscriptions, and lets the notifier place streams
 // on services, when log alerts are on.
 func newLogAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, code pulumi.Archive, buffer *Buffer, notifier *Notifier, parent pulumi.ResourceOption) error {
