@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -156,6 +157,7 @@ func (s *patternStory) absorb(a *alert.Alert) {
 	// Keep the first samples and the latest: what it looked like, and what it looks like.
 	for _, l := range a.LogLines {
 		switch {
+		case slices.Contains(s.Samples, l):
 		case len(s.Samples) < maxSamples:
 			s.Samples = append(s.Samples, l)
 		default:

@@ -49,7 +49,11 @@ func (t *Tracker) patternAlert(s *patternStory, key, eventID string) alert.Alert
 		a.Summary = fmt.Sprintf("%s logged an error pattern new since deployment %s, %s %s: %s", who, s.Deployment, times, between(s.First, s.Last), short)
 	}
 	var r strings.Builder
-	fmt.Fprintf(&r, "A pattern %s had not logged before, %s %s, in log group %s.", who, times, between(s.First, s.Last), s.LogGroup)
+	fmt.Fprintf(&r, "%s logged lines of a pattern not seen before, %s %s", who, times, between(s.First, s.Last))
+	if who != s.LogGroup {
+		fmt.Fprintf(&r, " (log group %s)", s.LogGroup)
+	}
+	r.WriteString(".")
 	if s.Deployment != "" {
 		fmt.Fprintf(&r, " It first appeared during or just after deployment %s.", s.Deployment)
 	}
