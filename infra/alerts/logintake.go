@@ -43,10 +43,11 @@ const (
 const DefaultLogAlertFilterPattern = "?ERROR ?Error ?FATAL ?panic ?Exception ?Traceback"
 
 // MaxSubscriptionFiltersPerGroup is how many subscription filters CloudWatch Logs lets a log
-// group hold. The documented number has changed over time (it was 1); a group already at the
-// limit makes PutSubscriptionFilter fail with LimitExceededException, and the way out is the
-// account-level policy (logAlertSubscription: account).
-const MaxSubscriptionFiltersPerGroup = 2
+// group hold, as its user guide says today ("Real-time processing of log data with
+// subscriptions"). The documented number has changed over time (1, then 2, now 5); a group
+// already at the limit makes PutSubscriptionFilter fail with LimitExceededException, and the
+// way out is the account-level policy (logAlertSubscription: account).
+const MaxSubscriptionFiltersPerGroup = 5
 
 // maxExcludedGroups bounds the account policy's exclusion list (its selection criteria).
 const maxExcludedGroups = 50
