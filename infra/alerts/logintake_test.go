@@ -250,3 +250,14 @@ func TestInvalidLogAlertArgs(t *testing.T) {
 		})
 	}
 }
+
+// Preview runs with log alerts on: the prefixes are listed and the graph planned.
+func TestLogAlertsPreview(t *testing.T) {
+	res, err := run(t, logAlertArgs(t), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.rec.of(tSubFilter)); n != 4 {
+		t.Errorf("%d subscription filters planned, want 4", n)
+	}
+}
