@@ -36,6 +36,7 @@ bench: build
 	$(GO) test ./lambda/notifier -run '^$$' -bench PipelineSQS -benchtime 10000x -count $(BENCHCOUNT) -cpu 1
 	$(GO) test ./lambda/notifier -run '^$$' -bench Burst -benchtime 10x
 	$(GO) test ./lambda/logtail -run '^$$' -bench Redact
+	$(GO) test ./lambda/logpattern -run '^$$' -bench . -benchtime 20000x -count 5 -cpu 1
 	ls -l build/notifier.zip
 
 # A short run of every fuzz target, each FUZZTIME long (go test fuzzes one target at a time).

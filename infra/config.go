@@ -32,6 +32,8 @@ var configKeys = []string{
 	"opsEmail", "oldestMessageAlarmSeconds",
 	"crashLoopThreshold", "crashLoopWindow", "crashLoopDigestInterval", "stateTablePointInTimeRecovery",
 	"logTailEnabled", "logTailLines", "logTailBudget", "logGroupPrefixes", "logGroupsAll", "logRegions", "logRedactPatterns",
+	"logAlertsEnabled", "logAlertGroups", "logAlertFilterPattern", "logAlertSubscription", "logAlertExcludeGroups",
+	"logAlertServices", "logAlertMutedPatterns", "logAlertDigestInterval", "logAlertQuietAfter", "logAlertDeploymentWindow",
 	"createKmsKey", "kmsKeyArn", "notifierZip",
 }
 
@@ -363,6 +365,20 @@ func (r *configReader) routes() []alerts.RouteArgs {
 	return out
 }
 
+// logObjects reads a list of objects of one type, refusing unknown keys in each.
+func logObjects[T any](r *configReader, key, example string) []T {
+	var out []T
+	for i, m := range r.objects(key, example) {
+		var v T
+		if err := strict(m, &v); err != nil {
+			r.bad(fmt.Sprintf("%s[%d]", key, i), "%v (e.g. %s)", err, example)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 // loadArgs reads the stack config into the component's arguments, reporting what only the
 // stack config can get wrong: values of the wrong type, secrets stored in plain text or of the
 // wrong shape. The component checks the rest (namespaced names those errors' keys). Every
@@ -406,6 +422,16 @@ func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 		LogGroupsAll:                  r.boolVal("logGroupsAll"),
 		LogRegions:                    r.list("logRegions"),
 		LogRedactPatterns:             r.list("logRedactPatterns"),
+		LogAlertsEnabled:              r.boolVal("logAlertsEnabled"),
+		LogAlertGroups:                r.list("logAlertGroups"),
+		LogAlertFilterPattern:         r.str("logAlertFilterPattern"),
+		LogAlertSubscription:          r.str("logAlertSubscription"),
+		LogAlertExcludeGroups:         r.list("logAlertExcludeGroups"),
+		LogAlertServices:              logObjects[alerts.LogServiceArgs](r, "logAlertServices", `[{"logGroup": "/ecs/checkout-api", "cluster": "prod", "service": "checkout-api"}]`),
+		LogAlertMutedPatterns:         logObjects[alerts.MutedPatternArgs](r, "logAlertMutedPatterns", `[{"fingerprint": "lp1-0123456789abcdef", "reason": "known, OPS-42"}]`),
+		LogAlertDigestInterval:        r.str("logAlertDigestInterval"),
+		LogAlertQuietAfter:            r.str("logAlertQuietAfter"),
+		LogAlertDeploymentWindow:      r.str("logAlertDeploymentWindow"),
 		CreateKmsKey:                  r.boolVal("createKmsKey"),
 		KmsKeyArn:                     r.str("kmsKeyArn"),
 		NotifierZip:                   r.str("notifierZip"),

@@ -220,6 +220,12 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"route to an unknown destination", routedConfig(map[string]string{"routes": `[{"match": {"service": ["web"]}, "destinations": ["ops", "pager"]}]`}), "routes[0].destinations", `unknown destination "pager"`},
 		{"routes without a default", routedConfig(map[string]string{"default": `[]`}), "default", "required when there are routes"},
 		{"secrets in plain text", routedConfig(nil), "destinationSecrets", "plain text"},
+		{"log service with a misspelt key", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
+			"logAlertServices": `[{"logGroup": "/ecs/web", "services": "web"}]`}), "logAlertServices[0]", `unknown field "services"`},
+		{"log groups in account mode", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
+			"logAlertSubscription": "account"}), "logAlertGroups", "logAlertExcludeGroups"},
+		{"muted pattern without a reason", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
+			"logAlertMutedPatterns": `[{"fingerprint": "lp1-0123456789abcdef"}]`}), "logAlertMutedPatterns[0].reason", "required"},
 	}
 	// The keys these cases set without --secret; every other secret key is set with it.
 	plainKeys := map[string][]string{
@@ -331,8 +337,12 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		"crashLoopDigestInterval": alerts.DefaultCrashLoopDigestInterval.String(), "stateTablePointInTimeRecovery": "false",
 		"logTailEnabled": "false", "logTailLines": strconv.Itoa(alerts.DefaultLogTailLines), "logTailBudget": alerts.DefaultLogTailBudget.String(),
 		"logGroupPrefixes": "", "logGroupsAll": "false", "logRegions": "", "logRedactPatterns": "",
+		"logAlertsEnabled": "false", "logAlertGroups": "", "logAlertFilterPattern": alerts.DefaultLogAlertFilterPattern,
+		"logAlertSubscription": alerts.SubscriptionFilters, "logAlertExcludeGroups": "", "logAlertServices": "", "logAlertMutedPatterns": "",
+		"logAlertDigestInterval": alerts.DefaultLogAlertDigestInterval.String(), "logAlertQuietAfter": alerts.DefaultLogAlertQuietAfter.String(),
+		"logAlertDeploymentWindow": alerts.DefaultLogAlertDeploymentWindow.String(),
 	}
-	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget"}
+	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget", "logAlertDigestInterval", "logAlertQuietAfter", "logAlertDeploymentWindow"}
 	for key, decl := range p.Config {
 		if decl.Description == "" {
 			t.Errorf("%s: no description", key)

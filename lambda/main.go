@@ -1,4 +1,7 @@
 // Command bootstrap is the foghorn notifier as it runs in AWS Lambda (provided.al2023, arm64).
+// With FOGHORN_MODE=intake the same binary is the log intake instead (package intake): the
+// function CloudWatch Logs subscription filters deliver to, which only puts each batch on the
+// buffer queue named by FOGHORN_QUEUE_URL.
 // At cold start it reads its config document and the secrets it names from SSM, and refuses
 // to start, with one clear log line, if either is wrong; then it serves invocations: SQS
 // batches from the buffer queue (answering with the partial batch response), or SNS,
@@ -18,12 +21,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deployments"
+	"github.com/foghornhq/foghorn/lambda/intake"
 	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/param"
@@ -40,6 +45,16 @@ const (
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: logLevel(os.Getenv("FOGHORN_LOG_LEVEL"))}))
+	if os.Getenv(intake.EnvMode) == intake.ModeIntake {
+		in, err := setupIntake(context.Background(), log)
+		if err != nil {
+			// Lambda retries the delivery and then sends it to the on-failure destination.
+			log.Error("foghorn intake cannot start", "error", err.Error())
+			os.Exit(1)
+		}
+		lambda.Start(in.Handle)
+		return
+	}
 	n, err := setup(context.Background(), log)
 	if err != nil {
 		// Exiting during init makes Lambda fail the invocation; SQS keeps the batch and
@@ -73,7 +88,11 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	ecsClient := ecs.NewFromConfig(awsCfg)
 	clk := clock.System
 	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log),
-		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient})}
+		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient}),
+		notifier.WithRegion(awsCfg.Region)}
+	if len(doc.LogPatterns.Clusters) > 0 {
+		opts = append(opts, notifier.WithLogSources(ecsClient))
+	}
 	if table := os.Getenv(EnvStateTable); table != "" {
 		opts = append(opts, notifier.WithState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)))
 	} else {
@@ -88,6 +107,17 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 		opts = append(opts, notifier.WithLogs(tail))
 	}
 	return notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{Clock: clk}, opts...)
+}
+
+// setupIntake builds the log intake: an SQS client and the queue it sends to.
+func setupIntake(ctx context.Context, log *slog.Logger) (*intake.Intake, error) {
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	defer cancel()
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return intake.New(sqs.NewFromConfig(awsCfg), os.Getenv(intake.EnvQueueURL), awsCfg.Region, log)
 }
 
 func logLevel(s string) slog.Level {

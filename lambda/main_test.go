@@ -348,6 +348,13 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The incident's ECS and CloudWatch events; its log lines are another test's.
+	var steps []demo.Step
+	for _, st := range inc.Steps {
+		if len(st.Events) > 0 {
+			steps = append(steps, st)
+		}
+	}
 	chat := chatfake.New(chatfake.Options{})
 	t.Cleanup(chat.Close)
 	hook := chat.SlackWebhookURL("ops")
@@ -357,7 +364,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	t.Cleanup(ecsFake.Close)
 	t.Cleanup(logsFake.Close)
 	var taskIDs []string
-	for _, ev := range inc.Steps[1].Events {
+	for _, ev := range steps[1].Events {
 		var e struct {
 			Detail struct{ TaskArn, LastStatus, StoppedAt string }
 		}
@@ -379,9 +386,9 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 		"logs":{"enabled":true,"logGroupPrefixes":["/ecs/"]}}`
 	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
 	var batches [][]byte
-	for _, steps := range [][]demo.Step{inc.Steps[0:2], inc.Steps[2:3], inc.Steps[3:4]} {
+	for _, group := range [][]demo.Step{steps[0:2], steps[2:3], steps[3:4]} {
 		var evs []json.RawMessage
-		for _, st := range steps {
+		for _, st := range group {
 			evs = append(evs, st.Events...)
 		}
 		b, err := envelope.SQSBatch(evs)
@@ -475,5 +482,37 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	// Every event has its line: the four failures folded into the announcement too.
 	if n := strings.Count(logs, `"outcome":"folded"`); n < 4 {
 		t.Errorf("%d folded events logged, want at least 4:\n%s", n, logs)
+	}
+}
+
+// TestBootstrapIntakeMode: the same binary with FOGHORN_MODE=intake takes a CloudWatch Logs
+// delivery, needs no config parameter, and puts the decoded batch on the queue, which the
+// fake SQS (speaking SQS's JSON protocol) receives.
+func TestBootstrapIntakeMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the bootstrap binary")
+	}
+	const queue = "https://sqs.us-east-1.amazonaws.com/123456789012/foghorn-queue"
+	fake := awsfake.NewSQS(queue)
+	t.Cleanup(fake.Close)
+	api := newRuntimeAPI(mustRead(t, "testdata/logs/lambda-cloudwatch-logs-event-awslogs.json"))
+	rt := serve(t, api)
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), "http://127.0.0.1:1", "",
+		"FOGHORN_MODE=intake", "FOGHORN_QUEUE_URL="+queue, "AWS_ENDPOINT_URL_SQS="+fake.URL())
+	select {
+	case <-api.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no answer from the intake; logs:\n%s", b.stop())
+	}
+	logs := b.stop()
+	if len(api.errors) != 0 || api.initErr != nil {
+		t.Fatalf("errors %q %s; logs:\n%s", api.errors, api.initErr, logs)
+	}
+	msgs := fake.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, `"logGroup":"testLogGroup"`) || msgs[0].Region != "us-east-1" {
+		t.Fatalf("queued %+v; logs:\n%s", msgs, logs)
+	}
+	for _, p := range fake.Problems() {
+		t.Error(p)
 	}
 }

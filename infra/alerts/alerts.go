@@ -64,6 +64,9 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	if err != nil {
 		return nil, err
 	}
+	if err := args.checkOwnLogGroups(ctx.Project(), ctx.Stack(), name); err != nil {
+		return nil, err
+	}
 	// validate has checked the document with the notifier's own code; the Notifier fills in
 	// the real parameter names.
 	document := args.document()
@@ -153,6 +156,10 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		LogRetentionDays: args.LogRetentionDays,
 	}, parent)
 	if err != nil {
+		return nil, err
+	}
+
+	if err := newLogAlerts(ctx, name, args, pulumi.NewFileArchive(zip), buffer, notifier, parent); err != nil {
 		return nil, err
 	}
 

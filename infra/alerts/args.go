@@ -140,6 +140,35 @@ type EcsChatAlertsArgs struct {
 	// built-in rules (AWS keys, bearer tokens, passwords in URLs).
 	LogRedactPatterns []string `pulumi:"logRedactPatterns,optional"`
 
+	// LogAlertsEnabled turns on alerts on application log lines: one message per error
+	// pattern per service (see logintake.go and the README).
+	LogAlertsEnabled bool `pulumi:"logAlertsEnabled,optional"`
+	// LogAlertGroups are the log groups to subscribe: names, or prefixes ending in "*"
+	// (resolved to the groups that exist when the stack is previewed). Required with the
+	// filters subscription.
+	LogAlertGroups []string `pulumi:"logAlertGroups,optional"`
+	// LogAlertFilterPattern selects the lines delivered (a CloudWatch Logs filter pattern).
+	// Default DefaultLogAlertFilterPattern.
+	LogAlertFilterPattern string `pulumi:"logAlertFilterPattern,optional"`
+	// LogAlertSubscription is "filters" (default: one subscription filter per group) or
+	// "account" (one account-level policy for every group but foghorn's own).
+	LogAlertSubscription string `pulumi:"logAlertSubscription,optional"`
+	// LogAlertExcludeGroups are more log groups the account policy leaves out.
+	LogAlertExcludeGroups []string `pulumi:"logAlertExcludeGroups,optional"`
+	// LogAlertServices map log groups to ECS services explicitly; streams they do not cover
+	// are placed through their tasks in ClusterArns.
+	LogAlertServices []LogServiceArgs `pulumi:"logAlertServices,optional"`
+	// LogAlertMutedPatterns keep known patterns out by fingerprint.
+	LogAlertMutedPatterns []MutedPatternArgs `pulumi:"logAlertMutedPatterns,optional"`
+	// LogAlertDigestInterval, LogAlertQuietAfter and LogAlertDeploymentWindow are Go
+	// durations: the least time between two digests of a pattern on targets that cannot edit
+	// (1m-24h, default 30m), how long a pattern must be unseen to be new again (1h-336h,
+	// default 24h), and how long after a deployment ends a new pattern is blamed on it
+	// (1m-1h, default 30m).
+	LogAlertDigestInterval   string `pulumi:"logAlertDigestInterval,optional"`
+	LogAlertQuietAfter       string `pulumi:"logAlertQuietAfter,optional"`
+	LogAlertDeploymentWindow string `pulumi:"logAlertDeploymentWindow,optional"`
+
 	// NotifierZip is a prebuilt deployment zip (e.g. from `make build` in CI). Default: build
 	// the notifier while the program runs, preview included.
 	NotifierZip string `pulumi:"notifierZip,optional"`
@@ -274,7 +303,7 @@ func (a EcsChatAlertsArgs) withDefaults(stack string) EcsChatAlertsArgs {
 	a.CrashLoopDigestInterval = cmp.Or(a.CrashLoopDigestInterval, DefaultCrashLoopDigestInterval.String())
 	a.LogTailLines = cmp.Or(a.LogTailLines, DefaultLogTailLines)
 	a.LogTailBudget = cmp.Or(a.LogTailBudget, DefaultLogTailBudget.String())
-	return a
+	return a.logAlertDefaults()
 }
 
 // ArgError is one invalid argument: the key (as in the stack config) and what is allowed.
@@ -350,6 +379,7 @@ func (a EcsChatAlertsArgs) validate(name string) error {
 		a.validateKey(bad)
 	}
 	a.validateLogScope(bad)
+	a.validateLogAlerts(bad)
 	durations := a.durations()
 	for _, d := range durations {
 		if d.err != nil {
@@ -448,14 +478,20 @@ func (a EcsChatAlertsArgs) durations() [3]duration {
 
 // documentKeys renames the config document's keys to the arguments they come from.
 var documentKeys = map[string]string{
-	"crashLoop.threshold":      "crashLoopThreshold",
-	"crashLoop.window":         "crashLoopWindow",
-	"crashLoop.digestInterval": "crashLoopDigestInterval",
-	"logs.lines":               "logTailLines",
-	"logs.budget":              "logTailBudget",
-	"logs.logGroupPrefixes":    "logGroupPrefixes",
-	"logs.redact":              "logRedactPatterns",
-	"noise.rules":              "noiseRules",
+	"crashLoop.threshold":          "crashLoopThreshold",
+	"crashLoop.window":             "crashLoopWindow",
+	"crashLoop.digestInterval":     "crashLoopDigestInterval",
+	"logs.lines":                   "logTailLines",
+	"logs.budget":                  "logTailBudget",
+	"logs.logGroupPrefixes":        "logGroupPrefixes",
+	"logs.redact":                  "logRedactPatterns",
+	"noise.rules":                  "noiseRules",
+	"noise.mutedPatterns":          "logAlertMutedPatterns",
+	"logPatterns.services":         "logAlertServices",
+	"logPatterns.clusters":         "clusterArns",
+	"logPatterns.digestInterval":   "logAlertDigestInterval",
+	"logPatterns.quietAfter":       "logAlertQuietAfter",
+	"logPatterns.deploymentWindow": "logAlertDeploymentWindow",
 }
 
 // documentErrors turns the document's validation errors, each a *config.Error keyed by the
@@ -545,13 +581,15 @@ func (a EcsChatAlertsArgs) document() config.Document {
 	for _, x := range a.destinations("") {
 		dests = append(dests, x.doc)
 	}
+	logPatterns, muted := a.logPatternsDocument()
 	return config.Document{
+		LogPatterns:  logPatterns,
 		Version:      config.Version,
 		Environment:  a.Environment,
 		Destinations: dests,
 		Routes:       a.routes(),
 		Default:      a.Default,
-		Noise:        config.Noise{Rules: a.NoiseRules},
+		Noise:        config.Noise{Rules: a.NoiseRules, MutedPatterns: muted},
 		CrashLoop: config.CrashLoop{
 			Threshold:      a.CrashLoopThreshold,
 			Window:         config.Duration(d[0].value),

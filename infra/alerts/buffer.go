@@ -23,6 +23,7 @@ type Buffer struct {
 
 	QueueArn  pulumi.StringOutput `pulumi:"queueArn"`
 	QueueName pulumi.StringOutput `pulumi:"queueName"`
+	QueueUrl  pulumi.StringOutput `pulumi:"queueUrl"`
 	DlqArn    pulumi.StringOutput `pulumi:"dlqArn"`
 	DlqName   pulumi.StringOutput `pulumi:"dlqName"`
 }
@@ -88,9 +89,9 @@ func NewBuffer(ctx *pulumi.Context, name string, args BufferArgs, opts ...pulumi
 		return nil, err
 	}
 
-	b.QueueArn, b.QueueName, b.DlqArn, b.DlqName = queue.Arn, queue.Name, dlq.Arn, dlq.Name
+	b.QueueArn, b.QueueName, b.QueueUrl, b.DlqArn, b.DlqName = queue.Arn, queue.Name, queue.Url, dlq.Arn, dlq.Name
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
-		"queueArn": b.QueueArn, "queueName": b.QueueName, "dlqArn": b.DlqArn, "dlqName": b.DlqName,
+		"queueArn": b.QueueArn, "queueName": b.QueueName, "queueUrl": b.QueueUrl, "dlqArn": b.DlqArn, "dlqName": b.DlqName,
 	}); err != nil {
 		return nil, err
 	}

@@ -130,13 +130,14 @@ func (a EcsChatAlertsArgs) checkLimits(name string) error {
 		return a.documentSizeError(len(js), filled)
 	}
 
-	if _, err := notifierPolicy(a.longestPolicyArgs(name, secrets, doc.Logs)); err != nil {
+	js, err = notifierPolicy(a.longestPolicyArgs(name, secrets, doc.Logs))
+	if err != nil {
 		if se, ok := err.(*policySizeError); ok {
 			return se.argError()
 		}
 		return err
 	}
-	return nil
+	return a.checkLogMappingLimit(js)
 }
 
 // documentSizeError names the keys that make the document large, largest first.
@@ -153,9 +154,11 @@ func (a EcsChatAlertsArgs) documentSizeError(size int, d config.Document) error 
 		{dests, jsonLen(d.Destinations)},
 		{"routes", jsonLen(d.Routes)},
 		{"default", jsonLen(d.Default)},
-		{"noiseRules", jsonLen(d.Noise)},
+		{"noiseRules", jsonLen(d.Noise.Rules)},
 		{"logGroupPrefixes", jsonLen(d.Logs.LogGroupPrefixes)},
 		{"logRedactPatterns", jsonLen(d.Logs.Redact)},
+		{"logAlertServices", jsonLen(d.LogPatterns.Services)},
+		{"logAlertMutedPatterns", jsonLen(d.Noise.MutedPatterns)},
 	}
 	slices.SortStableFunc(parts, func(a, b policyPart) int { return b.Size - a.Size })
 	return &ArgError{Key: parts[0].Key, Message: fmt.Sprintf(

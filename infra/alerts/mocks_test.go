@@ -94,6 +94,8 @@ func (r *recorder) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.PropertyMap{"partition": resource.NewStringProperty("aws"), "dnsSuffix": resource.NewStringProperty("amazonaws.com"), "id": resource.NewStringProperty("aws")}, nil
 	case "aws:index/getRegion:getRegion":
 		return resource.PropertyMap{"name": resource.NewStringProperty(testRegion), "id": resource.NewStringProperty(testRegion)}, nil
+	case "aws:cloudwatch/getLogGroups:getLogGroups":
+		return logGroupsUnder(a.Args["logGroupNamePrefix"].StringValue()), nil
 	}
 	return a.Args, nil
 }

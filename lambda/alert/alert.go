@@ -51,13 +51,14 @@ const (
 	KindHealth            Kind = "health"             // AWS Health event
 	KindTaskLaunch        Kind = "task-launch"        // RunTask could not start tasks (CloudTrail): a standalone or scheduled task that never ran
 	KindCrashLoop         Kind = "crash-loop"         // several task failures of one service folded into one story
+	KindLog               Kind = "log"                // application log lines of one error pattern of one service
 	KindGeneric           Kind = "generic"            // not JSON, or of a kind nobody knows: never dropped
 )
 
 // Kinds lists every kind, for validating configuration.
 var Kinds = []Kind{
 	KindTaskStopped, KindTaskState, KindServiceAction, KindDeployment, KindScaling,
-	KindContainerInstance, KindAlarm, KindAlarmConfig, KindHealth, KindTaskLaunch, KindCrashLoop, KindGeneric,
+	KindContainerInstance, KindAlarm, KindAlarmConfig, KindHealth, KindTaskLaunch, KindCrashLoop, KindLog, KindGeneric,
 }
 
 // Identity says which resource an alert is about. Empty fields are unknown, not wildcards.
@@ -199,6 +200,8 @@ type Alert struct {
 	LogLines []string `json:"logLines,omitempty"`
 	// Count is how many events this alert stands for (1 unless folded into a digest).
 	Count int `json:"count,omitempty"`
+	// Log is what a log-pattern alert (KindLog) is about; nil for every other kind.
+	Log *LogPattern `json:"log,omitempty"`
 }
 
 // Generic returns an alert of kind generic: something foghorn cannot tell in its usual form,

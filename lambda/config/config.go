@@ -38,6 +38,8 @@ type Document struct {
 	CrashLoop CrashLoop `json:"crashLoop,omitempty"`
 	// Logs says whether and how the dying container's last log lines join its alert.
 	Logs Logs `json:"logs,omitempty"`
+	// LogPatterns says how application log lines become pattern alerts (logpatterns.go).
+	LogPatterns LogPatterns `json:"logPatterns,omitempty"`
 	// Deliveries says how long the function remembers what it delivered.
 	Deliveries Deliveries `json:"deliveries,omitempty"`
 }
@@ -116,6 +118,8 @@ type Match struct {
 // Noise switches noise rules on or off by name; unnamed rules keep their defaults.
 type Noise struct {
 	Rules map[string]bool `json:"rules,omitempty"`
+	// MutedPatterns are log patterns the muted-log-pattern rule keeps out, by fingerprint.
+	MutedPatterns []policy.MutedPattern `json:"mutedPatterns,omitempty"`
 }
 
 // Parse decodes and validates a document. Unknown fields are errors, so a typo in a key is
@@ -197,6 +201,9 @@ func (d *Document) Validate() error {
 	}
 	if err := policy.Validate(d.Noise.Rules); err != nil {
 		bad("noise.rules", "%v", err)
+	}
+	for _, e := range append(mutedProblems(d.Noise.MutedPatterns), d.LogPatterns.problems()...) {
+		report(e)
 	}
 	return errors.Join(errs...)
 }

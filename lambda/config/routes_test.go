@@ -56,7 +56,7 @@ func TestValidateRoutes(t *testing.T) {
 		{"empty pattern", func(d *Document) { d.Routes[0].Match.Region = []string{""} },
 			`config: routes[0].match.region[0]: is empty (an unknown value never matches; use "*" for any known value)`},
 		{"unknown kind", func(d *Document) { d.Routes[0].Match.Kind = []string{"task-stoped"} },
-			`config: routes[0].match.kind[0]: "task-stoped" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, generic)`},
+			`config: routes[0].match.kind[0]: "task-stoped" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, log, generic)`},
 		{"unknown severity", func(d *Document) { d.Routes[0].Match.Severity = []string{"critical", "error"} },
 			`config: routes[0].match.severity[1]: "error" is not a severity (allowed: critical, warning, info, resolved)`},
 		{"unknown minSeverity", func(d *Document) { d.Routes[0].Match.MinSeverity = "high" },
@@ -124,7 +124,7 @@ config: routes[0].mute[0].weekly.timezone: "Mars/Olympus_Mons" is not an IANA ti
 			d.Default = nil
 			d.Routes = append(d.Routes, Route{Match: Match{Kind: []string{"nope"}}, Destinations: []string{"ghost"}})
 		}, `config: routes[1].destinations: unknown destination "ghost"
-config: routes[1].match.kind[0]: "nope" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, generic)
+config: routes[1].match.kind[0]: "nope" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, log, generic)
 config: default: is required when there are routes: name the destinations for alerts no route matches (or end the routes with one that matches everything)`},
 	}
 	for _, tt := range tests {

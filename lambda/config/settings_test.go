@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/policy"
 )
 
 func TestCrashLoop(t *testing.T) {
@@ -87,5 +89,67 @@ func TestCheckSecrets(t *testing.T) {
 	}
 	if err := CheckSecrets("pager", Secrets{}); err != nil {
 		t.Errorf("an unknown target is Validate's to report: %v", err)
+	}
+}
+
+func TestLogPatterns(t *testing.T) {
+	doc := func(change func(*Document)) *Document {
+		d := &Document{Version: Version, Destinations: []Destination{{Name: "ops", Target: Slack, SecretParam: "/foghorn/ops"}}}
+		change(d)
+		return d
+	}
+	for _, tt := range []struct {
+		name    string
+		change  func(*Document)
+		wantKey string // "" for valid
+	}{
+		{"defaults", func(*Document) {}, ""},
+		{"everything set", func(d *Document) {
+			d.LogPatterns = LogPatterns{DigestInterval: Duration(time.Hour), QuietAfter: Duration(48 * time.Hour), DeploymentWindow: Duration(time.Hour),
+				Services: []LogService{{LogGroup: "/ecs/payments-*", StreamPrefix: "ecs", Cluster: "prod", Service: "payments"}}, Clusters: []string{"prod"}}
+			d.Noise.MutedPatterns = []policy.MutedPattern{{Fingerprint: "lp1-0123456789abcdef", Service: []string{"checkout-*"}, Reason: "known, OPS-42"}}
+		}, ""},
+		{"digest too often", func(d *Document) { d.LogPatterns.DigestInterval = Duration(time.Second) }, "logPatterns.digestInterval"},
+		{"quiet too long", func(d *Document) { d.LogPatterns.QuietAfter = Duration(15 * 24 * time.Hour) }, "logPatterns.quietAfter"},
+		{"window past a deployment's story", func(d *Document) { d.LogPatterns.DeploymentWindow = Duration(2 * time.Hour) }, "logPatterns.deploymentWindow"},
+		{"a group that is no name", func(d *Document) { d.LogPatterns.Services = []LogService{{LogGroup: "/ecs/a b", Service: "a"}} }, "logPatterns.services[0].logGroup"},
+		{"no service", func(d *Document) { d.LogPatterns.Services = []LogService{{LogGroup: "/ecs/a"}} }, "logPatterns.services[0].service"},
+		{"a cluster path", func(d *Document) {
+			d.LogPatterns.Services = []LogService{{LogGroup: "/ecs/a", Cluster: "a/b", Service: "a"}}
+		}, "logPatterns.services[0].cluster"},
+		{"an empty cluster", func(d *Document) { d.LogPatterns.Clusters = []string{""} }, "logPatterns.clusters[0]"},
+		{"not a fingerprint", func(d *Document) {
+			d.Noise.MutedPatterns = []policy.MutedPattern{{Fingerprint: "lp1-XYZ", Reason: "r"}}
+		}, "noise.mutedPatterns[0].fingerprint"},
+		{"muted twice", func(d *Document) {
+			m := policy.MutedPattern{Fingerprint: "lp1-0123456789abcdef", Reason: "r"}
+			d.Noise.MutedPatterns = []policy.MutedPattern{m, m}
+		}, "noise.mutedPatterns[1].fingerprint"},
+		{"no reason", func(d *Document) {
+			d.Noise.MutedPatterns = []policy.MutedPattern{{Fingerprint: "lp1-0123456789abcdef"}}
+		}, "noise.mutedPatterns[0].reason"},
+		{"a bad glob", func(d *Document) {
+			d.Noise.MutedPatterns = []policy.MutedPattern{{Fingerprint: "lp1-0123456789abcdef", Service: []string{"["}, Reason: "r"}}
+		}, "noise.mutedPatterns[0].service[0]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := doc(tt.change).Validate()
+			if tt.wantKey == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			// Every problem is a *Error keyed as in the document, which the Pulumi component
+			// renames to its own arguments.
+			problems := Problems(err)
+			if len(problems) != 1 || problems[0].Key != tt.wantKey {
+				t.Errorf("problems %v, want one keyed %s", err, tt.wantKey)
+			}
+		})
+	}
+	if d := (LogPatterns{}).Defaults(); time.Duration(d.DigestInterval) != DefaultPatternDigestInterval ||
+		time.Duration(d.QuietAfter) != DefaultPatternQuietAfter || time.Duration(d.DeploymentWindow) != DefaultPatternDeploymentWindow {
+		t.Errorf("defaults %+v", d)
 	}
 }

@@ -13,11 +13,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/foghornhq/foghorn/lambda/awslogs"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/intake"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/logtail"
@@ -35,10 +41,12 @@ type Incident struct {
 }
 
 // Step is one moment of the story: what happened, and the events AWS sent about it, which
-// arrive at the function as one SQS batch.
+// arrive at the function as one SQS batch. Logs are CloudWatch Logs subscription deliveries
+// (decoded DATA_MESSAGE documents): they go through the log intake, as in the stack.
 type Step struct {
-	Note   string            `json:"note"`
-	Events []json.RawMessage `json:"events"`
+	Note   string                      `json:"note"`
+	Events []json.RawMessage           `json:"events"`
+	Logs   []events.CloudwatchLogsData `json:"logs,omitempty"`
 }
 
 // Load returns the incident shipped with the project.
@@ -62,8 +70,8 @@ type Options struct {
 
 // Summary counts what a run did.
 type Summary struct {
-	Events, Messages, Folded, Suppressed int
-	Rules                                map[string]int
+	Events, LogLines, Messages, Folded, Suppressed int
+	Rules                                          map[string]int
 }
 
 // Run tells the incident.
@@ -80,7 +88,9 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		url = chat.SlackWebhookURL("prod-alerts")
 	}
 	doc := &config.Document{Version: config.Version, Environment: "prod",
-		Destinations: []config.Destination{{Name: "prod-alerts", Target: "slack", SecretParam: "demo"}}}
+		Destinations: []config.Destination{{Name: "prod-alerts", Target: "slack", SecretParam: "demo"}},
+		// Log lines are placed on their service through their task, as in a stack with clusterArns.
+		LogPatterns: config.LogPatterns{Clusters: []string{"prod"}}}
 	secret := func(context.Context, string) (string, error) { return url, nil }
 	// ECS and CloudWatch Logs are fakes too, holding what the real ones would: the crashed
 	// tasks' logs and the service's deployments.
@@ -99,7 +109,8 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	clk := clock.Or(o.Clock)
 	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{Clock: clk},
 		notifier.WithClock(clk), notifier.WithState(state.NewMemory(clk)),
-		notifier.WithRevisions(deployments.Lookup{API: ecsFake.Client()}), notifier.WithLogs(tail))
+		notifier.WithRevisions(deployments.Lookup{API: ecsFake.Client()}), notifier.WithLogs(tail),
+		notifier.WithLogSources(ecsFake.Client()), notifier.WithRegion("us-east-1"))
 	if err != nil {
 		return Summary{}, err
 	}
@@ -123,13 +134,22 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 			}
 		}
 		fmt.Fprintf(o.Out, "%s\n", term.style(ansiDim, "── "+step.Note))
+		linesBefore := sum.LogLines
 		batch, err := envelope.SQSBatch(step.Events)
 		if err != nil {
 			return sum, err
 		}
+		if len(step.Logs) > 0 {
+			if batch, err = throughIntake(ctx, step.Logs); err != nil {
+				return sum, err
+			}
+		}
 		recs, err := envelope.Split(batch)
 		if err != nil {
 			return sum, err
+		}
+		for _, l := range step.Logs {
+			sum.LogLines += len(l.LogEvents)
 		}
 		plan := n.Plan(ctx, recs)
 		res := n.Deliver(ctx, plan)
@@ -145,7 +165,11 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 				return sum, fmt.Errorf("posting %q: %w", o.Message.Alert.Title, o.Err)
 			}
 		}
-		fmt.Fprintf(o.Out, "%s\n\n", term.style(ansiDim, fmt.Sprintf("   %d event(s) → %d message(s)%s%s", len(step.Events), res.Delivered(), foldedNote(plan), suppressedNote(plan))))
+		what := fmt.Sprintf("%d event(s)", len(step.Events))
+		if len(step.Logs) > 0 {
+			what = fmt.Sprintf("%d log line(s)", sum.LogLines-linesBefore)
+		}
+		fmt.Fprintf(o.Out, "%s\n\n", term.style(ansiDim, fmt.Sprintf("   %s → %d message(s)%s%s", what, res.Delivered(), foldedNote(plan), suppressedNote(plan))))
 		if chat != nil {
 			reqs := chat.Requests()
 			for _, r := range reqs[seen:] {
@@ -158,9 +182,48 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 			}
 		}
 	}
-	fmt.Fprintf(o.Out, "%d AWS events → %d chat messages; %d folded into crash-loop and deployment stories; %d kept out of the channel%s.\n",
-		sum.Events, sum.Messages, sum.Folded, sum.Suppressed, rulesNote(sum.Rules))
+	fmt.Fprintf(o.Out, "%d AWS events and %d log lines → %d chat messages; %d folded into crash-loop, deployment and log-pattern stories; %d kept out of the channel%s.\n",
+		sum.Events, sum.LogLines, sum.Messages, sum.Folded, sum.Suppressed, rulesNote(sum.Rules))
 	return sum, nil
+}
+
+// throughIntake hands CloudWatch Logs deliveries to the log intake, as their subscription
+// filter would, and returns the SQS batch the intake's messages make for the notifier.
+func throughIntake(ctx context.Context, deliveries []events.CloudwatchLogsData) ([]byte, error) {
+	q := &queue{}
+	in, err := intake.New(q, "https://sqs.us-east-1.amazonaws.com/123456789012/demo-queue", "us-east-1", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deliveries {
+		ev, err := awslogs.Encode(d)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := in.Enqueue(ctx, ev); err != nil {
+			return nil, err
+		}
+	}
+	type record struct {
+		MessageID   string `json:"messageId"`
+		Body        string `json:"body"`
+		EventSource string `json:"eventSource"`
+	}
+	var b struct {
+		Records []record `json:"Records"`
+	}
+	for i, body := range q.bodies {
+		b.Records = append(b.Records, record{MessageID: fmt.Sprintf("log-%d", i+1), Body: body, EventSource: "aws:sqs"})
+	}
+	return json.Marshal(b)
+}
+
+// queue stands in for SQS: it keeps what the intake sends.
+type queue struct{ bodies []string }
+
+func (q *queue) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	q.bodies = append(q.bodies, aws.ToString(in.MessageBody))
+	return &sqs.SendMessageOutput{MessageId: aws.String(fmt.Sprint(len(q.bodies)))}, nil
 }
 
 func foldedNote(p notifier.Plan) string {
@@ -219,6 +282,13 @@ func stageAWS(inc Incident, ecsFake *awsfake.ECS, logsFake *awsfake.Logs) error 
 				return err
 			}
 			awsfake.AddCheckoutCrash(ecsFake, logsFake, d.TaskArn[strings.LastIndex(d.TaskArn, "/")+1:], stopped)
+		}
+	}
+	// The tasks whose log lines the incident carries, as ECS describes them.
+	for _, step := range inc.Steps {
+		for _, l := range step.Logs {
+			ecsFake.SetTask(awsfake.Task{Cluster: "prod", ID: l.LogStream[strings.LastIndex(l.LogStream, "/")+1:], Group: "service:checkout-api",
+				TaskDefinition: "checkout-api:42", StartedBy: "ecs-svc/4718350946203817256"})
 		}
 	}
 	ecsFake.SetService(awsfake.Service{Cluster: "prod", Name: "checkout-api", Deployments: []awsfake.Deployment{

@@ -49,30 +49,44 @@ func (s shaper) shape(messages []string) (lines []string, cut int) {
 
 // line cleans, redacts and cuts one line; "" for a blank one.
 func (s shaper) line(l string) (string, bool) {
-	// Controls go before redaction: a NUL inside a key must not hide it from the rules and
-	// then vanish, joining the secret back together. Lines are already split on line breaks,
-	// so of what Sanitize keeps only tabs are left.
-	l = strings.TrimRightFunc(text.Sanitize(l), unicode.IsSpace)
+	l, precut := s.redactor.Clean(l, max(8*s.lineBytes, 4096))
 	if strings.TrimSpace(l) == "" {
 		return "", false
 	}
-	// A line can be 256 KB. Redacting all of it would spend the budget on text nobody sees,
-	// so it is cut first, well past the final length, back to a character no secret holds:
-	// a secret is never cut in half and then missed by the rules.
-	precut := false
-	if limit := max(8*s.lineBytes, 4096); len(l) > limit {
-		l = l[:runeStart(l, limit)]
-		if i := strings.LastIndexFunc(l, func(r rune) bool { return !secretish(r) }); i >= 0 {
-			l = l[:i+1]
-		}
-		precut = true
-	}
-	l = s.redactor.Redact(l)
 	out := text.Bytes(l, s.lineBytes)
 	if precut && out == l {
 		out = text.Bytes(l+text.Ellipsis, s.lineBytes)
 	}
 	return out, precut || out != l
+}
+
+// Clean makes one line of a log, already split at its line breaks, safe to read and to show:
+// terminal escapes and the characters text.Unsafe names go (tabs stay), trailing space goes,
+// then every secret r knows. A line longer than limit bytes is first cut back to limit, at a
+// character no secret holds, and cut says so. The log tail and the log patterns
+// (lambda/logpattern) both read lines through it.
+func (r *Redactor) Clean(l string, limit int) (line string, cut bool) {
+	if strings.IndexByte(l, 0x1b) >= 0 {
+		l = ansiEscape.ReplaceAllString(l, "")
+	}
+	// Controls go before redaction: a NUL inside a key must not hide it from the rules and
+	// then vanish, joining the secret back together. Of what Sanitize keeps, a line holds
+	// only tabs.
+	l = strings.TrimRightFunc(text.Sanitize(l), unicode.IsSpace)
+	if strings.TrimSpace(l) == "" {
+		return "", false
+	}
+	// A line can be 256 KB. Redacting all of it would spend the budget on text nobody sees,
+	// so it is cut first, well past what is shown, back to a character no secret holds: a
+	// secret is never cut in half and then missed by the rules.
+	if len(l) > limit {
+		l = l[:runeStart(l, limit)]
+		if i := strings.LastIndexFunc(l, func(r rune) bool { return !secretish(r) }); i >= 0 {
+			l = l[:i+1]
+		}
+		cut = true
+	}
+	return r.Redact(l), cut
 }
 
 // secretish reports whether r can be part of a token, key or password.

@@ -77,6 +77,10 @@ func newRule(name, expr, with string, hints ...string) rule {
 	return rule{name: name, re: re, hints: hints, secret: max(re.SubexpIndex("secret"), 0), with: with}
 }
 
+// NewRedactor returns a Redactor applying the built-in rules, then patterns (config.Logs'
+// Redact, compiled by its Compile).
+func NewRedactor(patterns []*regexp.Regexp) *Redactor { return newRedactor(rules(patterns)) }
+
 func newRedactor(own []rule) *Redactor {
 	return &Redactor{rules: slices.Concat(builtin(), own)}
 }

@@ -2,8 +2,9 @@
 // applies the noise policy, deduplicates, tells stories, routes and renders, needing no
 // secret, so the CLI can print exactly what the function would post; Deliver posts a plan and
 // says which input records failed, so Handle can hand them back to SQS. What a story says on
-// targets that edit messages is threads.go's; the log tails, logs.go's; the deployment
-// post-mortems, postmortem.go's.
+// targets that edit messages is threads.go's; the log tails, logs.go's; the application log
+// lines that CloudWatch Logs subscriptions deliver, read into log-pattern alerts,
+// patterns.go's; the deployment post-mortems, postmortem.go's.
 package notifier
 
 import (
@@ -22,7 +23,9 @@ import (
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/destination"
 	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/logsource"
 	"github.com/foghornhq/foghorn/lambda/logtail"
+	"github.com/foghornhq/foghorn/lambda/patterns"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
 	"github.com/foghornhq/foghorn/lambda/state"
@@ -59,6 +62,10 @@ type Notifier struct {
 	logs      *logtail.Fetcher // nil: alerts go without log lines
 	// postMortem asks ECS about failed and paused deployments (postmortem.go); nil: never.
 	postMortem *deployments.PostMortem
+	// patterns reads CloudWatch Logs deliveries; logECS and region help it place streams.
+	patterns *patterns.Reader
+	logECS   logsource.ECS
+	region   string
 }
 
 // Option configures a Notifier at construction.
@@ -143,6 +150,9 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 	n.stories = story.New(n.store, doc.CrashLoop, n.clock)
 	n.stories.Revisions = n.revisions
 	n.ledger = state.NewLedger(n.store, doc.Deliveries.Keep())
+	if err := n.newPatterns(); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -203,26 +213,37 @@ type Routed struct {
 // deliver at least once). It is not a noise rule: it cannot be switched off.
 const RuleDuplicate = "duplicate"
 
-// Plan runs decode → classify → noise policy → dedup → stories → log tails and deployment
-// post-mortems → route → render on a batch of records. Every record ends in a message, a story
-// that counts it, or a suppression that names its rule: nothing is dropped. Plan's only I/O is
-// the state store (stories), the log tail and the post-mortem, all optional and all bounded.
+// Plan runs decode → classify (a CloudWatch Logs delivery: one alert per pattern) → noise
+// policy → dedup → stories → log tails and deployment post-mortems → route → render on a batch
+// of records. Every record ends in a message, a story that counts it, or a suppression that
+// names its rule: nothing is dropped. Plan's only I/O is the state store (stories), the log
+// tail, placing a log stream on its service and the post-mortem, all optional and all bounded.
 func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
 	inputs := make([]story.Input, 0, len(recs))
 	seen := map[string]int{}
 	for _, rec := range recs {
-		a := classify.Classify(rec)
-		if i, dup := seen[a.EventID]; dup {
-			// The first copy carries this record's fate too: if it fails, both go back.
-			inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+		alerts, control, isLog := n.fromLogs(ctx, rec)
+		switch {
+		case control != nil:
+			plan.Suppressed = append(plan.Suppressed, *control)
 			continue
+		case !isLog:
+			alerts = []alert.Alert{classify.Classify(rec)}
 		}
-		seen[a.EventID] = len(inputs)
-		inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+		for _, a := range alerts {
+			if i, dup := seen[a.EventID]; dup {
+				// The first copy carries this record's fate too: if it fails, both go back.
+				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				continue
+			}
+			seen[a.EventID] = len(inputs)
+			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+		}
 	}
 
+	logInputs, inputs := splitLogInputs(inputs)
 	res, err := n.stories.Apply(ctx, inputs)
 	if err != nil {
 		// Without stories every failure posts on its own: noisier, never lost.
@@ -233,6 +254,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 			}
 		}
 	}
+	n.applyPatterns(ctx, logInputs, &res)
 	plan.Folded = res.Folded
 	var says []story.Emit
 	for _, in := range res.Passed {

@@ -11,9 +11,11 @@ import (
 // Threads: what a story says on a target that can edit a message (Slack with a bot token)
 // and on one that cannot. A story's announcement is posted and its place kept; later
 // failures edit it and are told in its thread, and its end edits it once more. Elsewhere a
-// fold says nothing, a digest and the end are new messages. Every such decision is made
-// here, when the plan is made (messages), carried out here when it is delivered (send), and
-// the announcement's place written back to the story here (saveRefs).
+// fold says nothing, a digest and the end are new messages. A log pattern's story is told
+// alike, but a fold of it (a new count, with no reply of its own) only updates its message.
+// Every such decision is made here, when the plan is made (messages), carried out here when
+// it is delivered (send), and the announcement's place written back to the story here
+// (saveRefs).
 
 // Message operations on targets that can edit a message.
 const (
@@ -36,6 +38,13 @@ func (n *Notifier) messages(dest string, e *story.Emit) []Message {
 	case story.Fold, story.Digest:
 		if editable && e.Reply != nil {
 			return n.edit(dest, ref, &e.Alert, e.Reply, e.Items)
+		}
+		if editable && e.Mode == story.Fold {
+			// News without a reply of its own (a log pattern's count): the message is
+			// updated in place, and the thread stays quiet.
+			up := n.render(dest, &e.Alert, nil)
+			up.Op, up.Ref, up.key = opUpdate, &ref, e.Alert.EventID+"|"+dest+"|"+opUpdate
+			return []Message{up}
 		}
 		if e.Mode == story.Fold {
 			return nil

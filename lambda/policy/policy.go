@@ -117,6 +117,13 @@ var Rules = []Rule{
 		},
 	},
 	{
+		Name:        RuleMutedPattern,
+		Description: "a log pattern the team muted by its fingerprint (noise.mutedPatterns)",
+		Default:     true,
+		// The list of patterns is data: MutePatterns binds it.
+		match: func(*alert.Alert) bool { return false },
+	},
+	{
 		Name:        "deployment-in-progress",
 		Description: "a deployment started (SERVICE_DEPLOYMENT_IN_PROGRESS); failures and completions still post",
 		match: func(a *alert.Alert) bool {

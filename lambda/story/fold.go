@@ -19,6 +19,13 @@ type Story struct {
 	Deployment string         `json:"deployment,omitempty"` // the deployment the story is about
 	// DeploymentState is the last state seen for Deployment: IN_PROGRESS, FAILED, COMPLETED.
 	DeploymentState string `json:"deploymentState,omitempty"`
+	// DeploymentSince and DeploymentEnded are when Deployment was seen in progress and when it
+	// completed or failed (event time): a log pattern first seen in between, or shortly
+	// after, is new since that deployment.
+	DeploymentSince time.Time `json:"deploymentSince,omitempty"`
+	DeploymentEnded time.Time `json:"deploymentEnded,omitempty"`
+	// NewPatterns are the log patterns first seen since Deployment (bounded).
+	NewPatterns []PatternNote `json:"newPatterns,omitempty"`
 	// RollbackTo is the deployment a failed one rolls back to, when its event says.
 	RollbackTo string `json:"rollbackTo,omitempty"`
 	// FromRevision and ToRevision say which task definitions a rollback went between.
@@ -184,7 +191,8 @@ func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Re
 // reset starts the story over, remembering what was done with each event (for replays) and
 // the deployment last seen.
 func (s *Story) reset() {
-	*s = Story{Seen: s.Seen, Order: s.Order, Deployment: s.Deployment, DeploymentState: s.DeploymentState, Last: s.Last}
+	*s = Story{Seen: s.Seen, Order: s.Order, Deployment: s.Deployment, DeploymentState: s.DeploymentState, Last: s.Last,
+		DeploymentSince: s.DeploymentSince, DeploymentEnded: s.DeploymentEnded, NewPatterns: s.NewPatterns}
 }
 
 // batchState is what one batch of one service has gathered and not yet said.
@@ -354,11 +362,15 @@ func (t *Tracker) deployment(ctx context.Context, b *batchState, in Input, at ti
 		}
 		if id != "" && id != s.Deployment && !s.open() {
 			s.Deployment, s.DeploymentState, s.RollbackTo = id, "IN_PROGRESS", ""
+			s.DeploymentSince, s.DeploymentEnded, s.NewPatterns = at, time.Time{}, nil
 		}
 		s.seen(a.EventID, didPass)
 		res.Passed = append(res.Passed, in)
 	case "SERVICE_DEPLOYMENT_FAILED":
-		s.Deployment, s.DeploymentState = id, "FAILED"
+		if id != s.Deployment {
+			s.DeploymentSince, s.NewPatterns = time.Time{}, nil
+		}
+		s.Deployment, s.DeploymentState, s.DeploymentEnded = id, "FAILED", at
 		if to := firstNonEmpty(rollbackTarget(a.Reason.Deployment), rollbackHint); to != "" {
 			s.RollbackTo = to
 		}
@@ -381,10 +393,10 @@ func (t *Tracker) deployment(ctx context.Context, b *batchState, in Input, at ti
 				t.lookupRevisions(ctx, s, a.Identity)
 			}
 			t.resolve(s, key, in, at, "", res)
-			s.DeploymentState = "COMPLETED"
+			s.DeploymentState, s.DeploymentEnded = "COMPLETED", at
 			return
 		}
-		s.Deployment, s.DeploymentState = firstNonEmpty(id, s.Deployment), "COMPLETED"
+		s.Deployment, s.DeploymentState, s.DeploymentEnded = firstNonEmpty(id, s.Deployment), "COMPLETED", at
 		s.seen(a.EventID, didPass)
 		res.Passed = append(res.Passed, in)
 	default:

@@ -49,6 +49,7 @@ func (t *Tracker) facts(s *Story) []alert.Fact {
 	}
 	add("Deployment", s.Deployment)
 	add("Failures", causes(s.Causes))
+	add("New log patterns", patternNotes(s.NewPatterns))
 	if !s.First.IsZero() {
 		add("Since", s.First.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}

@@ -85,7 +85,9 @@ type Tracker struct {
 	// Revisions, if set, names the task definition of a deployment (from ECS), so that a
 	// rollback can say from which revision to which.
 	Revisions Revisions
-	clock     clock.Clock
+	// Patterns tunes log-pattern stories (ApplyPatterns); zero values are defaults.
+	Patterns config.LogPatterns
+	clock    clock.Clock
 }
 
 // Revisions lists a service's deployments (ECS DescribeServices), so that a rollback can
@@ -200,6 +202,9 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat.Ref) error {
 	if len(refs) == 0 {
 		return nil
+	}
+	if IsPatternKey(key) {
+		return t.savePatternRefs(ctx, key, refs)
 	}
 	for attempt := 0; ; attempt++ {
 		it, err := t.store.Get(ctx, key)

@@ -139,7 +139,7 @@ func description(a alert.Alert) string {
 	}
 	add(why(a))
 	add(codeBlock("Raw event", func(n int) string { return code(a.Excerpt, true, min(excerptBudget, n)) }, room()))
-	add(codeBlock("Last log lines", func(n int) string { return logTail(a.LogLines, min(logBudget, n)) }, room()))
+	add(codeBlock(a.LogHeading(), func(n int) string { return logTail(a.LogLines, min(logBudget, n)) }, room()))
 	return strings.Join(parts, "\n\n")
 }
 

@@ -124,6 +124,7 @@ type parts struct {
 	excerpt     []string
 	logs        []string // oldest first
 	logsDropped bool
+	logHeading  string // "Last log lines", or a log pattern's "Sample lines"
 	context     chat.Context
 	buttons     []button
 	linksLeft   int
@@ -164,6 +165,7 @@ func build(a alert.Alert) *parts {
 		p.facts = append(p.facts, decoratedText{TopLabel: cardText(f.Label, factLabelBudget), Text: cut(v, factValueBudget), WrapText: true})
 	}
 	p.excerpt = chat.Head(cardLines(a.Excerpt, excerptLine), excerptLines)
+	p.logHeading = a.LogHeading()
 	p.logs, p.logsDropped = chat.LastLines(a.LogLines, logLines, func(l string) string {
 		return cut(strings.Join(cardLines(l, logLine), " "), logLine)
 	})
@@ -260,7 +262,7 @@ func (p *parts) message() message {
 		if p.logsDropped {
 			logs = append([]string{"…"}, logs...)
 		}
-		sections = append(sections, section{Header: "Last log lines", Collapsible: true,
+		sections = append(sections, section{Header: p.logHeading, Collapsible: true,
 			Widgets: []widget{{TextParagraph: &textParagraph{Text: strings.Join(logs, "<br>")}}}})
 	}
 	last := []widget{{TextParagraph: &textParagraph{Text: p.small()}}}

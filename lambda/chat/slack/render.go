@@ -146,7 +146,7 @@ func build(a alert.Alert) message {
 	if code := excerptBlock(a.Excerpt); code != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(code))})
 	}
-	if code := logBlock(a.LogLines); code != "" {
+	if code := logBlock(a.LogHeading(), a.LogLines); code != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(code))})
 	}
 	actions, linksLeft := actionBlock(a.Links)
@@ -225,10 +225,11 @@ func excerptBlock(excerpt string) string {
 	return open + body + shut
 }
 
-// logBlock shows the dying container's last log lines as code. The end of a log says most, so
-// lines are dropped from the top, each line cut to logLineBudget.
-func logBlock(lines []string) string {
-	const open, shut = "*Last log lines*\n```\n", "\n```"
+// logBlock shows the alert's log lines as code under heading: a stopped task's last lines, or
+// a log pattern's samples. The end of a log says most, so lines are dropped from the top, each
+// line cut to logLineBudget.
+func logBlock(heading string, lines []string) string {
+	open, shut := "*"+heading+"*\n```\n", "\n```"
 	show := func(l string) string {
 		// Leading indentation (stack traces) is kept; a line break inside a line is not.
 		return escapeCut(strings.ReplaceAll(clean(l, true), "\n", " "), logLineBudget)

@@ -126,6 +126,7 @@ type parts struct {
 	excerpt     []textBlock
 	logs        []textBlock // oldest first
 	logsDropped bool
+	logHeading  string // "Last log lines", or a log pattern's "Sample lines"
 	context     chat.Context
 	actions     []action
 	linksLeft   int
@@ -158,6 +159,7 @@ func build(a alert.Alert) *parts {
 		}
 	}
 	var logs []string
+	p.logHeading = a.LogHeading()
 	logs, p.logsDropped = chat.LastLines(a.LogLines, logLines, func(l string) string {
 		return cut(strings.Join(lines(l, logLine), " "), logLine)
 	})
@@ -214,7 +216,7 @@ func (p *parts) card() card {
 		body = append(body, b)
 	}
 	if len(p.logs) > 0 {
-		body = append(body, label("Last log lines"))
+		body = append(body, label(p.logHeading))
 		if p.logsDropped {
 			body = append(body, mono("…"))
 		}

@@ -68,7 +68,25 @@ type Document struct {
 	Excerpt       string   `json:"excerpt,omitempty"`
 	LogLines      []string `json:"logLines,omitempty"`
 	Count         int      `json:"count"`
-	Truncated     bool     `json:"truncated,omitempty"`
+	// Log is set for kind log: the pattern the alert is about.
+	Log       *LogPattern `json:"log,omitempty"`
+	Truncated bool        `json:"truncated,omitempty"`
+}
+
+// LogPattern is a log-pattern alert's pattern (kind log).
+type LogPattern struct {
+	Fingerprint string   `json:"fingerprint"`
+	Aliases     []string `json:"aliases,omitempty"`
+	Pattern     string   `json:"pattern"`
+	Exception   string   `json:"exception,omitempty"`
+	Query       string   `json:"query,omitempty"`
+	LogGroup    string   `json:"logGroup"`
+	LogStream   string   `json:"logStream,omitempty"`
+	Occurrences int      `json:"occurrences"`
+	Lines       int      `json:"lines"`
+	First       string   `json:"first,omitempty"`
+	Last        string   `json:"last,omitempty"`
+	Deployment  string   `json:"deployment,omitempty"`
 }
 
 // Resource says what the alert is about. Empty fields are unknown.
@@ -220,6 +238,20 @@ func FromAlert(a alert.Alert) Document {
 	}
 	for _, l := range lines {
 		d.LogLines = append(d.LogLines, c.str(l, maxLogLine))
+	}
+	if lp := a.Log; lp != nil {
+		d.Log = &LogPattern{Fingerprint: c.str(lp.Fingerprint, maxShort), Pattern: c.str(lp.Pattern, maxText), Exception: c.str(lp.Exception, maxShort),
+			Query: c.str(lp.Query, maxText), LogGroup: c.str(lp.LogGroup, maxLine), LogStream: c.str(lp.LogStream, maxLine),
+			Occurrences: lp.Occurrences, Lines: lp.Lines, Deployment: c.str(lp.Deployment, maxLine)}
+		for _, al := range lp.Aliases {
+			d.Log.Aliases = append(d.Log.Aliases, c.str(al, maxShort))
+		}
+		if !lp.First.IsZero() {
+			d.Log.First = lp.First.UTC().Format(time.RFC3339Nano)
+		}
+		if !lp.Last.IsZero() {
+			d.Log.Last = lp.Last.UTC().Format(time.RFC3339Nano)
+		}
 	}
 	d.Truncated = c.cut
 	return d

@@ -46,6 +46,18 @@ func TestRender(t *testing.T) {
 			wantStderr: []string{"5 record(s): 3 message(s), 2 folded into stories, 0 suppressed"}},
 		{name: "every target renders without secrets", args: []string{"render", "--config", filepath.Join("testdata", "every-target.json"), fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 6,
 			wantStdout: []string{`"target":"slack-bot"`, `"target":"discord"`, `"target":"teams"`, `"target":"gchat"`, `"schema":"foghorn.alert/v1"`}},
+		// CloudWatch Logs subscription deliveries: the Lambda event (compressed) and the decoded
+		// DATA_MESSAGE are one pattern message each; a reachability check posts nothing; a
+		// payload that cannot be decoded is a generic alert.
+		{name: "awslogs event", args: []string{"render", "--explain", fixture("logs/lambda-cloudwatch-logs-event-awslogs.json")}, wantMessages: 2,
+			wantStdout: []string{"testLogGroup: new error pattern: [ERROR] First test message", "Sample lines", "testLogGroup: new error pattern: [ERROR] Second test message"},
+			wantStderr: []string{"1 record(s): 2 message(s), 2 folded into stories, 0 suppressed"}},
+		{name: "decoded DATA_MESSAGE", args: []string{"render", fixture("logs/cloudwatch-logs-data-message-error-processor.json")}, wantMessages: 1,
+			wantStdout: []string{"new error pattern: <ts> <uuid> ERROR", "lp1-"}},
+		{name: "CONTROL_MESSAGE", args: []string{"render", "--explain", fixture("logs/derived/lambda-cloudwatch-logs-event-awslogs-control-message.json")}, wantMessages: 0,
+			wantStderr: []string{"by rule logs-control-message"}},
+		{name: "undecodable awslogs payload", args: []string{"render", fixture("logs/lambda-cloudwatch-logs-event-docs-truncated-not-gzip.json")}, wantMessages: 1,
+			wantStdout: []string{"could not be decoded", "not base64"}},
 		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},
 		{name: "missing file", args: []string{"render", "no/such/file.json"}, wantUsage: true},
 		{name: "no file", args: []string{"render"}, wantUsage: true},
@@ -142,7 +154,9 @@ func TestDemo(t *testing.T) {
 		"ConfigError: missing required env DATABASE_URL", "redis://checkout:***@", // the log tail, redacted
 		"rolling back to checkout-api:41", "rolled back to checkout-api:41; steady again",
 		"out of memory", "checkout-api-5xx-rate", "back to OK",
-		"14 AWS events → 7 chat messages; 5 folded into crash-loop and deployment stories; 2 kept out of the channel",
+		"checkout-api: new since deployment ecs-svc/4718350946203817256 of checkout-api:42: fatal: configuration invalid",
+		"Exception: ConfigError", "Sample lines", "New log patterns: 2",
+		"14 AWS events and 10 log lines → 9 chat messages; 9 folded into crash-loop, deployment and log-pattern stories; 2 kept out of the channel",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo does not tell %q:\n%s", want, out.String())

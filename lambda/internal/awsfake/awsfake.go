@@ -1,6 +1,7 @@
 package awsfake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,6 +54,7 @@ type endpoint struct {
 	srv         *httptest.Server
 	service     string // X-Amz-Target prefix: Logs_20140328, AmazonEC2ContainerServiceV20141113
 	signingName string // the service in the SigV4 credential scope: logs, ecs
+	contentType string // the protocol's; "" for awsJson1_1's application/x-amz-json-1.1
 	closed      chan struct{}
 	closeOnce   sync.Once
 
@@ -144,8 +146,8 @@ func (e *endpoint) accept(w http.ResponseWriter, r *http.Request) (request, bool
 		return reject(http.StatusBadRequest, "UnknownOperationException", "", "X-Amz-Target does not name a "+e.service+" operation")
 	}
 	req.op = op
-	if ct := r.Header.Get("Content-Type"); ct != "application/x-amz-json-1.1" {
-		return reject(http.StatusBadRequest, "SerializationException", "", "Content-Type "+ct+", want application/x-amz-json-1.1")
+	if ct, want := r.Header.Get("Content-Type"), cmp.Or(e.contentType, "application/x-amz-json-1.1"); ct != want {
+		return reject(http.StatusBadRequest, "SerializationException", "", "Content-Type "+ct+", want "+want)
 	}
 	region, service, err := credentialScope(r.Header.Get("Authorization"))
 	if err != nil {

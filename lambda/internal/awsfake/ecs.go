@@ -65,6 +65,8 @@ type ECS struct {
 	deployments      []serviceDeployment
 	deploymentsFault Fault
 	deploymentReqs   []ServiceDeploymentRequest
+	// tasks answers DescribeTasks, by "cluster/task id".
+	tasks map[string]Task
 }
 
 // Service is what DescribeServices says of a service: its deployments.
@@ -171,8 +173,12 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 	if f.serveServiceDeployments(w, req) {
 		return
 	}
+	if req.op == "DescribeTasks" {
+		f.describeTasks(w, req)
+		return
+	}
 	if req.op != "DescribeTaskDefinition" {
-		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices and the service deployments API", req.op)
+		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices, DescribeTasks and the service deployments API", req.op)
 		writeFault(w, Fault{Type: "UnknownOperationException"})
 		return
 	}
