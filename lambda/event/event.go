@@ -11,6 +11,10 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Event sources, as EventBridge names them.
@@ -53,11 +57,31 @@ type EventBridge struct {
 // struct (a number where a string was expected, say) is left at its zero value rather than
 // failing the whole event, since an alert with one field missing beats no alert. Any other
 // error (data that is not JSON) is returned.
+//
+// JSON work is most of the per-event cost, so the common case, an event whose every field has
+// the expected type, is decoded in one pass, validating as it goes (encoding/json validates
+// the whole input first, then decodes it). That pass stops at the first mismatched field; only
+// then is the event decoded again, with encoding/json's rules, keeping what decodes.
 func Decode(data []byte, v any) error {
-	err := json.Unmarshal(data, v)
-	var typeErr *json.UnmarshalTypeError
+	err := jsonv2.Unmarshal(data, v, onePass)
+	if err == nil {
+		return nil
+	}
+	// Like encoding/json, leave nothing of a document that is not JSON.
+	reflect.ValueOf(v).Elem().SetZero()
+	var semantic *jsonv2.SemanticError
+	if !errors.As(err, &semantic) {
+		return err
+	}
+	err = jsonv1.Unmarshal(data, v)
+	var typeErr *jsonv1.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		return nil
 	}
 	return err
 }
+
+// onePass reads JSON exactly as encoding/json does (case-insensitive names, duplicate names
+// and invalid UTF-8 allowed, the same methods called) but stops at the first error instead of
+// validating the whole input before decoding any of it.
+var onePass = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv1.ReportErrorsWithLegacySemantics(false))

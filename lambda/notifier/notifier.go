@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"sort"
 
@@ -219,27 +220,42 @@ const RuleDuplicate = "duplicate"
 // names its rule: nothing is dropped. Plan's only I/O is the state store (stories), the log
 // tail, placing a log stream on its service and the post-mortem, all optional and all bounded.
 func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
-	plan := Plan{Records: len(recs)}
-	inputs := make([]story.Input, 0, len(recs))
+	plan, _ := n.Stream(ctx, func(yield func(envelope.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}, nil)
+	return plan
+}
+
+// Stream is Plan for a batch read one record at a time (envelope.Stream), with each message
+// handed to emit as soon as it is rendered: records are let go once classified, and messages
+// given to emit are kept in the plan without their payloads, so a large batch is never held
+// whole. It stops at the first error recs yields, before any story is told, or at the first
+// error emit returns, and returns it. emit nil keeps the payloads, as Plan does.
+func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], emit func(Message) error) (Plan, error) {
+	var plan Plan
+	var inputs []story.Input
 	seen := map[string]int{}
-	for _, rec := range recs {
+	for rec, err := range recs {
+		if err != nil {
+			return plan, err
+		}
+		plan.Records++
 		alerts, control, isLog := n.fromLogs(ctx, rec)
 		switch {
 		case control != nil:
 			plan.Suppressed = append(plan.Suppressed, *control)
-			continue
-		case !isLog:
-			alerts = []alert.Alert{classify.Classify(rec)}
-		}
-		for _, a := range alerts {
-			if i, dup := seen[a.EventID]; dup {
-				// The first copy carries this record's fate too: if it fails, both go back.
-				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
-				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
-				continue
+		case isLog:
+			for i := range alerts {
+				inputs = n.input(&plan, inputs, seen, &alerts[i], rec.ItemID)
 			}
-			seen[a.EventID] = len(inputs)
-			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+		default:
+			// Classified in place: an alert is large, and every copy shows in the CPU profile.
+			inputs = append(inputs, story.Input{Alert: classify.Classify(rec)})
+			inputs = n.input(&plan, inputs[:len(inputs)-1], seen, &inputs[len(inputs)-1].Alert, rec.ItemID)
 		}
 	}
 
@@ -283,11 +299,38 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 		for _, s := range d.Sends {
 			for _, m := range n.messages(s.Destination, e) {
 				m.Routes = s.Routes
+				if emit != nil {
+					if err := emit(m); err != nil {
+						return plan, err
+					}
+					m.Payload = nil
+				}
 				plan.Messages = append(plan.Messages, m)
 			}
 		}
 	}
-	return plan
+	return plan, nil
+}
+
+// input adds alert a of the record itemID to inputs, or, when its event is already there, adds
+// the record to that input's and suppresses a as a duplicate. a may point just past inputs'
+// end, into its spare capacity: it is then added without a copy.
+func (n *Notifier) input(plan *Plan, inputs []story.Input, seen map[string]int, a *alert.Alert, itemID string) []story.Input {
+	if i, dup := seen[a.EventID]; dup {
+		// The first copy carries this record's fate too: if it fails, both go back.
+		inputs[i].Items = appendItem(inputs[i].Items, itemID)
+		plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(itemID)})
+		return inputs
+	}
+	seen[a.EventID] = len(inputs)
+	if len(inputs) < cap(inputs) && &inputs[:len(inputs)+1][len(inputs)].Alert == a {
+		inputs = inputs[:len(inputs)+1]
+	} else {
+		inputs = append(inputs, story.Input{Alert: *a})
+	}
+	in := &inputs[len(inputs)-1]
+	in.Verdict, in.Items = n.policy.Decide(&in.Alert), itemList(itemID)
+	return inputs
 }
 
 // logRouted writes one line per routed alert saying where it goes and why, so a message that

@@ -84,6 +84,13 @@ func (n *Notifier) applyPatterns(ctx context.Context, inputs []story.Input, res 
 
 // splitLogInputs parts log-pattern inputs from the rest.
 func splitLogInputs(inputs []story.Input) (logs, other []story.Input) {
+	logged := false
+	for i := range inputs {
+		logged = logged || inputs[i].Alert.Kind == alert.KindLog && inputs[i].Alert.Log != nil
+	}
+	if !logged {
+		return nil, inputs // the common batch: no copies
+	}
 	for _, in := range inputs {
 		if in.Alert.Kind == alert.KindLog && in.Alert.Log != nil {
 			logs = append(logs, in)

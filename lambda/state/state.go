@@ -31,6 +31,17 @@ type Item struct {
 	// store deletes it.
 	Expires time.Time
 	Data    []byte
+	// Value is the caller's value itself, for a store that keeps values (KeepsValues): it is
+	// stored instead of Data, with no encoding, and handed back by Get as it was given, so
+	// neither the caller nor anyone it shares it with may change it after Put.
+	Value any
+}
+
+// KeepsValues reports whether s keeps Item.Value as it is, so that a caller may store a value
+// without encoding it. Memory does; a store that writes elsewhere (DynamoDB) needs Data.
+func KeepsValues(s Store) bool {
+	v, ok := s.(interface{ KeepsValues() bool })
+	return ok && v.KeepsValues()
 }
 
 // ErrConflict means the item changed since it was read: re-read and decide again.
@@ -79,6 +90,9 @@ func NewMemory(c clock.Clock) *Memory { return &Memory{items: map[string]Item{},
 func live(it Item, now time.Time) bool {
 	return it.Expires.IsZero() || now.Before(it.Expires)
 }
+
+// KeepsValues says that Memory stores Item.Value as it is given: no encoding, no copy.
+func (m *Memory) KeepsValues() bool { return true }
 
 // Get implements Store.
 func (m *Memory) Get(_ context.Context, key string) (Item, error) {

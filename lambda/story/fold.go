@@ -3,6 +3,8 @@ package story
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +59,31 @@ type Story struct {
 	// treatment. Bounded: the oldest ids go first.
 	Seen  map[string]string `json:"seen,omitempty"`
 	Order []string          `json:"order,omitempty"`
+}
+
+// clone returns a copy of s that shares no memory with it: a story read from a store that
+// keeps values is changed only as a copy, so a write that fails leaves the stored one whole.
+func (s *Story) clone() *Story {
+	c := *s
+	c.NewPatterns = slices.Clone(s.NewPatterns)
+	c.Failures = slices.Clone(s.Failures)
+	c.Causes = maps.Clone(s.Causes)
+	if s.LastFailure != nil {
+		c.LastFailure = s.LastFailure.Clone()
+	}
+	c.Announced, c.Digested, c.Resolved = cloneMark(s.Announced), cloneMark(s.Digested), cloneMark(s.Resolved)
+	c.Refs = maps.Clone(s.Refs)
+	c.Seen = maps.Clone(s.Seen)
+	c.Order = slices.Clone(s.Order)
+	return &c
+}
+
+func cloneMark(m *Mark) *Mark {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	return &c
 }
 
 // Failure is one counted task failure.

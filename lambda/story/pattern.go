@@ -372,8 +372,8 @@ func (t *Tracker) deploymentNote(ctx context.Context, a alert.Alert, at time.Tim
 	if err != nil || it.Version == 0 {
 		return ""
 	}
-	var s Story
-	if json.Unmarshal(it.Data, &s) != nil || s.Deployment == "" || s.DeploymentSince.IsZero() || at.Before(s.DeploymentSince) {
+	s, ok := storyOf(it)
+	if !ok || s.Deployment == "" || s.DeploymentSince.IsZero() || at.Before(s.DeploymentSince) {
 		return ""
 	}
 	switch s.DeploymentState {
@@ -416,8 +416,8 @@ func (t *Tracker) joinDeployment(ctx context.Context, a alert.Alert, note Patter
 		if err != nil || it.Version == 0 {
 			return
 		}
-		var s Story
-		if json.Unmarshal(it.Data, &s) != nil {
+		s, ok := storyOf(it)
+		if !ok {
 			return
 		}
 		for _, n := range s.NewPatterns {
@@ -429,11 +429,11 @@ func (t *Tracker) joinDeployment(ctx context.Context, a alert.Alert, note Patter
 			return
 		}
 		s.NewPatterns = append(s.NewPatterns, note)
-		data, err := json.Marshal(&s)
+		next, err := t.item(k, it.Version, s)
 		if err != nil {
 			return
 		}
-		if _, err = t.store.Put(ctx, state.Item{Key: k, Version: it.Version, Keep: s.lifetime(t.opts), Data: data}); !errors.Is(err, state.ErrConflict) {
+		if _, err = t.store.Put(ctx, next); !errors.Is(err, state.ErrConflict) {
 			return
 		}
 	}

@@ -3,6 +3,7 @@ package story
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +108,8 @@ func TestPatternNewSinceDeployment(t *testing.T) {
 				t.Errorf("title %q", title)
 			}
 			it, _ := tr.store.Get(ctx, keyOf(&r.Emits[0].Alert))
-			if joined := strings.Contains(string(it.Data), "lp1-0000000000000002"); joined != tc.want {
+			s, _ := storyOf(it)
+			if joined := s != nil && slices.ContainsFunc(s.NewPatterns, func(n PatternNote) bool { return n.Fingerprint == "lp1-0000000000000002" }); joined != tc.want {
 				t.Errorf("joined the deployment's story: %v", joined)
 			}
 		})

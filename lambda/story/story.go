@@ -174,21 +174,16 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 		if err != nil {
 			return Result{}, fmt.Errorf("story %s: %w", key, err)
 		}
-		var s Story
-		if it.Version > 0 {
-			if err := json.Unmarshal(it.Data, &s); err != nil {
-				s = Story{} // a record this version cannot read starts over rather than blocking alerts
-			}
-		}
-		out, changed := t.step(ctx, key, &s, g)
+		s := readStory(it)
+		out, changed := t.step(ctx, key, s, g)
 		if !changed {
 			return out, nil
 		}
-		data, err := json.Marshal(&s)
+		next, err := t.item(key, it.Version, s)
 		if err != nil {
 			return Result{}, err
 		}
-		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Keep: s.lifetime(t.opts), Data: data})
+		_, err = t.store.Put(ctx, next)
 		if err == nil {
 			return out, nil
 		}
@@ -196,6 +191,42 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 			return Result{}, fmt.Errorf("story %s: %w", key, err)
 		}
 	}
+}
+
+// readStory returns the story an item holds, as a copy the caller may change: a store that
+// keeps values (state.Memory) holds the story itself, others its JSON. An item absent, or
+// one this version cannot read, is a new story (which starts over rather than blocking alerts).
+func readStory(it state.Item) *Story {
+	if s, ok := storyOf(it); ok && it.Version > 0 {
+		return s
+	}
+	return new(Story)
+}
+
+// storyOf reads a stored story as a copy the caller may change, reporting false for one this
+// version cannot read.
+func storyOf(it state.Item) (*Story, bool) {
+	if v, ok := it.Value.(*Story); ok {
+		return v.clone(), true
+	}
+	s := new(Story)
+	if err := json.Unmarshal(it.Data, s); err != nil {
+		return nil, false
+	}
+	return s, true
+}
+
+// item is what Put writes for s: the story itself to a store that keeps values (it is not
+// changed after), its JSON to others.
+func (t *Tracker) item(key string, version int64, s *Story) (state.Item, error) {
+	it := state.Item{Key: key, Version: version, Keep: s.lifetime(t.opts)}
+	if state.KeepsValues(t.store) {
+		it.Value = s
+		return it, nil
+	}
+	data, err := json.Marshal(s)
+	it.Data = data
+	return it, err
 }
 
 // SaveRefs records where a story's announcement landed on editable destination.
@@ -211,9 +242,9 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat
 		if err != nil || it.Version == 0 {
 			return err
 		}
-		var s Story
-		if err := json.Unmarshal(it.Data, &s); err != nil {
-			return err
+		s, ok := storyOf(it)
+		if !ok {
+			return errors.New("story " + key + ": stored in a form this version cannot read")
 		}
 		if s.Refs == nil {
 			s.Refs = map[string]chat.Ref{}
@@ -221,8 +252,11 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat
 		for d, r := range refs {
 			s.Refs[d] = r
 		}
-		data, _ := json.Marshal(&s)
-		_, err = t.store.Put(ctx, state.Item{Key: key, Version: it.Version, Keep: s.lifetime(t.opts), Data: data})
+		next, err := t.item(key, it.Version, s)
+		if err != nil {
+			return err
+		}
+		_, err = t.store.Put(ctx, next)
 		if err == nil || !errors.Is(err, state.ErrConflict) || attempt+1 >= maxAttempts {
 			return err
 		}

@@ -1,15 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -58,26 +60,42 @@ func positional(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // readInput reads the file (or stdin) and splits it into records; both failures exit 2.
 func readInput(path string, stdin io.Reader) ([]envelope.Record, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
+	var recs []envelope.Record
+	err := streamInput(path, stdin, func(records iter.Seq2[envelope.Record, error]) error {
+		for r, err := range records {
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	return recs, err
+}
+
+// streamInput opens the file (or stdin) and hands its records to use as they are read, so a
+// large batch is never held whole. A file that cannot be read, or is not JSON, is a usage
+// error: the function shows a record that is not JSON as a generic alert, but a file given to
+// the CLI that is not JSON is a mistake to report.
+func streamInput(path string, stdin io.Reader, use func(iter.Seq2[envelope.Record, error]) error) error {
+	in := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageError{fmt.Errorf("cannot read input: %w", err)}
+		}
+		defer f.Close()
+		in = f
 	}
-	if err != nil {
-		return nil, usageError{fmt.Errorf("cannot read input: %w", err)}
+	err := use(envelope.Stream(in))
+	var pathErr *os.PathError
+	switch {
+	case errors.Is(err, envelope.ErrNotJSON):
+		return usageError{fmt.Errorf("%s is not JSON", displayName(path))}
+	case errors.As(err, &pathErr):
+		return usageError{fmt.Errorf("cannot read input: %w", err)}
 	}
-	// The function shows a record that is not JSON as a generic alert; a file given to the CLI
-	// that is not JSON is a mistake to report.
-	if !json.Valid(data) {
-		return nil, usageError{fmt.Errorf("%s is not JSON", displayName(path))}
-	}
-	recs, err := envelope.Split(data)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("%s is not JSON: %w", displayName(path), err)}
-	}
-	return recs, nil
+	return err
 }
 
 func displayName(path string) string {
@@ -112,32 +130,39 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	recs, err := readInput(path, stdin)
-	if err != nil {
-		return err
-	}
 	// No targets: render needs no secret, and posts nothing.
 	n, err := notifier.New(doc, notifier.WithClock(processing))
 	if err != nil {
 		return err
 	}
-	plan := n.Plan(context.Background(), recs)
+	// Records are read, and messages written, one at a time: a batch of ten thousand records
+	// is rendered in a few megabytes.
+	out := bufio.NewWriter(stdout)
+	var plan notifier.Plan
+	err = streamInput(path, stdin, func(recs iter.Seq2[envelope.Record, error]) (err error) {
+		plan, err = n.Stream(context.Background(), recs, func(m notifier.Message) error { return printMessage(out, m) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
 	if c.explain {
 		explain(stderr, plan)
 	}
-	return printMessages(stdout, plan.Messages)
+	return nil
 }
 
-// printMessages writes one JSON object per message, the payload byte for byte.
-func printMessages(w io.Writer, msgs []notifier.Message) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, m := range msgs {
-		if err := enc.Encode(m); err != nil {
-			return err
-		}
+// printMessage writes one JSON object per message, the payload byte for byte.
+func printMessage(w io.Writer, m notifier.Message) error {
+	b, err := chat.Encode("render: encoding the message", m)
+	if err != nil {
+		return err
 	}
-	return nil
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
 func explain(w io.Writer, plan notifier.Plan) {
