@@ -58,34 +58,16 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 		byDest[m.Destination] = append(byDest[m.Destination], i)
 	}
 	outcomes := make([]Outcome, len(plan.Messages))
-	var wg sync.WaitGroup
-	for _, name := range order {
-		wg.Add(1)
-		go func(idx []int) {
-			defer wg.Done()
-			var stop error
-			defer func() {
-				// A panic while posting (there should be none) fails this destination's
-				// remaining messages, which go back to the queue; the others are unaffected.
-				if v := recover(); v != nil {
-					n.log.Error("delivery panicked; the destination's remaining messages go back to the queue", "destination", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-					for _, i := range idx {
-						if outcomes[i].Message == nil {
-							outcomes[i] = Outcome{Message: &plan.Messages[i], Class: deliver.Retryable, Err: errPanicked}
-						}
-					}
-				}
-			}()
-			for _, i := range idx {
-				m := &plan.Messages[i]
-				outcomes[i] = n.deliverOne(ctx, m, stop)
-				if c := outcomes[i].Class; outcomes[i].Err != nil && (c == deliver.Gone || c == deliver.RateLimited) {
-					stop = outcomes[i].Err
-				}
-			}
-		}(byDest[name])
+	if len(order) == 1 {
+		// One destination (the common case): no goroutine to start, nothing to hand over.
+		n.deliverTo(ctx, order[0], plan.Messages, byDest[order[0]], outcomes)
+	} else {
+		var wg sync.WaitGroup
+		for _, name := range order {
+			wg.Go(func() { n.deliverTo(ctx, name, plan.Messages, byDest[name], outcomes) })
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 
 	n.saveRefs(ctx, outcomes)
 	res := Result{Outcomes: outcomes}
@@ -101,6 +83,31 @@ func (n *Notifier) Deliver(ctx context.Context, plan Plan) Result {
 		}
 	}
 	return res
+}
+
+// deliverTo posts one destination's messages (msgs[i] for each i of idx) one at a time and
+// in order, writing outcomes[i]. Once the destination is gone or rate-limited beyond the time
+// left, the rest fail fast.
+func (n *Notifier) deliverTo(ctx context.Context, name string, msgs []Message, idx []int, outcomes []Outcome) {
+	var stop error
+	defer func() {
+		// A panic while posting (there should be none) fails this destination's remaining
+		// messages, which go back to the queue; the others are unaffected.
+		if v := recover(); v != nil {
+			n.log.Error("delivery panicked; the destination's remaining messages go back to the queue", "destination", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			for _, i := range idx {
+				if outcomes[i].Message == nil {
+					outcomes[i] = Outcome{Message: &msgs[i], Class: deliver.Retryable, Err: errPanicked}
+				}
+			}
+		}
+	}()
+	for _, i := range idx {
+		outcomes[i] = n.deliverOne(ctx, &msgs[i], stop)
+		if c := outcomes[i].Class; outcomes[i].Err != nil && (c == deliver.Gone || c == deliver.RateLimited) {
+			stop = outcomes[i].Err
+		}
+	}
 }
 
 // errPanicked marks messages of a destination whose delivery panicked.
