@@ -17,13 +17,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
@@ -72,11 +71,14 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
 	defer cancel()
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	// Region and credentials are the ones Lambda sets in the environment: the SDK's
+	// LoadDefaultConfig would also link its SSO, STS and sign-in clients, paid at cold start.
+	cfg, err := awsjson.FromEnv(nil)
 	if err != nil {
 		return nil, err
 	}
-	store := param.NewStore(ssm.NewFromConfig(awsCfg))
+	awsCfg := sdkConfig(cfg)
+	store := param.NewStore(param.NewSSM(cfg))
 	raw, err := store.Get(ctx, name)
 	if err != nil {
 		return nil, err
@@ -85,7 +87,7 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	ecsClient := ecs.NewFromConfig(awsCfg)
+	ecsClient := ecs.NewFromConfig(awsCfg, endpoint[ecs.Options]("ECS", func(o *ecs.Options, u *string) { o.BaseEndpoint = u }))
 	clk := clock.System
 	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log),
 		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient}),
@@ -94,13 +96,13 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 		opts = append(opts, notifier.WithLogSources(ecsClient))
 	}
 	if table := os.Getenv(EnvStateTable); table != "" {
-		opts = append(opts, notifier.WithState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)))
+		opts = append(opts, notifier.WithState(state.NewDynamo(state.NewDynamoDB(cfg), table, clk)))
 	} else {
 		// Stories then last as long as this container: crash loops still fold within it.
 		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
 	}
 	if doc.Logs.Enabled {
-		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs)
+		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg, endpoint[cloudwatchlogs.Options]("CLOUDWATCH_LOGS", func(o *cloudwatchlogs.Options, u *string) { o.BaseEndpoint = u })), doc.Logs)
 		if err != nil {
 			return nil, err
 		}
@@ -113,11 +115,31 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 func setupIntake(ctx context.Context, log *slog.Logger) (*intake.Intake, error) {
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
 	defer cancel()
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := awsjson.FromEnv(nil)
 	if err != nil {
 		return nil, err
 	}
-	return intake.New(sqs.NewFromConfig(awsCfg), os.Getenv(intake.EnvQueueURL), awsCfg.Region, log)
+	client := sqs.NewFromConfig(sdkConfig(cfg), endpoint[sqs.Options]("SQS", func(o *sqs.Options, u *string) { o.BaseEndpoint = u }))
+	return intake.New(client, os.Getenv(intake.EnvQueueURL), cfg.Region, log)
+}
+
+// sdkConfig is cfg for the SDK's clients.
+func sdkConfig(cfg awsjson.Config) aws.Config {
+	return aws.Config{Region: cfg.Region, Credentials: aws.NewCredentialsCache(cfg.Credentials)}
+}
+
+// endpoint honours AWS_ENDPOINT_URL_<id> (or AWS_ENDPOINT_URL) for an SDK client, as the SDK's
+// LoadDefaultConfig would.
+func endpoint[O any](id string, set func(*O, *string)) func(*O) {
+	return func(o *O) {
+		u := os.Getenv("AWS_ENDPOINT_URL_" + id)
+		if u == "" {
+			u = os.Getenv("AWS_ENDPOINT_URL")
+		}
+		if u != "" {
+			set(o, &u)
+		}
+	}
 }
 
 func logLevel(s string) slog.Level {

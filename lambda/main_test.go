@@ -170,7 +170,7 @@ func (b *bootstrap) wait(d time.Duration) (error, bool) {
 
 // serve starts an httptest server closed at the end of the test, after the bootstrap
 // process (registered later) is gone.
-func serve(t *testing.T, h http.Handler) *httptest.Server {
+func serve(t testing.TB, h http.Handler) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv

@@ -81,7 +81,7 @@ func (l LogPatterns) problems() []*Error {
 	check("deploymentWindow", l.DeploymentWindow, time.Minute, time.Hour)
 	for i, s := range l.Services {
 		key := fmt.Sprintf("logPatterns.services[%d]", i)
-		if !logGroupName.MatchString(strings.TrimSuffix(s.LogGroup, "*")) {
+		if !validLogGroupName(strings.TrimSuffix(s.LogGroup, "*")) {
 			bad(key+".logGroup", "%q is not a log group name or prefix (letters, digits, . - _ / #; a prefix ends in *)", s.LogGroup)
 		}
 		if strings.TrimSpace(s.Service) == "" {

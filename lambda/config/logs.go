@@ -61,8 +61,22 @@ func (l Logs) WithDefaults() Logs {
 	return l
 }
 
-// logGroupName is CloudWatch Logs' rule for group names, which prefixes must follow too.
-var logGroupName = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
+// validLogGroupName is CloudWatch Logs' rule for group names, which prefixes must follow too:
+// 1 to 512 of [.\-_/#A-Za-z0-9]. (As a regular expression, {1,512} compiles to 512 copies of
+// the class at every cold start: 6 ms.)
+func validLogGroupName(s string) bool {
+	if len(s) == 0 || len(s) > 512 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-', c == '_', c == '/', c == '#':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Compile checks every field and compiles the Redact patterns, so that the log tail, which
 // runs with them, compiles them once. Each problem is keyed by its field ("lines",
@@ -81,7 +95,7 @@ func (l Logs) Compile() (redact []*regexp.Regexp, problems []*Error) {
 		bad("budget", "must be positive and at most %s (0 for the default %s), got %s", MaxLogBudget, DefaultLogBudget, b)
 	}
 	for i, p := range l.LogGroupPrefixes {
-		if !logGroupName.MatchString(p) {
+		if !validLogGroupName(p) {
 			bad(fmt.Sprintf("logGroupPrefixes[%d]", i), "%q is not a log group name prefix (letters, digits, and . - _ / #; a prefix needs no *)", p)
 		}
 	}

@@ -10,14 +10,44 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 )
 
-// GetParameterAPI is the one SSM call the store makes; *ssm.Client satisfies it.
+// GetParameterAPI is the one SSM call the store makes, with decryption: the parameter's value,
+// or ErrNotFound. SSM satisfies it.
 type GetParameterAPI interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+	GetParameter(ctx context.Context, name string) (string, error)
+}
+
+// ErrNotFound is GetParameter's answer for a parameter that does not exist.
+var ErrNotFound = errors.New("SSM parameter not found")
+
+// SSM calls SSM's GetParameter (awsjson: the SDK's ssm package costs 9 ms at every cold start).
+type SSM struct{ c *awsjson.Client }
+
+// NewSSM returns an SSM client.
+func NewSSM(cfg awsjson.Config) *SSM {
+	return &SSM{awsjson.New(cfg, awsjson.Service{Endpoint: "ssm", EnvID: "SSM", Target: "AmazonSSM", JSONVersion: "1.1"})}
+}
+
+// GetParameter implements GetParameterAPI.
+func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
+	in := struct {
+		Name           string
+		WithDecryption bool
+	}{name, true}
+	var out struct{ Parameter *struct{ Value string } }
+	if err := s.c.Call(ctx, "", "GetParameter", in, &out); err != nil {
+		var ae *awsjson.Error
+		if errors.As(err, &ae) && ae.Code == "ParameterNotFound" {
+			return "", ErrNotFound
+		}
+		return "", err
+	}
+	if out.Parameter == nil {
+		return "", nil
+	}
+	return out.Parameter.Value, nil
 }
 
 // Store fetches parameters with decryption and caches them for the life of the container.
@@ -40,18 +70,16 @@ func (s *Store) Get(ctx context.Context, name string) (string, error) {
 	if v, ok := s.cache[name]; ok {
 		return v, nil
 	}
-	out, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+	v, err := s.api.GetParameter(ctx, name)
 	if err != nil {
-		var nf *types.ParameterNotFound
-		if errors.As(err, &nf) {
+		if errors.Is(err, ErrNotFound) {
 			return "", fmt.Errorf("SSM parameter %q does not exist (check the function's FOGHORN_CONFIG_PARAM and the destinations' secretParam)", name)
 		}
 		return "", fmt.Errorf("read SSM parameter %q: %w", name, err)
 	}
-	if out.Parameter == nil || out.Parameter.Value == nil || *out.Parameter.Value == "" {
+	if v == "" {
 		return "", fmt.Errorf("SSM parameter %q is empty", name)
 	}
-	v := *out.Parameter.Value
 	s.cache[name] = v
 	return v, nil
 }

@@ -3,6 +3,7 @@ package param
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,13 +14,36 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 )
 
 const fakeWebhook = "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 
-// fakeSSM speaks the SSM JSON protocol (awsJson1_1) for GetParameter.
-func fakeSSM(t *testing.T, params map[string]string, calls *atomic.Int32) *ssm.Client {
+// fakeSSM speaks the SSM JSON protocol (awsJson1_1) for GetParameter, and returns this
+// package's client pointed at it.
+func fakeSSM(t *testing.T, params map[string]string, calls *atomic.Int32) *SSM {
 	t.Helper()
+	srv := ssmServer(t, params, calls)
+	return NewSSM(testConfig(srv))
+}
+
+// testConfig aims a client at srv, as AWS_ENDPOINT_URL_SSM would.
+func testConfig(srv *httptest.Server) awsjson.Config {
+	return awsjson.Config{
+		Region: "us-east-1", HTTP: srv.Client(),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
+		Getenv: func(k string) string {
+			if k == "AWS_ENDPOINT_URL_SSM" {
+				return srv.URL
+			}
+			return ""
+		},
+	}
+}
+
+func ssmServer(t *testing.T, params map[string]string, calls *atomic.Int32) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		if got := r.Header.Get("X-Amz-Target"); got != "AmazonSSM.GetParameter" {
@@ -51,12 +75,34 @@ func fakeSSM(t *testing.T, params map[string]string, calls *atomic.Int32) *ssm.C
 		}})
 	}))
 	t.Cleanup(srv.Close)
-	return ssm.New(ssm.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
-		HTTPClient:   srv.Client(),
+	return srv
+}
+
+// TestFakeAnswersTheSDK: the fake answers the SDK's own client as it answers SSM's, so the
+// hand-written client is checked against a fake that speaks the real protocol.
+func TestFakeAnswersTheSDK(t *testing.T) {
+	var calls atomic.Int32
+	srv := ssmServer(t, map[string]string{"/foghorn/dev/webhook": fakeWebhook}, &calls)
+	sdk := ssm.New(ssm.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
 	})
+	out, err := sdk.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String("/foghorn/dev/webhook"), WithDecryption: aws.Bool(true)})
+	if err != nil || aws.ToString(out.Parameter.Value) != fakeWebhook {
+		t.Fatalf("the SDK read %v, %v", out, err)
+	}
+	_, err = sdk.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String("/nope"), WithDecryption: aws.Bool(true)})
+	var nf *types.ParameterNotFound
+	if !errors.As(err, &nf) {
+		t.Fatalf("the SDK read a missing parameter as %v", err)
+	}
+	own, err := NewSSM(testConfig(srv)).GetParameter(context.Background(), "/foghorn/dev/webhook")
+	if err != nil || own != fakeWebhook {
+		t.Fatalf("SSM read %q, %v", own, err)
+	}
+	if _, err := NewSSM(testConfig(srv)).GetParameter(context.Background(), "/nope"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("SSM read a missing parameter as %v", err)
+	}
 }
 
 func TestStore(t *testing.T) {
@@ -103,11 +149,7 @@ func TestStoreErrorsHoldNoSecret(t *testing.T) {
 		io.WriteString(w, `{"Parameter":{"Value":"`+fakeWebhook+`"`)
 	}))
 	defer srv.Close()
-	client := ssm.New(ssm.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
-	})
-	_, err := NewStore(client).Get(context.Background(), "/foghorn/dev/webhook")
+	_, err := NewStore(NewSSM(testConfig(srv))).Get(context.Background(), "/foghorn/dev/webhook")
 	if err == nil {
 		t.Fatal("want an error for a truncated response")
 	}

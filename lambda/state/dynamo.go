@@ -3,14 +3,13 @@ package state
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 	"github.com/foghornhq/foghorn/lambda/clock"
 )
 
@@ -24,7 +23,7 @@ import (
 //	            attribute: DynamoDB deletes expired items, but only within days, so reads
 //	            treat an expired item as absent themselves.
 //	writer   S  a random token per Put call, so that a Put can recognise its own write
-//	            when the SDK retries after a lost answer (see Put)
+//	            when the client retries after a lost answer (see Put)
 const (
 	AttrKey     = "pk"
 	AttrVersion = "version"
@@ -44,10 +43,72 @@ const (
 	condUpdate = "#version = :v"
 )
 
-// DynamoAPI is the two DynamoDB calls the store makes; *dynamodb.Client satisfies it.
+// DynamoAPI is the two DynamoDB calls the store makes; DynamoDB satisfies it.
 type DynamoAPI interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	// GetItem returns the item, or nil when there is none.
+	GetItem(ctx context.Context, in GetItemInput) (map[string]Attr, error)
+	// PutItem writes an item; a failed condition is a *ConditionFailed.
+	PutItem(ctx context.Context, in PutItemInput) error
+}
+
+// Attr is an attribute value as DynamoDB's JSON protocol writes it: {"S": "…"}, {"N": "…"},
+// {"B": "base64"}. Values of other types read as none of the three.
+type Attr struct {
+	S *string `json:"S,omitempty"`
+	N *string `json:"N,omitempty"`
+	B []byte  `json:"B,omitempty"`
+}
+
+// GetItemInput is a consistent read of one key.
+type GetItemInput struct {
+	TableName      string
+	Key            map[string]Attr
+	ConsistentRead bool
+}
+
+// PutItemInput is a conditional write that returns the stored item when its condition fails.
+type PutItemInput struct {
+	TableName                           string
+	Item                                map[string]Attr
+	ConditionExpression                 string            `json:",omitempty"`
+	ExpressionAttributeNames            map[string]string `json:",omitempty"`
+	ExpressionAttributeValues           map[string]Attr   `json:",omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:",omitempty"`
+}
+
+// ConditionFailed is a PutItem whose condition did not hold; Item is the stored one.
+type ConditionFailed struct{ Item map[string]Attr }
+
+func (e *ConditionFailed) Error() string {
+	return "ConditionalCheckFailedException: the conditional request failed"
+}
+
+// DynamoDB calls DynamoDB's GetItem and PutItem (awsjson: the SDK's dynamodb package costs
+// 3 ms at every cold start).
+type DynamoDB struct{ c *awsjson.Client }
+
+// NewDynamoDB returns a DynamoDB client.
+func NewDynamoDB(cfg awsjson.Config) *DynamoDB {
+	return &DynamoDB{awsjson.New(cfg, awsjson.Service{Endpoint: "dynamodb", EnvID: "DYNAMODB", Target: "DynamoDB_20120810", JSONVersion: "1.0"})}
+}
+
+// GetItem implements DynamoAPI.
+func (d *DynamoDB) GetItem(ctx context.Context, in GetItemInput) (map[string]Attr, error) {
+	var out struct{ Item map[string]Attr }
+	err := d.c.Call(ctx, "", "GetItem", in, &out)
+	return out.Item, err
+}
+
+// PutItem implements DynamoAPI.
+func (d *DynamoDB) PutItem(ctx context.Context, in PutItemInput) error {
+	err := d.c.Call(ctx, "", "PutItem", in, nil)
+	var ae *awsjson.Error
+	if errors.As(err, &ae) && ae.Code == "ConditionalCheckFailedException" {
+		var body struct{ Item map[string]Attr }
+		_ = json.Unmarshal(ae.Body, &body)
+		return &ConditionFailed{Item: body.Item}
+	}
+	return err
 }
 
 // Dynamo is a Store in a DynamoDB table laid out as above. Safe for concurrent use.
@@ -85,18 +146,14 @@ func (d *Dynamo) Get(ctx context.Context, key string) (Item, error) {
 	if err := d.check(key); err != nil {
 		return Item{}, err
 	}
-	out, err := d.api.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(d.table),
-		Key:            map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: key}},
-		ConsistentRead: aws.Bool(true),
-	})
+	item, err := d.api.GetItem(ctx, GetItemInput{TableName: d.table, Key: map[string]Attr{AttrKey: str(key)}, ConsistentRead: true})
 	if err != nil {
 		return Item{}, fmt.Errorf("state: get %q from table %q: %w", key, d.table, err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		return Item{Key: key}, nil
 	}
-	it, err := decodeItem(key, out.Item)
+	it, err := decodeItem(key, item)
 	if err != nil {
 		return Item{}, fmt.Errorf("state: get %q from table %q: %w", key, d.table, err)
 	}
@@ -108,7 +165,7 @@ func (d *Dynamo) Get(ctx context.Context, key string) (Item, error) {
 
 // Put implements Store.
 //
-// The SDK retries a PutItem whose answer was lost (a 500, a reset connection) although the
+// The client retries a PutItem whose answer was lost (a 500, a reset connection) although the
 // write may have taken effect; the retry then fails its own condition. Left alone, that
 // would read as a conflict, the caller would re-read, find "someone else" already claimed
 // the crash loop, and nobody would announce it. So every Put writes a fresh token and asks
@@ -124,24 +181,20 @@ func (d *Dynamo) Put(ctx context.Context, it Item) (Item, error) {
 	}
 	token := rand.Text()
 	av := encodeItem(stored)
-	av[AttrWriter] = &types.AttributeValueMemberS{Value: token}
-	in := &dynamodb.PutItemInput{
-		TableName:                           aws.String(d.table),
-		Item:                                av,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	}
+	av[AttrWriter] = str(token)
+	in := PutItemInput{TableName: d.table, Item: av, ReturnValuesOnConditionCheckFailure: "ALL_OLD"}
 	if it.Version == 0 {
-		in.ConditionExpression = aws.String(condCreate)
+		in.ConditionExpression = condCreate
 		in.ExpressionAttributeNames = map[string]string{"#pk": AttrKey, "#expires": AttrExpires}
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":now": epoch(now)}
+		in.ExpressionAttributeValues = map[string]Attr{":now": epoch(now)}
 	} else {
-		in.ConditionExpression = aws.String(condUpdate)
+		in.ConditionExpression = condUpdate
 		in.ExpressionAttributeNames = map[string]string{"#version": AttrVersion}
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": number(it.Version)}
+		in.ExpressionAttributeValues = map[string]Attr{":v": number(it.Version)}
 	}
-	if _, err := d.api.PutItem(ctx, in); err != nil {
-		if ccf := (*types.ConditionalCheckFailedException)(nil); errors.As(err, &ccf) {
-			if w, ok := ccf.Item[AttrWriter].(*types.AttributeValueMemberS); ok && w.Value == token {
+	if err := d.api.PutItem(ctx, in); err != nil {
+		if ccf := (*ConditionFailed)(nil); errors.As(err, &ccf) {
+			if w := ccf.Item[AttrWriter].S; w != nil && *w == token {
 				return stored, nil
 			}
 			return Item{}, ErrConflict
@@ -151,13 +204,10 @@ func (d *Dynamo) Put(ctx context.Context, it Item) (Item, error) {
 	return stored, nil
 }
 
-func encodeItem(it Item) map[string]types.AttributeValue {
-	av := map[string]types.AttributeValue{
-		AttrKey:     &types.AttributeValueMemberS{Value: it.Key},
-		AttrVersion: number(it.Version),
-	}
+func encodeItem(it Item) map[string]Attr {
+	av := map[string]Attr{AttrKey: str(it.Key), AttrVersion: number(it.Version)}
 	if len(it.Data) > 0 {
-		av[AttrData] = &types.AttributeValueMemberB{Value: it.Data}
+		av[AttrData] = Attr{B: it.Data}
 	}
 	if !it.Expires.IsZero() {
 		av[AttrExpires] = epoch(it.Expires)
@@ -167,48 +217,49 @@ func encodeItem(it Item) map[string]types.AttributeValue {
 
 // decodeItem reads an item written by encodeItem; anything else in the table is an error
 // rather than a guess.
-func decodeItem(key string, av map[string]types.AttributeValue) (Item, error) {
+func decodeItem(key string, av map[string]Attr) (Item, error) {
 	it := Item{Key: key}
-	v, ok := av[AttrVersion].(*types.AttributeValueMemberN)
-	if !ok {
+	v := av[AttrVersion].N
+	if v == nil {
 		return Item{}, fmt.Errorf("item has no numeric %q attribute", AttrVersion)
 	}
-	n, err := strconv.ParseInt(v.Value, 10, 64)
+	n, err := strconv.ParseInt(*v, 10, 64)
 	if err != nil || n < 1 {
-		return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrVersion, v.Value)
+		return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrVersion, *v)
 	}
 	it.Version = n
-	switch a := av[AttrData].(type) {
-	case nil:
-	case *types.AttributeValueMemberB:
-		if len(a.Value) > 0 {
-			it.Data = a.Value
+	if a, ok := av[AttrData]; ok {
+		if a.B == nil {
+			return Item{}, fmt.Errorf("item's %q attribute is not binary", AttrData)
 		}
-	default:
-		return Item{}, fmt.Errorf("item's %q attribute is not binary", AttrData)
+		if len(a.B) > 0 {
+			it.Data = a.B
+		}
 	}
-	switch a := av[AttrExpires].(type) {
-	case nil:
-	case *types.AttributeValueMemberN:
+	if a, ok := av[AttrExpires]; ok {
+		if a.N == nil {
+			return Item{}, fmt.Errorf("item's %q attribute is not a number", AttrExpires)
+		}
 		// Whole seconds is what Put writes; TTL also accepts nothing else.
-		s, err := strconv.ParseInt(a.Value, 10, 64)
+		s, err := strconv.ParseInt(*a.N, 10, 64)
 		if err != nil {
-			return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrExpires, a.Value)
+			return Item{}, fmt.Errorf("item has a malformed %q attribute %q", AttrExpires, *a.N)
 		}
 		it.Expires = time.Unix(s, 0)
-	default:
-		return Item{}, fmt.Errorf("item's %q attribute is not a number", AttrExpires)
 	}
 	return it, nil
 }
 
-func number(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+func str(s string) Attr { return Attr{S: &s} }
+
+func number(n int64) Attr {
+	s := strconv.FormatInt(n, 10)
+	return Attr{N: &s}
 }
 
 // epoch is t in whole epoch seconds, rounded down: ":now" in condCreate, so that an item
 // whose expires <= :now is exactly one that Get (now >= expires) reads as expired.
-func epoch(t time.Time) types.AttributeValue { return number(t.Unix()) }
+func epoch(t time.Time) Attr { return number(t.Unix()) }
 
 // ceilSecond rounds t up to a whole second, so an item outlives what it was asked to.
 func ceilSecond(t time.Time) time.Time {

@@ -24,7 +24,7 @@ func newDynamo(t testing.TB, c clock.Clock) (*state.Dynamo, *dynamofake.Server) 
 	t.Helper()
 	srv := dynamofake.Start(dynamofake.Options{Table: table})
 	t.Cleanup(srv.Close)
-	return state.NewDynamo(srv.Client(), table, c), srv
+	return state.NewDynamo(state.NewDynamoDB(srv.Config()), table, c), srv
 }
 
 // stores are the implementations that must behave alike.
@@ -406,8 +406,8 @@ func TestDynamoErrors(t *testing.T) {
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-version"), "version": dynamofake.Str("1")})
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-data"), "version": dynamofake.Num("1"), "data": dynamofake.Str("x")})
 	srv.Seed(map[string]dynamofake.Value{"pk": dynamofake.Str("bad-expires"), "version": dynamofake.Num("1"), "expires": dynamofake.Num("1.5")})
-	wrongTable := state.NewDynamo(srv.Client(), "foghorn-test-other", c)
-	noTable := state.NewDynamo(srv.Client(), "", c)
+	wrongTable := state.NewDynamo(state.NewDynamoDB(srv.Config()), "foghorn-test-other", c)
+	noTable := state.NewDynamo(state.NewDynamoDB(srv.Config()), "", c)
 
 	tests := []struct {
 		name string

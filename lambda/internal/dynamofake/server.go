@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 )
 
 // Server is a Fake listening on 127.0.0.1. Close it when done.
@@ -41,4 +43,20 @@ func (s *Server) Client(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
 		}),
 	}, optFns...)
+}
+
+// Config aims the notifier's own clients (awsjson) at the fake, as AWS_ENDPOINT_URL_DYNAMODB
+// would, with the same fake region and credentials as Client.
+func (s *Server) Config() awsjson.Config {
+	return awsjson.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
+		HTTP:        s.ts.Client(),
+		Getenv: func(k string) string {
+			if k == "AWS_ENDPOINT_URL_DYNAMODB" {
+				return s.URL
+			}
+			return ""
+		},
+	}
 }
