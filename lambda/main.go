@@ -17,12 +17,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/foghornhq/foghorn/lambda/awsjson"
+	"github.com/foghornhq/foghorn/lambda/awsjson/ecs"
+	"github.com/foghornhq/foghorn/lambda/awsjson/logs"
+	"github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
@@ -71,13 +70,13 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
 	defer cancel()
-	// Region and credentials are the ones Lambda sets in the environment: the SDK's
-	// LoadDefaultConfig would also link its SSO, STS and sign-in clients, paid at cold start.
+	// Region and credentials are the ones Lambda sets in the environment, and the AWS calls
+	// are awsjson's: the SDK's service packages and LoadDefaultConfig (which links the SSO,
+	// STS and sign-in clients too) cost most of a cold start in package init alone.
 	cfg, err := awsjson.FromEnv(nil)
 	if err != nil {
 		return nil, err
 	}
-	awsCfg := sdkConfig(cfg)
 	store := param.NewStore(param.NewSSM(cfg))
 	raw, err := store.Get(ctx, name)
 	if err != nil {
@@ -87,11 +86,11 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	ecsClient := ecs.NewFromConfig(awsCfg, endpoint[ecs.Options]("ECS", func(o *ecs.Options, u *string) { o.BaseEndpoint = u }))
+	ecsClient := ecs.New(cfg)
 	clk := clock.System
 	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log),
 		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient}),
-		notifier.WithRegion(awsCfg.Region)}
+		notifier.WithRegion(cfg.Region)}
 	if len(doc.LogPatterns.Clusters) > 0 {
 		opts = append(opts, notifier.WithLogSources(ecsClient))
 	}
@@ -102,7 +101,7 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
 	}
 	if doc.Logs.Enabled {
-		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg, endpoint[cloudwatchlogs.Options]("CLOUDWATCH_LOGS", func(o *cloudwatchlogs.Options, u *string) { o.BaseEndpoint = u })), doc.Logs)
+		tail, err := logtail.New(ecsClient, logs.New(cfg), doc.Logs)
 		if err != nil {
 			return nil, err
 		}
@@ -119,27 +118,7 @@ func setupIntake(ctx context.Context, log *slog.Logger) (*intake.Intake, error) 
 	if err != nil {
 		return nil, err
 	}
-	client := sqs.NewFromConfig(sdkConfig(cfg), endpoint[sqs.Options]("SQS", func(o *sqs.Options, u *string) { o.BaseEndpoint = u }))
-	return intake.New(client, os.Getenv(intake.EnvQueueURL), cfg.Region, log)
-}
-
-// sdkConfig is cfg for the SDK's clients.
-func sdkConfig(cfg awsjson.Config) aws.Config {
-	return aws.Config{Region: cfg.Region, Credentials: aws.NewCredentialsCache(cfg.Credentials)}
-}
-
-// endpoint honours AWS_ENDPOINT_URL_<id> (or AWS_ENDPOINT_URL) for an SDK client, as the SDK's
-// LoadDefaultConfig would.
-func endpoint[O any](id string, set func(*O, *string)) func(*O) {
-	return func(o *O) {
-		u := os.Getenv("AWS_ENDPOINT_URL_" + id)
-		if u == "" {
-			u = os.Getenv("AWS_ENDPOINT_URL")
-		}
-		if u != "" {
-			set(o, &u)
-		}
-	}
+	return intake.New(sqs.New(cfg), os.Getenv(intake.EnvQueueURL), cfg.Region, log)
 }
 
 func logLevel(s string) slog.Level {

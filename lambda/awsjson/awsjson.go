@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -29,6 +30,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/foghornhq/foghorn/lambda/clock"
 )
@@ -167,6 +172,14 @@ func (e *Error) ErrorCode() string { return e.Code }
 // ErrorMessage is what the service said.
 func (e *Error) ErrorMessage() string { return e.Message }
 
+// ErrorFault says whose fault the error is: the server's for a 5xx answer.
+func (e *Error) ErrorFault() smithy.ErrorFault {
+	if e.Status >= 500 {
+		return smithy.FaultServer
+	}
+	return smithy.FaultClient
+}
+
 // maxAttempts bounds the requests per call, as the SDK's standard retryer does.
 const maxAttempts = 3
 
@@ -177,7 +190,7 @@ func (c *Client) Call(ctx context.Context, region, op string, in, out any) error
 	if region == "" {
 		region = c.cfg.Region
 	}
-	body, err := json.Marshal(in)
+	body, err := jsonv2.Marshal(in, wire)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", c.svc.Endpoint, op, err)
 	}
@@ -232,11 +245,40 @@ func (c *Client) once(ctx context.Context, region, op string, body []byte, out a
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := jsonv2.Unmarshal(data, out, wire); err != nil {
 		return fmt.Errorf("%s %s: decoding the answer: %w", c.svc.Endpoint, op, err)
 	}
 	return nil
 }
+
+// wire is the JSON the protocol speaks: names matched as encoding/json matches them (the
+// APIs write lowerCamel or PascalCase keys; structs here carry Go's names), and timestamps as
+// epoch seconds, fractions allowed.
+var wire = jsonv2.JoinOptions(
+	jsonv1.DefaultOptionsV1(),
+	jsonv2.WithMarshalers(jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, t time.Time) error {
+		return enc.WriteToken(jsontext.Float(float64(t.UnixNano()) / 1e9))
+	})),
+	jsonv2.WithUnmarshalers(jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, t *time.Time) error {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		if tok.Kind() == 'n' {
+			return nil
+		}
+		if tok.Kind() != '0' {
+			return fmt.Errorf("timestamp %s is not a number of seconds", tok)
+		}
+		sec, err := tok.Float()
+		if err != nil {
+			return err
+		}
+		whole := math.Floor(sec)
+		*t = time.Unix(int64(whole), int64(math.Round((sec-whole)*1e9))).UTC()
+		return nil
+	})),
+)
 
 // apiError reads an error answer: {"__type": "namespace#Code", "message": "…"}, or the
 // X-Amzn-ErrorType header.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 
 	"github.com/foghornhq/foghorn/lambda/awslogs"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"

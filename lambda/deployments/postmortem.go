@@ -11,8 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/foghornhq/foghorn/lambda/awsjson/ecs"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/console"
@@ -86,17 +85,17 @@ func (p PostMortem) Find(ctx context.Context, a alert.Alert) (*Report, error) {
 	if arn == "" {
 		in := &ecs.ListServiceDeploymentsInput{
 			Cluster: aws.String(id.Cluster), Service: aws.String(id.Service), MaxResults: aws.Int32(20),
-			Status: []types.ServiceDeploymentStatus{
-				types.ServiceDeploymentStatusRollbackRequested, types.ServiceDeploymentStatusRollbackInProgress,
-				types.ServiceDeploymentStatusRollbackSuccessful, types.ServiceDeploymentStatusRollbackFailed,
-				types.ServiceDeploymentStatusStopRequested, types.ServiceDeploymentStatusStopped,
-				types.ServiceDeploymentStatusInProgress,
+			Status: []ecs.ServiceDeploymentStatus{
+				ecs.ServiceDeploymentStatusRollbackRequested, ecs.ServiceDeploymentStatusRollbackInProgress,
+				ecs.ServiceDeploymentStatusRollbackSuccessful, ecs.ServiceDeploymentStatusRollbackFailed,
+				ecs.ServiceDeploymentStatusStopRequested, ecs.ServiceDeploymentStatusStopped,
+				ecs.ServiceDeploymentStatusInProgress,
 			},
 		}
 		if !a.Time.IsZero() {
 			// Created before the event (a minute's grace for clocks), and not so long before
 			// that it is another incident's.
-			in.CreatedAt = &types.CreatedAt{After: aws.Time(a.Time.Add(-lookBack)), Before: aws.Time(a.Time.Add(time.Minute))}
+			in.CreatedAt = &ecs.CreatedAt{After: aws.Time(a.Time.Add(-lookBack)), Before: aws.Time(a.Time.Add(time.Minute))}
 		}
 		out, err := p.API.ListServiceDeployments(ctx, in, opts...)
 		if err != nil {
@@ -151,7 +150,7 @@ type Report struct {
 	HookExpires   time.Time
 }
 
-func reportOf(d types.ServiceDeployment, hookID string) Report {
+func reportOf(d ecs.ServiceDeployment, hookID string) Report {
 	r := Report{
 		ARN: aws.ToString(d.ServiceDeploymentArn), Status: string(d.Status), StatusReason: aws.ToString(d.StatusReason),
 		Stage: string(d.LifecycleStage), Target: revisionText(d.TargetServiceRevision),
@@ -164,14 +163,14 @@ func reportOf(d types.ServiceDeployment, hookID string) Report {
 	if c := d.DeploymentConfiguration; c != nil {
 		r.Strategy = strategyText(c)
 	}
-	if cb := d.DeploymentCircuitBreaker; cb != nil && cb.Status != types.ServiceDeploymentRollbackMonitorsStatusDisabled {
+	if cb := d.DeploymentCircuitBreaker; cb != nil && cb.Status != ecs.ServiceDeploymentRollbackMonitorsStatusDisabled {
 		r.FailureCount, r.Threshold = int(cb.FailureCount), int(cb.Threshold)
-		r.BreakerTripped = cb.Status == types.ServiceDeploymentRollbackMonitorsStatusTriggered
+		r.BreakerTripped = cb.Status == ecs.ServiceDeploymentRollbackMonitorsStatusTriggered
 		r.CircuitBreaker = fmt.Sprintf("%s of a threshold of %d (%s)", plural(r.FailureCount, "failed task"), r.Threshold, cb.Status)
 	}
 	if al := d.Alarms; al != nil {
 		r.AlarmsTriggered, r.AlarmsWatched = al.TriggeredAlarmNames, al.AlarmNames
-		if al.Status == types.ServiceDeploymentRollbackMonitorsStatusTriggered && len(r.AlarmsTriggered) == 0 {
+		if al.Status == ecs.ServiceDeploymentRollbackMonitorsStatusTriggered && len(r.AlarmsTriggered) == 0 {
 			r.AlarmsTriggered = []string{"(an alarm ECS did not name)"}
 		}
 	}
@@ -202,7 +201,7 @@ func (r *Report) ApplyTo(a *alert.Alert) {
 		a.Title = strings.TrimSuffix(a.Title, ": circuit breaker rolled back") + ": " + cause
 		a.Summary = strings.TrimSuffix(strings.TrimSuffix(a.Summary, "."), ": circuit breaker rolled back") + ": " + cause + "."
 	}
-	if r.Status == string(types.ServiceDeploymentStatusRollbackFailed) {
+	if r.Status == string(ecs.ServiceDeploymentStatusRollbackFailed) {
 		a.Severity = alert.Critical
 		a.Title += "; rollback failed"
 		a.Summary = strings.TrimSuffix(a.Summary, ".") + "; the rollback failed."
@@ -223,11 +222,11 @@ func (r *Report) ApplyTo(a *alert.Alert) {
 		says = append(says, fmt.Sprintf("the circuit breaker counted %s against its threshold of %d and stopped it", plural(r.FailureCount, "failed task"), r.Threshold))
 	}
 	switch r.Status {
-	case string(types.ServiceDeploymentStatusRollbackFailed):
+	case string(ecs.ServiceDeploymentStatusRollbackFailed):
 		says = append(says, "the rollback FAILED: the service may run neither the old revision nor the new one in full until someone deploys")
-	case string(types.ServiceDeploymentStatusRollbackSuccessful):
+	case string(ecs.ServiceDeploymentStatusRollbackSuccessful):
 		says = append(says, "the rollback to revision "+orDefault(r.RolledBackTo, "(unknown)")+" succeeded")
-	case string(types.ServiceDeploymentStatusRollbackInProgress), string(types.ServiceDeploymentStatusRollbackRequested):
+	case string(ecs.ServiceDeploymentStatusRollbackInProgress), string(ecs.ServiceDeploymentStatusRollbackRequested):
 		says = append(says, "it is rolling back to revision "+orDefault(r.RolledBackTo, "(unknown)"))
 	}
 	if r.TimeoutAction != "" {
@@ -274,7 +273,7 @@ func (r *Report) ApplyTo(a *alert.Alert) {
 
 // revisionText says a service revision: its id and its tasks, "1485800978477494678 (0 of 3
 // running, 1 pending)".
-func revisionText(s *types.ServiceRevisionSummary) string {
+func revisionText(s *ecs.ServiceRevisionSummary) string {
 	if s == nil || aws.ToString(s.Arn) == "" {
 		return ""
 	}
@@ -290,15 +289,15 @@ func revisionText(s *types.ServiceRevisionSummary) string {
 
 // strategyText says a deployment's strategy with its steps: "BLUE_GREEN (bake time 10 min)",
 // "CANARY (5% for 10 min)", "LINEAR (steps of 10%, 5 min each)".
-func strategyText(c *types.DeploymentConfiguration) string {
+func strategyText(c *ecs.DeploymentConfiguration) string {
 	s := string(c.Strategy)
 	var how []string
 	switch c.Strategy {
-	case types.DeploymentStrategyCanary:
+	case ecs.DeploymentStrategyCanary:
 		if cc := c.CanaryConfiguration; cc != nil && cc.CanaryPercent != nil {
 			how = append(how, strconv.FormatFloat(*cc.CanaryPercent, 'f', -1, 64)+"% first"+minutes(" for %d min", cc.CanaryBakeTimeInMinutes))
 		}
-	case types.DeploymentStrategyLinear:
+	case ecs.DeploymentStrategyLinear:
 		if lc := c.LinearConfiguration; lc != nil && lc.StepPercent != nil {
 			how = append(how, "steps of "+strconv.FormatFloat(*lc.StepPercent, 'f', -1, 64)+"%"+minutes(", %d min each", lc.StepBakeTimeInMinutes))
 		}

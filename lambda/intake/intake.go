@@ -22,7 +22,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 
 	"github.com/foghornhq/foghorn/lambda/awslogs"
 )

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/foghornhq/foghorn/lambda/awsjson"
+	"github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 
 	"github.com/foghornhq/foghorn/lambda/awslogs"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
@@ -27,9 +27,9 @@ func read(t *testing.T, rel string) []byte {
 	return b
 }
 
-func newIntake(t *testing.T, fake *awsfake.SQS, opts ...func(*sqs.Options)) *Intake {
+func newIntake(t *testing.T, fake *awsfake.SQS) *Intake {
 	t.Helper()
-	in, err := New(fake.Client(opts...), queueURL, "eu-west-1", nil)
+	in, err := New(fake.Client(), queueURL, "eu-west-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,9 +130,9 @@ func TestUndecodableIsEnqueued(t *testing.T) {
 func TestQueueFailureFailsTheInvocation(t *testing.T) {
 	fake := awsfake.NewSQS(queueURL)
 	defer fake.Close()
-	// No SDK retries: the test says what the first answer does.
-	in := newIntake(t, fake, func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
-	fake.FailNext(awsfake.Unavailable())
+	// The client tries three times: three failures fail the send.
+	in := newIntake(t, fake)
+	fake.FailNext(awsfake.Unavailable(), awsfake.Unavailable(), awsfake.Unavailable())
 	payload := read(t, "lambda-cloudwatch-logs-event-awslogs.json")
 	if err := in.Handle(context.Background(), payload); err == nil || !strings.Contains(err.Error(), "sending part 1 of 1") {
 		t.Fatalf("Handle = %v, want the queue's failure", err)
@@ -143,7 +143,7 @@ func TestQueueFailureFailsTheInvocation(t *testing.T) {
 	if len(fake.Messages()) != 1 {
 		t.Errorf("%d messages after the retry, want 1", len(fake.Messages()))
 	}
-	wrong, err := New(fake.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }), queueURL+"-gone", "", nil)
+	wrong, err := New(fake.Client(), queueURL+"-gone", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestNewNeedsAQueue(t *testing.T) {
 	if _, err := New(nil, queueURL, "", nil); err == nil {
 		t.Error("no client accepted")
 	}
-	if _, err := New(sqs.New(sqs.Options{Region: "us-east-1", Credentials: awsfake.Credentials, BaseEndpoint: aws.String("http://127.0.0.1:1")}), "", "", nil); err == nil {
+	if _, err := New(sqs.New(awsjson.Config{Region: "us-east-1", Credentials: awsfake.Credentials}), "", "", nil); err == nil {
 		t.Error("no queue accepted")
 	}
 }

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/foghornhq/foghorn/lambda/awsjson/ecs"
 )
 
 // Mapping is one explicit log group → service entry (config's logPatterns.services).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/foghornhq/foghorn/lambda/awsjson"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -79,6 +80,12 @@ func (e *endpoint) start(handle func(w http.ResponseWriter, r *http.Request)) {
 
 // URL is the endpoint to give a client as BaseEndpoint.
 func (e *endpoint) URL() string { return e.srv.URL }
+
+// Config aims the notifier's own clients (awsjson) at the endpoint, as AWS_ENDPOINT_URL_<SERVICE>
+// would, in Region and signed with Credentials.
+func (e *endpoint) Config() awsjson.Config {
+	return awsjson.Config{Region: Region, Credentials: Credentials, HTTP: e.srv.Client(), Getenv: func(string) string { return e.srv.URL }}
+}
 
 // HTTPClient is an HTTP client for the endpoint.
 func (e *endpoint) HTTPClient() *http.Client { return e.srv.Client() }

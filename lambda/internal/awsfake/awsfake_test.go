@@ -27,7 +27,7 @@ func TestShippedTaskDefinitionsDecode(t *testing.T) {
 	f := NewECS()
 	defer f.Close()
 	f.AddShipped()
-	c := f.Client()
+	c := f.SDKClient()
 	for name := range TaskDefinitions() {
 		out, err := c.DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(name)})
 		if err != nil {
@@ -45,7 +45,7 @@ func TestECSResolvesNamesAndARNs(t *testing.T) {
 	f := NewECS()
 	defer f.Close()
 	f.AddShipped()
-	c := f.Client()
+	c := f.SDKClient()
 	for _, name := range []string{"checkout-api", "checkout-api:42", "arn:aws:ecs:us-east-1:111122223333:task-definition/checkout-api:42"} {
 		out, err := c.DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(name)})
 		if err != nil {
@@ -84,7 +84,7 @@ func TestGetLogEventsPages(t *testing.T) {
 		evs = append(evs, Event{Time: t0.Add(time.Duration(i) * time.Second), Message: "line " + strconv.Itoa(i)})
 	}
 	f.Put("/ecs/x", "ecs/app/1", evs...)
-	c := f.Client()
+	c := f.SDKClient()
 	get := func(in cloudwatchlogs.GetLogEventsInput) *cloudwatchlogs.GetLogEventsOutput {
 		t.Helper()
 		in.LogGroupName, in.LogStreamName = aws.String("/ecs/x"), aws.String("ecs/app/1")
@@ -128,7 +128,7 @@ func TestGetLogEventsErrors(t *testing.T) {
 	f.Put("/ecs/x", "ecs/app/1", Event{Time: time.Now(), Message: "hello"})
 	f.Deny("/ecs/secret")
 	f.Put("/ecs/secret", "s", Event{Time: time.Now(), Message: "hidden"})
-	c := f.Client(func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = 1 })
+	c := f.SDKClient(func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = 1 })
 	for _, tc := range []struct{ group, stream, code string }{
 		{"/ecs/none", "s", "ResourceNotFoundException"},
 		{"/ecs/x", "ecs/app/2", "ResourceNotFoundException"},
@@ -196,12 +196,12 @@ func TestHold(t *testing.T) {
 	f.Hold(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := f.Client().DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")})
+	_, err := f.SDKClient().DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want the deadline", err)
 	}
 	f.Hold(false)
-	if _, err := f.Client().DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")}); err != nil {
+	if _, err := f.SDKClient().DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")}); err != nil {
 		t.Errorf("after release: %v", err)
 	}
 }

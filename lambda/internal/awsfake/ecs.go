@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
+	ownecs "github.com/foghornhq/foghorn/lambda/awsjson/ecs"
 )
 
 //go:embed taskdefs/*.json
@@ -107,15 +108,20 @@ func NewECS() *ECS {
 	return f
 }
 
-// Client returns an ECS client for the fake, in Region, signed with Credentials.
-func (f *ECS) Client(optFns ...func(*ecs.Options)) *ecs.Client {
-	return ecs.New(ecs.Options{
+// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
+// fake's own tests hold it to the real protocol with it.
+func (f *ECS) SDKClient(optFns ...func(*sdkecs.Options)) *sdkecs.Client {
+	return sdkecs.New(sdkecs.Options{
 		Region:       Region,
 		BaseEndpoint: aws.String(f.URL()),
 		Credentials:  Credentials,
 		HTTPClient:   f.HTTPClient(),
 	}, optFns...)
 }
+
+// Client returns the notifier's own client (awsjson) for the fake, in Region, signed with
+// Credentials.
+func (f *ECS) Client() *ownecs.Client { return ownecs.New(f.Config()) }
 
 // Add registers a task definition (the taskDefinition object of a DescribeTaskDefinition
 // answer, or of `aws ecs describe-task-definition`).

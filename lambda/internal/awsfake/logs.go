@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cloudwatchlogs "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	ownlogs "github.com/foghornhq/foghorn/lambda/awsjson/logs"
 )
 
 // Event is one log event of a stream.
@@ -49,8 +50,9 @@ func NewLogs() *Logs {
 	return f
 }
 
-// Client returns a CloudWatch Logs client for the fake, in Region, signed with Credentials.
-func (f *Logs) Client(optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
+// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
+// fake's own tests hold it to the real protocol with it.
+func (f *Logs) SDKClient(optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
 	return cloudwatchlogs.New(cloudwatchlogs.Options{
 		Region:       Region,
 		BaseEndpoint: aws.String(f.URL()),
@@ -58,6 +60,10 @@ func (f *Logs) Client(optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.C
 		HTTPClient:   f.HTTPClient(),
 	}, optFns...)
 }
+
+// Client returns the notifier's own client (awsjson) for the fake, in Region, signed with
+// Credentials.
+func (f *Logs) Client() *ownlogs.Client { return ownlogs.New(f.Config()) }
 
 // CreateGroup makes an empty log group, as awslogs-create-group or the stack would.
 func (f *Logs) CreateGroup(group string) {

@@ -27,7 +27,7 @@ func TestServiceDeploymentsWire(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	c := f.Client(func(o *ecs.Options) { o.Region = "us-west-2" })
+	c := f.SDKClient(func(o *ecs.Options) { o.Region = "us-west-2" })
 	ctx := context.Background()
 	var arns []string
 	var token *string

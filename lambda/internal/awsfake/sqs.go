@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sdksqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+	ownsqs "github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 )
 
 // MaxSQSBody is the message size the fake enforces: SQS's classic 256 KiB.
@@ -43,15 +44,20 @@ func NewSQS(queueURLs ...string) *SQS {
 	return f
 }
 
-// Client returns an SQS client for the fake, in Region, signed with Credentials.
-func (f *SQS) Client(optFns ...func(*sqs.Options)) *sqs.Client {
-	return sqs.New(sqs.Options{
+// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
+// fake's own tests hold it to the real protocol with it.
+func (f *SQS) SDKClient(optFns ...func(*sdksqs.Options)) *sdksqs.Client {
+	return sdksqs.New(sdksqs.Options{
 		Region:       Region,
 		BaseEndpoint: aws.String(f.URL()),
 		Credentials:  Credentials,
 		HTTPClient:   f.HTTPClient(),
 	}, optFns...)
 }
+
+// Client returns the notifier's own client (awsjson) for the fake, in Region, signed with
+// Credentials.
+func (f *SQS) Client() *ownsqs.Client { return ownsqs.New(f.Config()) }
 
 // FailNext makes the next len(faults) requests fail with these faults, in order.
 func (f *SQS) FailNext(faults ...Fault) {
