@@ -60,7 +60,7 @@ func main() {
 		log.Error("foghorn cannot start", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(n.Handle)
+	lambda.Start(n) // a lambda.Handler: the payload is handed over as it came
 }
 
 func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {

@@ -66,6 +66,17 @@ func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (resp *e
 	return nil, nil
 }
 
+// Invoke is Handle as aws-lambda-go's Handler: the payload as it arrived, the answer as JSON.
+// Given a function instead, the runtime would decode the payload into its argument first, a
+// pass over the whole batch (encoding/json's) that Handle does not need.
+func (n *Notifier) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	resp, err := n.Handle(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(resp)
+}
+
 // failAll hands every record back: SQS records as batch item failures, anything else as an
 // error, so Lambda retries it.
 func failAll(recs []envelope.Record) (*events.SQSEventResponse, error) {
