@@ -3,8 +3,6 @@ package envelope
 import (
 	"bytes"
 	"errors"
-	"io"
-	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -53,190 +51,133 @@ func (p *probe) notification() (notification, bool) {
 // decoderOptions accept what encoding/json accepts: duplicate keys and invalid UTF-8.
 var decoderOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
-// reader is a decoder and the buffer it reads, kept for the next document.
-type reader struct {
-	dec jsontext.Decoder
-	buf bytes.Buffer
-}
-
-var readers = sync.Pool{New: func() any { return new(reader) }}
-
-var empty bytes.Buffer
-
 // errNotJSON is any syntax error: the document is not JSON.
 var errNotJSON = errors.New("not JSON")
 
 // read fills p from doc, which must be one JSON value; records says whether a Records list is
 // read (an SQS body's is not needed, only checked).
-func (p *probe) read(doc []byte, records bool) (err error) {
-	r := readers.Get().(*reader)
-	r.buf = *bytes.NewBuffer(doc)
-	dec := &r.dec
-	dec.Reset(&r.buf, decoderOptions...)
-	defer func() {
-		r.buf = bytes.Buffer{} // let doc go
-		dec.Reset(&empty)
-		readers.Put(r)
-	}()
-	if dec.PeekKind() != '{' {
+func (p *probe) read(doc []byte, records bool) error {
+	s := scanner{b: doc}
+	if s.peek() != '{' {
 		// An array, a string, …: encoding/json leaves the struct empty.
-		if err := dec.SkipValue(); err != nil {
+		if !s.skip() || !s.end() {
 			return errNotJSON
 		}
-		return eof(dec)
+		return nil
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return errNotJSON
-	}
-	for dec.PeekKind() == '"' {
-		name, err := readName(dec)
-		if err != nil {
-			return errNotJSON
-		}
-		switch {
-		case records && is(name, "Records"):
-			err = p.readRecords(dec)
-		case is(name, "Type"):
-			err = readString(dec, &p.typ)
-		case is(name, "MessageId"):
-			err = readPresence(dec, &p.messageID)
-		case is(name, "TopicArn"):
-			err = readPresence(dec, &p.topicArn)
-		case is(name, "Subject"):
-			err = readPresence(dec, &p.subject)
-		case is(name, "Message"):
-			err = readText(dec, &p.message)
-		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return errNotJSON
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil { // '}'
-		return errNotJSON
-	}
-	return eof(dec)
-}
-
-// eof checks that nothing but white space follows the document.
-func eof(dec *jsontext.Decoder) error {
-	if _, err := dec.ReadToken(); err != io.EOF {
+	p.readObject(&s, records)
+	if !s.end() {
 		return errNotJSON
 	}
 	return nil
 }
 
+// readObject reads the object at s into p.
+func (p *probe) readObject(s *scanner, records bool) {
+	var scratch [32]byte
+	s.open('{')
+	for first := true; s.next('}', first); first = false {
+		name := s.name(scratch[:])
+		switch {
+		case s.bad:
+		case records && is(name, "Records"):
+			p.readRecords(s)
+		case is(name, "Type"):
+			readString(s, &p.typ)
+		case is(name, "MessageId"):
+			readPresence(s, &p.messageID)
+		case is(name, "TopicArn"):
+			readPresence(s, &p.topicArn)
+		case is(name, "Subject"):
+			readPresence(s, &p.subject)
+		case is(name, "Message"):
+			readText(s, &p.message)
+		default:
+			s.skip()
+		}
+	}
+}
+
 // readRecords reads a Records value: a list of items, or (any other type) none.
-func (p *probe) readRecords(dec *jsontext.Decoder) error {
-	switch dec.PeekKind() {
+func (p *probe) readRecords(s *scanner) {
+	switch s.peek() {
 	case 'n':
 		p.hasRecords, p.records = false, nil
-		return dec.SkipValue()
+		s.skip()
+		return
 	case '[':
 	default:
 		// encoding/json reports the type and leaves the slice as it was.
-		return dec.SkipValue()
+		s.skip()
+		return
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
+	s.open('[')
 	n := 0
-	for k := dec.PeekKind(); k != ']'; k = dec.PeekKind() {
+	for first := true; s.next(']', first); first = false {
 		if n == len(p.all) {
 			p.all = append(p.all, item{})
 		}
-		if err := p.all[n].read(dec); err != nil {
-			return err
-		}
+		p.all[n].read(s)
 		n++
 	}
 	p.hasRecords, p.records = true, p.all[:n:n]
-	_, err := dec.ReadToken()
-	return err
 }
 
-func (it *item) read(dec *jsontext.Decoder) error {
-	if dec.PeekKind() != '{' {
-		return dec.SkipValue()
+func (it *item) read(s *scanner) {
+	if s.peek() != '{' {
+		s.skip()
+		return
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	for dec.PeekKind() == '"' {
-		name, err := readName(dec)
-		if err != nil {
-			return err
-		}
+	var scratch [32]byte
+	s.open('{')
+	for first := true; s.next('}', first); first = false {
+		name := s.name(scratch[:])
 		switch {
+		case s.bad:
 		case is(name, "Sns"):
-			err = readSNS(dec, &it.sns)
+			readSNS(s, &it.sns)
 		case is(name, "messageId"):
-			err = readString(dec, &it.messageID)
+			readString(s, &it.messageID)
 		case is(name, "body"):
-			err = readText(dec, &it.body)
+			readText(s, &it.body)
 		case is(name, "eventSource"):
-			err = readString(dec, &it.eventSource)
+			readString(s, &it.eventSource)
 		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return err
+			s.skip()
 		}
 	}
-	_, err := dec.ReadToken()
-	return err
 }
 
-func readSNS(dec *jsontext.Decoder, s **snsEntity) error {
-	k := dec.PeekKind()
+func readSNS(s *scanner, e **snsEntity) {
+	k := s.peek()
 	if k == 'n' {
-		*s = nil
-		return dec.SkipValue()
+		*e = nil
+		s.skip()
+		return
 	}
-	if *s == nil {
-		*s = &snsEntity{}
+	if *e == nil {
+		*e = &snsEntity{}
 	}
 	if k != '{' {
-		return dec.SkipValue()
+		s.skip()
+		return
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	e := *s
-	for dec.PeekKind() == '"' {
-		name, err := readName(dec)
-		if err != nil {
-			return err
-		}
+	var scratch [32]byte
+	s.open('{')
+	for first := true; s.next('}', first); first = false {
+		name := s.name(scratch[:])
 		switch {
+		case s.bad:
 		case is(name, "MessageId"):
-			err = readString(dec, &e.messageID)
+			readString(s, &(*e).messageID)
 		case is(name, "Subject"):
-			err = readPresence(dec, &e.subject)
+			readPresence(s, &(*e).subject)
 		case is(name, "Message"):
-			err = readText(dec, &e.message)
+			readText(s, &(*e).message)
 		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return err
+			s.skip()
 		}
 	}
-	_, err := dec.ReadToken()
-	return err
-}
-
-// readName reads an object's key, unquoted.
-func readName(dec *jsontext.Decoder) ([]byte, error) {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	if bytes.IndexByte(v, '\\') < 0 {
-		return v[1 : len(v)-1], nil
-	}
-	return unquote(v), nil
 }
 
 // is matches a key to a field name as encoding/json does: exactly or case-insensitively.
@@ -244,57 +185,54 @@ func is(name []byte, field string) bool {
 	return string(name) == field || bytes.EqualFold(name, []byte(field))
 }
 
-// readString sets *s to a string value; null and other types leave it as it was.
-func readString(dec *jsontext.Decoder, s *string) error {
-	if dec.PeekKind() != '"' {
-		return dec.SkipValue()
+// readString sets *dst to a string value; null and other types leave it as it was.
+func readString(s *scanner, dst *string) {
+	if s.peek() != '"' {
+		s.skip()
+		return
 	}
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
+	if v := s.str(nil, true); !s.bad {
+		*dst = string(v)
 	}
-	*s = unquoteString(v)
-	return nil
 }
 
 // readPresence reads a *string field: nil for null, the string, or "" for another type
 // (encoding/json allocates the pointer before it finds the type wrong).
-func readPresence(dec *jsontext.Decoder, s **string) error {
-	switch dec.PeekKind() {
+func readPresence(s *scanner, dst **string) {
+	switch s.peek() {
 	case 'n':
-		*s = nil
-		return dec.SkipValue()
+		*dst = nil
+		s.skip()
 	case '"':
 		var v string
-		if err := readString(dec, &v); err != nil {
-			return err
+		readString(s, &v)
+		*dst = &v
+	default:
+		if *dst == nil {
+			*dst = new(string)
 		}
-		*s = &v
-		return nil
+		s.skip()
 	}
-	if *s == nil {
-		*s = new(string)
-	}
-	return dec.SkipValue()
 }
 
 // readText reads a *text field: nil for null, else the string unquoted or the JSON text of
 // any other value.
-func readText(dec *jsontext.Decoder, t **text) error {
-	if dec.PeekKind() == 'n' {
-		*t = nil
-		return dec.SkipValue()
-	}
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
+func readText(s *scanner, t **text) {
 	var out text
-	if v[0] == '"' {
-		out = unquote(v)
-	} else {
-		out = append(text(nil), v...)
+	switch s.peek() {
+	case 'n':
+		*t = nil
+		s.skip()
+		return
+	case '"':
+		out = s.str(nil, false)
+	default:
+		start := s.i
+		s.skip()
+		out = append(text(nil), s.b[start:s.i]...)
+	}
+	if out == nil {
+		out = text{}
 	}
 	*t = &out
-	return nil
 }

@@ -56,25 +56,15 @@ func (s *stream) run(yield func(Record, error) bool) error {
 		return err
 	}
 	for s.dec.PeekKind() == '"' {
-		name, err := readName(s.dec)
+		tok, err := s.dec.ReadToken()
 		if err != nil {
 			return err
 		}
-		switch {
-		case is(name, "Records"):
+		name := tok.String()
+		if is([]byte(name), "Records") {
 			err = s.records(yield)
-		case is(name, "Type"):
-			err = readString(s.dec, &s.p.typ)
-		case is(name, "MessageId"):
-			err = readPresence(s.dec, &s.p.messageID)
-		case is(name, "TopicArn"):
-			err = readPresence(s.dec, &s.p.topicArn)
-		case is(name, "Subject"):
-			err = readPresence(s.dec, &s.p.subject)
-		case is(name, "Message"):
-			err = readText(s.dec, &s.p.message)
-		default:
-			err = s.dec.SkipValue()
+		} else {
+			err = s.member(name)
 		}
 		if err != nil {
 			return err
@@ -84,6 +74,32 @@ func (s *stream) run(yield func(Record, error) bool) error {
 		return err
 	}
 	return s.end(yield)
+}
+
+// member reads the value of a top-level key other than Records into the probe, as Split does.
+func (s *stream) member(name string) error {
+	v, err := s.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	sc := scanner{b: v}
+	n := []byte(name)
+	switch {
+	case is(n, "Type"):
+		readString(&sc, &s.p.typ)
+	case is(n, "MessageId"):
+		readPresence(&sc, &s.p.messageID)
+	case is(n, "TopicArn"):
+		readPresence(&sc, &s.p.topicArn)
+	case is(n, "Subject"):
+		readPresence(&sc, &s.p.subject)
+	case is(n, "Message"):
+		readText(&sc, &s.p.message)
+	}
+	if sc.bad {
+		return ErrNotJSON
+	}
+	return nil
 }
 
 // end checks that the payload is over and, when it was not a batch, yields what Split would.
@@ -122,11 +138,14 @@ func (s *stream) end(yield func(Record, error) bool) error {
 // records reads a Records value. Until the payload is known to be a batch, items are kept
 // as Split keeps them; from the first SQS or SNS item on, each is yielded as it is read.
 func (s *stream) records(yield func(Record, error) bool) error {
-	switch {
-	case !s.batch && s.dec.PeekKind() != '[':
-		return s.p.readRecords(s.dec) // null or another type, as Split reads it
-	case s.dec.PeekKind() != '[':
-		return s.dec.SkipValue()
+	if s.dec.PeekKind() != '[' {
+		v, err := s.dec.ReadValue()
+		if err != nil || s.batch {
+			return err
+		}
+		sc := scanner{b: v}
+		s.p.readRecords(&sc) // null or another type, as Split reads it
+		return nil
 	}
 	if _, err := s.dec.ReadToken(); err != nil {
 		return err
@@ -135,11 +154,15 @@ func (s *stream) records(yield func(Record, error) bool) error {
 		s.p.hasRecords, s.p.records = true, nil
 	}
 	for s.dec.PeekKind() != ']' {
-		start := s.dec.InputOffset()
-		s.in.from(start)
-		var it item
-		if err := it.read(s.dec); err != nil {
+		// Each record is read whole (the decoder checks it is JSON), then taken apart.
+		v, err := s.dec.ReadValue()
+		if err != nil {
 			return err
+		}
+		var it item
+		sc := scanner{b: v}
+		if it.read(&sc); sc.bad {
+			return ErrNotJSON
 		}
 		recs, ok := splitRecords([]item{it})
 		switch {
@@ -151,9 +174,9 @@ func (s *stream) records(yield func(Record, error) bool) error {
 			s.batch = true
 			s.in.keep = false
 		case !ok:
-			raw := bytes.TrimLeft(s.in.slice(start, s.dec.InputOffset()), " \t\r\n,")
-			recs = []Record{{Via: ViaDirect, Body: raw}}
+			recs = []Record{{Via: ViaDirect, Body: append([]byte(nil), v...)}}
 		}
+		s.in.drop()
 		if !yield(recs[0], nil) {
 			return errStopped
 		}
@@ -165,9 +188,14 @@ func (s *stream) records(yield func(Record, error) bool) error {
 // rest reads the remaining items of a Records list that is not a batch.
 func (s *stream) rest() error {
 	for s.dec.PeekKind() != ']' {
-		var it item
-		if err := it.read(s.dec); err != nil {
+		v, err := s.dec.ReadValue()
+		if err != nil {
 			return err
+		}
+		var it item
+		sc := scanner{b: v}
+		if it.read(&sc); sc.bad {
+			return ErrNotJSON
 		}
 		s.p.records = append(s.p.records, it)
 	}
@@ -175,36 +203,29 @@ func (s *stream) rest() error {
 	return err
 }
 
-// tee keeps what is read from r: all of it while keep is set (until the payload's shape is
-// known), otherwise only the bytes from the offset last given to from on (one item).
+// tee keeps what is read from r while keep is set (until the payload's shape is known: a
+// payload that is not a batch is one record, all of it).
 type tee struct {
 	r    io.Reader
 	keep bool
 	buf  []byte
-	base int64 // the input offset of buf[0]
 	err  error // the reader's failure, if any
 }
 
 func (t *tee) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
-	t.buf = append(t.buf, p[:n]...)
+	if t.keep {
+		t.buf = append(t.buf, p[:n]...)
+	}
 	if err != nil && err != io.EOF {
 		t.err = err
 	}
 	return n, err
 }
 
-// from lets go of the bytes before off, unless everything is kept.
-func (t *tee) from(off int64) {
-	if t.keep || off <= t.base {
-		return
+// drop lets go of what was kept once it is no longer needed.
+func (t *tee) drop() {
+	if !t.keep {
+		t.buf = nil
 	}
-	drop := min(int(off-t.base), len(t.buf))
-	t.buf = append(t.buf[:0], t.buf[drop:]...)
-	t.base += int64(drop)
-}
-
-// slice returns the input from offset start to end.
-func (t *tee) slice(start, end int64) []byte {
-	return append([]byte(nil), t.buf[start-t.base:end-t.base]...)
 }

@@ -1,12 +1,5 @@
 package envelope
 
-import (
-	"bytes"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
-)
-
 // text is what an SQS body or an SNS Message holds: the content of a JSON string, or, when a
 // hand-made event put an object there, that JSON text itself. It is unquoted as the enclosing
 // document is read, because decoding the string again would validate it all over again — and
@@ -22,80 +15,10 @@ func (t *text) bytes() []byte {
 }
 
 // unquote decodes a valid JSON string literal exactly as encoding/json does, invalid UTF-8
-// and unpaired surrogates becoming U+FFFD. The result is a copy. A JSON document held in a
-// string is mostly runs of plain ASCII between escaped quotes: each run is copied whole.
+// and unpaired surrogates becoming U+FFFD, as the scanner reads strings. The result is a copy.
 func unquote(b []byte) []byte {
-	b = b[1 : len(b)-1]
-	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
-		return append([]byte(nil), b...)
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		j := i
-		for j < len(b) && b[j] != '\\' && b[j] < utf8.RuneSelf {
-			j++
-		}
-		out = append(out, b[i:j]...)
-		if i = j; i == len(b) {
-			break
-		}
-		if c := b[i]; c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && size == 1 {
-				out = utf8.AppendRune(out, unicode.ReplacementChar)
-			} else {
-				out = append(out, b[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		if i+1 == len(b) {
-			break // a lone backslash ends no valid literal
-		}
-		i++
-		switch e := b[i]; e {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(b[i+1:])
-			i += 4
-			if !ok {
-				r = unicode.ReplacementChar
-			} else if utf16.IsSurrogate(r) {
-				r2, ok2 := rune(-1), false
-				if i+2 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
-					r2, ok2 = hex4(b[i+3:])
-				}
-				if dec := utf16.DecodeRune(r, r2); ok2 && dec != unicode.ReplacementChar {
-					r = dec
-					i += 6
-				} else {
-					r = unicode.ReplacementChar
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default: // '"', '\\', '/'
-			out = append(out, e)
-		}
-		i++
-	}
-	return out
-}
-
-// unquoteString is unquote as a string.
-func unquoteString(b []byte) string {
-	if s := b[1 : len(b)-1]; bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s) {
-		return string(s)
-	}
-	return string(unquote(b))
+	s := scanner{b: b}
+	return s.str(nil, false)
 }
 
 // hex4 reads the four hex digits of a \u escape.
