@@ -125,14 +125,25 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 		}
 		return append(dst, b[start:i]...)
 	}
+	// Escapes come every few bytes in a document held in a string held in a string: the
+	// common ones are copied in the loop that copies plain bytes.
 	dst = append(dst, b[start:i]...)
 	for {
-		j := i
-		for j < len(b) && plain[b[j]] {
-			j++
+		for i < len(b) {
+			c := b[i]
+			if plain[c] {
+				dst = append(dst, c)
+				i++
+				continue
+			}
+			if c == '\\' && i+1 < len(b) && (b[i+1] == '"' || b[i+1] == '\\' || b[i+1] == '/') {
+				dst = append(dst, b[i+1])
+				i += 2
+				continue
+			}
+			break
 		}
-		dst = append(dst, b[i:j]...)
-		if i = j; i == len(b) {
+		if i == len(b) {
 			s.fail()
 			return nil
 		}

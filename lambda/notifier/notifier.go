@@ -220,13 +220,13 @@ const RuleDuplicate = "duplicate"
 // names its rule: nothing is dropped. Plan's only I/O is the state store (stories), the log
 // tail, placing a log stream on its service and the post-mortem, all optional and all bounded.
 func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
-	plan, _ := n.Stream(ctx, func(yield func(envelope.Record, error) bool) {
+	plan, _ := n.stream(ctx, func(yield func(envelope.Record, error) bool) {
 		for _, r := range recs {
 			if !yield(r, nil) {
 				return
 			}
 		}
-	}, nil)
+	}, len(recs), nil)
 	return plan
 }
 
@@ -236,8 +236,13 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 // whole. It stops at the first error recs yields, before any story is told, or at the first
 // error emit returns, and returns it. emit nil keeps the payloads, as Plan does.
 func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], emit func(Message) error) (Plan, error) {
+	return n.stream(ctx, recs, 0, emit)
+}
+
+// stream is Stream, told how many records to expect when that is known.
+func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], size int, emit func(Message) error) (Plan, error) {
 	var plan Plan
-	var inputs []story.Input
+	inputs := make([]story.Input, 0, size)
 	seen := map[string]int{}
 	for rec, err := range recs {
 		if err != nil {

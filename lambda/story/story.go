@@ -116,7 +116,7 @@ const maxAttempts = 5
 // no story pass through unchanged. A store failure is returned: the caller then treats the
 // batch without stories (every failure posts on its own) rather than losing it.
 func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
-	var res Result
+	res := Result{Passed: make([]Input, 0, len(inputs))}
 	groups := map[string][]Input{}
 	var keys []string
 	for _, in := range inputs {
