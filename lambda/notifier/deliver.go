@@ -142,6 +142,13 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 	if key == "" {
 		key = m.Alert.EventID + "|" + m.Destination
 	}
+	if m.also != "" {
+		if done, err := n.ledger.Delivered(ctx, m.also); err == nil && done {
+			o.Skipped = true
+			n.logOutcome(o, "already_delivered")
+			return o
+		}
+	}
 	claim, err := n.ledger.Claim(ctx, key, lease(ctx))
 	switch claim.Outcome {
 	case state.AlreadyDelivered:

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -179,6 +180,9 @@ type Message struct {
 	// announcement starts, whose message reference is kept for later edits.
 	key   string
 	story string
+	// also is a second ledger key under which the message counts as delivered: an alarm
+	// transition's copy timed across a second's boundary (transition.neighbour).
+	also string
 }
 
 // Suppression is an alert the policy kept out of the channel, and why.
@@ -222,6 +226,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
 	inputs := make([]story.Input, 0, len(recs))
 	seen := map[string]int{}
+	var alarms []seenTransition
 	for _, rec := range recs {
 		alerts, control, isLog := n.fromLogs(ctx, rec)
 		switch {
@@ -237,6 +242,14 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
 				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 				continue
+			}
+			if t, ok := transitionOf(&a); ok {
+				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
+					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], a, rec.ItemID))
+					seen[a.EventID] = alarms[j].input
+					continue
+				}
+				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
 			}
 			seen[a.EventID] = len(inputs)
 			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
@@ -323,6 +336,10 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
 	m := Message{Destination: name, Target: d.kind, Alert: a, Items: items, key: a.EventID + "|" + name}
+	if t, ok := transitionOf(a); ok {
+		// Whichever path brings the transition first posts it; the other finds it delivered.
+		m.key, m.also = t.key()+"|"+name, t.neighbour()+"|"+name
+	}
 	body, err := renderSafely(d.render, *a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())
