@@ -3,6 +3,7 @@ package param
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -113,5 +114,24 @@ func TestStoreErrorsHoldNoSecret(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "fake-secret-for-tests") {
 		t.Errorf("error leaks the secret: %v", err)
+	}
+}
+
+// TestURLAsName: a webhook URL given as a parameter name is neither sent to SSM nor repeated
+// in the error.
+func TestURLAsName(t *testing.T) {
+	var calls atomic.Int32
+	s := NewStore(fakeSSM(t, map[string]string{}, &calls))
+	for _, name := range []string{fakeWebhook, "xoxb-fake token for tests", ""} {
+		_, err := s.Get(context.Background(), name)
+		if !errors.Is(err, ErrNotAName) {
+			t.Errorf("Get(%.30q) = %v, want ErrNotAName", name, err)
+		}
+		if err != nil && name != "" && strings.Contains(err.Error(), name) {
+			t.Errorf("the error repeats the name: %v", err)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d SSM calls, want none", n)
 	}
 }
