@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
@@ -67,6 +69,15 @@ type Notifier struct {
 	patterns *patterns.Reader
 	logECS   logsource.ECS
 	region   string
+
+	// What is wrong with the configuration, and whom to tell (problems.go). mu guards the
+	// destinations' targets, broken and pending: a broken destination's target arrives when
+	// its secret is fixed.
+	mu        sync.RWMutex
+	broken    map[string]*brokenDest
+	pending   []*pendingProblem
+	ops       Ops
+	lastCheck time.Time
 }
 
 // Option configures a Notifier at construction.
@@ -128,8 +139,9 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 		dst := dest{kind: d.Target, render: render, threaded: destination.Threaded(d), target: n.targets[d.Name]}
 		// Routes name destinations by name; one without a target would fail only when an
 		// alert first reached it.
+		_, broken := n.broken[d.Name]
 		switch _, threaded := dst.target.(chat.Threaded); {
-		case n.targets != nil && dst.target == nil:
+		case n.targets != nil && dst.target == nil && !broken:
 			return nil, fmt.Errorf("destination %q has no target", d.Name)
 		case dst.target != nil && dst.threaded && !threaded:
 			return nil, fmt.Errorf("destination %q: a %s target must edit messages, and %T cannot", d.Name, d.Target, dst.target)
@@ -141,10 +153,22 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 			return nil, fmt.Errorf("a target is given for %q, which the document does not name", name)
 		}
 	}
+	for name := range n.broken {
+		if _, ok := n.dests[name]; !ok {
+			return nil, fmt.Errorf("destination %q is marked broken, and the document does not name it", name)
+		}
+	}
 	n.clock = clock.Or(n.clock)
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
+	for _, d := range doc.Destinations {
+		if b, ok := n.broken[d.Name]; ok {
+			n.log.Warn("destination broken; the others work", "destination", d.Name, "problem", b.why.Error())
+			n.pending = append(n.pending, &pendingProblem{Problem: n.brokenProblem(d.Name, b.why), told: map[string]bool{}})
+		}
+	}
+	n.lastCheck = n.clock.Now()
 	if n.store == nil {
 		n.store = state.NewMemory(n.clock)
 	}
@@ -183,6 +207,10 @@ type Message struct {
 	// also is a second ledger key under which the message counts as delivered: an alarm
 	// transition's copy timed across a second's boundary (transition.neighbour).
 	also string
+	// problem is the id of the problem a message tells (problems.go); keep, if set, is how
+	// long the ledger remembers its delivery instead of the document's deliveries setting.
+	problem string
+	keep    time.Duration
 }
 
 // Suppression is an alert the policy kept out of the channel, and why.
