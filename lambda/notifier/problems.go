@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -321,9 +322,8 @@ func (n *Notifier) tellOps(ctx context.Context) {
 		}
 	}
 	n.mu.RUnlock()
-	ledger := state.NewLedger(n.store, problemRemember)
 	for _, p := range todo {
-		told, err := n.publishOnce(ctx, ledger, p.Problem)
+		told, err := TellOps(ctx, n.store, n.ops, p.Problem, n.log)
 		n.mu.Lock()
 		if told {
 			p.told[opsKey] = true
@@ -337,8 +337,11 @@ func (n *Notifier) tellOps(ctx context.Context) {
 	}
 }
 
-// publishOnce publishes a problem unless the ledger says it was; told reports that ops has it.
-func (n *Notifier) publishOnce(ctx context.Context, ledger state.Ledger, p Problem) (told bool, err error) {
+// TellOps publishes a problem to ops unless the ledger in store says it was, within the day;
+// told reports that ops has it. The function uses it itself when it cannot start, so that a
+// fleet of cold starts tells ops once.
+func TellOps(ctx context.Context, store state.Store, o Ops, p Problem, log *slog.Logger) (told bool, err error) {
+	ledger := state.NewLedger(store, problemRemember)
 	// Its own prefix: a destination may well be named "ops".
 	claim, err := ledger.Claim(ctx, "ops-topic:problem:"+p.ID, lease(ctx))
 	switch claim.Outcome {
@@ -347,23 +350,23 @@ func (n *Notifier) publishOnce(ctx context.Context, ledger state.Ledger, p Probl
 	case state.HeldElsewhere:
 		return false, nil // another container is publishing it
 	case state.Unclaimed:
-		n.log.Warn("delivery ledger unavailable; telling the ops topic without a claim", "error", err.Error())
+		log.Warn("delivery ledger unavailable; telling the ops topic without a claim", "error", err.Error())
 	}
 	var b strings.Builder
 	b.WriteString(p.Title + "\n\n" + p.Text + "\n")
 	for _, f := range p.Facts {
 		b.WriteString("\n" + f.Label + ": " + f.Value)
 	}
-	if err := n.ops.Publish(ctx, p.Title, b.String()); err != nil {
+	if err := o.Publish(ctx, p.Title, b.String()); err != nil {
 		if rerr := ledger.Release(ctx, claim); rerr != nil {
-			n.log.Warn("could not release a delivery claim; it lapses with its lease", "problem", p.Title, "error", rerr.Error())
+			log.Warn("could not release a delivery claim; it lapses with its lease", "problem", p.Title, "error", rerr.Error())
 		}
 		return false, err
 	}
 	if err := ledger.Done(ctx, claim); err != nil {
-		n.log.Warn("could not record a delivery; a new container may tell ops again", "problem", p.Title, "error", err.Error())
+		log.Warn("could not record a delivery; a new container may tell ops again", "problem", p.Title, "error", err.Error())
 	}
-	n.log.Info("ops topic told", "problem", p.Title, "event", p.Event)
+	log.Info("ops topic told", "problem", p.Title, "event", p.Event)
 	return true, nil
 }
 

@@ -41,6 +41,17 @@ func NewStore(api GetParameterAPI) *Store {
 // Get returns the parameter's value. The error says which parameter failed and why, in
 // words that contain no part of any value.
 func (s *Store) Get(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, true)
+}
+
+// Fresh returns the parameter's current value, read from SSM whatever the cache holds, and
+// keeps it in the cache. The notifier reads a broken destination's secret this way, so that a
+// fixed secret is used without waiting for a new container.
+func (s *Store) Fresh(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, false)
+}
+
+func (s *Store) get(ctx context.Context, name string, cached bool) (string, error) {
 	if !config.ParameterName(name) {
 		// Most likely a webhook URL or a token pasted where its parameter's name belongs: it
 		// is neither sent to SSM nor repeated.
@@ -48,7 +59,7 @@ func (s *Store) Get(ctx context.Context, name string) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.cache[name]; ok {
+	if v, ok := s.cache[name]; ok && cached {
 		return v, nil
 	}
 	out, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})

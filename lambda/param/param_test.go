@@ -95,6 +95,13 @@ func TestStore(t *testing.T) {
 	if n := calls.Load(); n != 3 {
 		t.Errorf("SSM calls = %d, want 3 (the second read must come from the cache)", n)
 	}
+	// Fresh reads again, whatever the cache holds.
+	if v, err := s.Fresh(ctx, "/foghorn/dev/webhook"); err != nil || v != fakeWebhook {
+		t.Errorf("Fresh = %q, %v", v, err)
+	}
+	if n := calls.Load(); n != 4 {
+		t.Errorf("SSM calls = %d, want 4 (Fresh reads SSM)", n)
+	}
 }
 
 func TestStoreErrorsHoldNoSecret(t *testing.T) {
