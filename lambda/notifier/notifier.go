@@ -70,11 +70,12 @@ type Notifier struct {
 	logECS   logsource.ECS
 	region   string
 
-	// What is wrong with the configuration, and whom to tell (problems.go). mu guards the
-	// destinations' targets, broken and pending: a broken destination's target arrives when
-	// its secret is fixed.
+	// What is wrong with the configuration, and whom to tell (problems.go). mu guards broken,
+	// fixed (the targets of destinations that were broken and work now) and pending; dests
+	// does not change after New.
 	mu        sync.RWMutex
 	broken    map[string]*brokenDest
+	fixed     map[string]chat.Target
 	pending   []*pendingProblem
 	ops       Ops
 	lastCheck time.Time

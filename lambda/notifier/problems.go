@@ -150,6 +150,9 @@ func (n *Notifier) target(name string) (chat.Target, error) {
 	if b, ok := n.broken[name]; ok {
 		return nil, &errBroken{dest: name, why: b.why}
 	}
+	if t, ok := n.fixed[name]; ok {
+		return t, nil
+	}
 	return n.dests[name].target, nil
 }
 
@@ -204,9 +207,10 @@ func (n *Notifier) recheck(ctx context.Context) {
 		n.mu.Lock()
 		switch {
 		case err == nil:
-			d := n.dests[name]
-			d.target = t
-			n.dests[name] = d
+			if n.fixed == nil {
+				n.fixed = map[string]chat.Target{}
+			}
+			n.fixed[name] = t
 			delete(n.broken, name)
 			// Its breakage need not be told any more where it was not yet.
 			n.pending = slices.DeleteFunc(n.pending, func(p *pendingProblem) bool {
