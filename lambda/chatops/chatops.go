@@ -160,7 +160,9 @@ func failure(a *alert.Alert) bool {
 	case alert.KindTaskStopped:
 		return a.Severity == alert.Critical || a.Severity == alert.Warning
 	case alert.KindCrashLoop:
-		return a.Severity != alert.Resolved
+		// The story's own message, not the thread replies that list further failures: one
+		// set of buttons per crash loop.
+		return a.Severity != alert.Resolved && a.Event == "CRASH_LOOP"
 	}
 	return false
 }

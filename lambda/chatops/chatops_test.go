@@ -41,13 +41,14 @@ func TestOffer(t *testing.T) {
 		{"task failure, only silence allowed", alert.Alert{Kind: alert.KindTaskStopped, Severity: alert.Critical, Identity: task}, Menu{Silence: true},
 			[]string{"foghorn:silence:1h", "foghorn:silence:4h"}},
 		{"task stopped by a user (info)", alert.Alert{Kind: alert.KindTaskStopped, Severity: alert.Info, Identity: task}, all, nil},
-		{"crash loop of a deployment, acknowledged", alert.Alert{Kind: alert.KindCrashLoop, Severity: alert.Critical, Identity: func() alert.Identity {
+		{"a crash loop's thread reply", alert.Alert{Kind: alert.KindCrashLoop, Event: "CRASH_LOOP_FAILURES", Severity: alert.Critical, Identity: task}, all, nil},
+		{"crash loop of a deployment, acknowledged", alert.Alert{Kind: alert.KindCrashLoop, Event: "CRASH_LOOP", Severity: alert.Critical, Identity: func() alert.Identity {
 			i := task
 			i.DeploymentID = "ecs-svc/123"
 			return i
 		}(), AckedBy: "ana"}, all,
 			[]string{"foghorn:silence:1h", "foghorn:silence:4h", "foghorn:silence:deployment", "foghorn:logs", "foghorn:rollback"}},
-		{"crash loop recovered", alert.Alert{Kind: alert.KindCrashLoop, Severity: alert.Resolved, Identity: task}, all, nil},
+		{"crash loop recovered", alert.Alert{Kind: alert.KindCrashLoop, Event: "RECOVERED", Severity: alert.Resolved, Identity: task}, all, nil},
 		{"paused deployment", alert.Alert{Kind: alert.KindDeployment, Event: event.HookAwaitingAction, Identity: paused}, all,
 			[]string{"foghorn:continue", "foghorn:rollback"}},
 		{"hook succeeded", alert.Alert{Kind: alert.KindDeployment, Event: event.HookSucceeded, Identity: paused}, all, nil},

@@ -10,9 +10,9 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/clock"
+	"github.com/foghornhq/foghorn/lambda/internal/dynamofake"
 	"github.com/foghornhq/foghorn/lambda/silence"
 	"github.com/foghornhq/foghorn/lambda/state"
-	"github.com/foghornhq/foghorn/lambda/internal/dynamofake"
 )
 
 var t0 = time.Date(2026, 8, 30, 15, 0, 0, 0, time.UTC)
