@@ -54,6 +54,10 @@ const (
 	KindCrashLoop         Kind = "crash-loop"         // several task failures of one service folded into one story
 	KindLog               Kind = "log"                // application log lines of one error pattern of one service
 	KindGeneric           Kind = "generic"            // not JSON, or of a kind nobody knows: never dropped
+	// KindNotifier is foghorn telling of itself: a destination it cannot post to, a config
+	// document it could not use. Such alerts go to every destination that works, whatever
+	// the routes say, so it is not among the Kinds a route can match.
+	KindNotifier Kind = "notifier"
 )
 
 // Kinds lists every kind, for validating configuration.
@@ -203,6 +207,9 @@ type Alert struct {
 	Count int `json:"count,omitempty"`
 	// Log is what a log-pattern alert (KindLog) is about; nil for every other kind.
 	Log *LogPattern `json:"log,omitempty"`
+	// AckedBy names who acknowledged the alert from chat (a crash-loop story keeps it), so
+	// its message no longer offers the Acknowledge button.
+	AckedBy string `json:"ackedBy,omitempty"`
 }
 
 // Generic returns an alert of kind generic: something foghorn cannot tell in its usual form,

@@ -199,48 +199,20 @@ func (c *Client) Call(ctx context.Context, region, op string, in, out any) error
 		if err == nil || attempt == maxAttempts || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
-		wait := time.Duration(25<<attempt) * time.Millisecond
-		wait = wait/2 + rand.N(wait/2)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if c.wait(ctx, attempt) != nil {
 			return err
-		case <-t.C:
 		}
 	}
 }
 
 func (c *Client) once(ctx context.Context, region, op string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint(region)+"/", bytes.NewReader(body))
+	header := http.Header{"Content-Type": {"application/x-amz-json-" + c.svc.JSONVersion}, "X-Amz-Target": {c.svc.Target + "." + op}}
+	status, data, err := c.send(ctx, region, op, http.MethodPost, "/", header, body)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", c.svc.Endpoint, op, err)
+		return err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-"+c.svc.JSONVersion)
-	req.Header.Set("X-Amz-Target", c.svc.Target+"."+op)
-	creds, err := c.cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("%s %s: credentials: %w", c.svc.Endpoint, op, err)
-	}
-	sum := sha256.Sum256(body)
-	if err := c.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), c.svc.SigningName, region, clock.Or(c.cfg.Clock).Now()); err != nil {
-		return fmt.Errorf("%s %s: signing: %w", c.svc.Endpoint, op, err)
-	}
-	hc := c.cfg.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return &transportError{fmt.Errorf("%s %s: %w", c.svc.Endpoint, op, err)}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return &transportError{fmt.Errorf("%s %s: reading the answer: %w", c.svc.Endpoint, op, err)}
-	}
-	if resp.StatusCode/100 != 2 {
-		return c.apiError(op, resp, data)
+	if status/100 != 2 {
+		return c.jsonError(op, status, header, data)
 	}
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -249,6 +221,80 @@ func (c *Client) once(ctx context.Context, region, op string, body []byte, out a
 		return fmt.Errorf("%s %s: decoding the answer: %w", c.svc.Endpoint, op, err)
 	}
 	return nil
+}
+
+// Request is one signed request of an API that is not JSON-protocol (Lambda's REST Invoke,
+// SNS's form-encoded Publish): the answer's status, headers and body, an error only when
+// none came. Connections failing are tried again, as Call does; answers are the caller's to
+// read.
+func (c *Client) Request(ctx context.Context, region, op, method, path string, header http.Header, body []byte) (int, http.Header, []byte, error) {
+	if region == "" {
+		region = c.cfg.Region
+	}
+	for attempt := 1; ; attempt++ {
+		h := header.Clone()
+		status, data, err := c.send(ctx, region, op, method, path, h, body)
+		if err == nil && (status < 500 || attempt == maxAttempts) {
+			return status, h, data, nil
+		}
+		if attempt == maxAttempts || ctx.Err() != nil {
+			return 0, nil, nil, err
+		}
+		if err := c.wait(ctx, attempt); err != nil {
+			return 0, nil, nil, err
+		}
+	}
+}
+
+// wait sleeps before attempt+1, or until ctx is done.
+func (c *Client) wait(ctx context.Context, attempt int) error {
+	wait := time.Duration(25<<attempt) * time.Millisecond
+	wait = wait/2 + rand.N(wait/2)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// send signs and sends one request; header comes back holding the answer's headers.
+func (c *Client) send(ctx context.Context, region, op, method, path string, header http.Header, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.Endpoint(region)+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: %w", c.svc.Endpoint, op, err)
+	}
+	req.Header = header.Clone()
+	creds, err := c.cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: credentials: %w", c.svc.Endpoint, op, err)
+	}
+	sum := sha256.Sum256(body)
+	if err := c.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), c.svc.SigningName, region, clock.Or(c.cfg.Clock).Now()); err != nil {
+		return 0, nil, fmt.Errorf("%s %s: signing: %w", c.svc.Endpoint, op, err)
+	}
+	hc := c.cfg.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, &transportError{fmt.Errorf("%s %s: %w", c.svc.Endpoint, op, err)}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return 0, nil, &transportError{fmt.Errorf("%s %s: reading the answer: %w", c.svc.Endpoint, op, err)}
+	}
+	for k := range header {
+		delete(header, k)
+	}
+	for k, v := range resp.Header {
+		header[k] = v
+	}
+	return resp.StatusCode, data, nil
 }
 
 // wire is the JSON the protocol speaks: names matched as encoding/json matches them (the
@@ -280,9 +326,9 @@ var wire = jsonv2.JoinOptions(
 	})),
 )
 
-// apiError reads an error answer: {"__type": "namespace#Code", "message": "…"}, or the
-// X-Amzn-ErrorType header.
-func (c *Client) apiError(op string, resp *http.Response, data []byte) error {
+// jsonError reads an error answer of a JSON API: {"__type": "namespace#Code", "message": "…"},
+// or the X-Amzn-ErrorType header.
+func (c *Client) jsonError(op string, status int, header http.Header, data []byte) error {
 	var doc struct {
 		Type     string `json:"__type"`
 		Message  string `json:"message"`
@@ -290,7 +336,7 @@ func (c *Client) apiError(op string, resp *http.Response, data []byte) error {
 		Code     string `json:"code"`
 	}
 	_ = json.Unmarshal(data, &doc)
-	code := cmpOr(resp.Header.Get("X-Amzn-ErrorType"), doc.Type, doc.Code)
+	code := cmpOr(header.Get("X-Amzn-ErrorType"), doc.Type, doc.Code)
 	if i := strings.IndexByte(code, ':'); i >= 0 {
 		code = code[:i]
 	}
@@ -298,9 +344,15 @@ func (c *Client) apiError(op string, resp *http.Response, data []byte) error {
 		code = code[i+1:]
 	}
 	if code == "" {
-		code = http.StatusText(resp.StatusCode)
+		code = http.StatusText(status)
 	}
-	return &Error{Service: c.svc.Endpoint, Operation: op, Status: resp.StatusCode, Code: code, Message: cmpOr(doc.Message, doc.Message2), Body: data}
+	return &Error{Service: c.svc.Endpoint, Operation: op, Status: status, Code: code, Message: cmpOr(doc.Message, doc.Message2), Body: data}
+}
+
+// JSONError is the error a JSON API's answer other than success says (REST-JSON APIs like
+// Lambda's answer as the JSON protocol does).
+func (c *Client) JSONError(op string, status int, header http.Header, data []byte) error {
+	return c.jsonError(op, status, header, data)
 }
 
 func cmpOr(s ...string) string {

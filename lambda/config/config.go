@@ -42,6 +42,8 @@ type Document struct {
 	LogPatterns LogPatterns `json:"logPatterns,omitempty"`
 	// Deliveries says how long the function remembers what it delivered.
 	Deliveries Deliveries `json:"deliveries,omitempty"`
+	// Actions says what may be done about an alert from chat, and by whom (actions.go).
+	Actions Actions `json:"actions,omitempty"`
 }
 
 // Deliveries configures the delivery ledger.
@@ -73,6 +75,9 @@ type Destination struct {
 	// SigningSecretParam is the SSM SecureString parameter holding the key a webhook
 	// destination signs its requests with. Only webhook uses it, and requires it.
 	SigningSecretParam string `json:"signingSecretParam,omitempty"`
+	// Buttons turns the action buttons on or off for a Slack destination (actions.go,
+	// ButtonsFor): on by default for slack-bot, off for slack webhooks.
+	Buttons *bool `json:"buttons,omitempty"`
 }
 
 // SecretParams lists the SSM parameters the destination reads: its secret, and a webhook's
@@ -142,7 +147,7 @@ func (d *Document) Validate() error {
 	var errs []error
 	report := func(e *Error) { errs = append(errs, fmt.Errorf("config: %w", e)) }
 	bad := func(key, format string, args ...any) {
-		report(&Error{Key: key, Message: fmt.Sprintf(format, args...)})
+		report(&Error{Key: key, Message: fmt.Sprintf(format, hideURLs(args)...)})
 	}
 	if d.Version != Version {
 		bad("version", "must be %d, got %d", Version, d.Version)
@@ -163,8 +168,11 @@ func (d *Document) Validate() error {
 		if !slices.Contains(Targets, dst.Target) {
 			bad(key+".target", "%q is not a target (allowed: %s)", dst.Target, strings.Join(Targets, ", "))
 		}
-		if dst.SecretParam == "" {
+		switch {
+		case dst.SecretParam == "":
 			bad(key+".secretParam", "is required: the SSM parameter holding the webhook URL or token")
+		case !ParameterName(dst.SecretParam):
+			bad(key+".secretParam", notAParameter)
 		}
 		switch {
 		case dst.Target == SlackBot && strings.TrimSpace(dst.Channel) == "":
@@ -179,6 +187,8 @@ func (d *Document) Validate() error {
 			bad(key+".signingSecretParam", "is required for target webhook: the SSM parameter holding the key requests are signed with")
 		case dst.Target != Webhook && dst.SigningSecretParam != "":
 			bad(key+".signingSecretParam", "is only used by target webhook")
+		case dst.SigningSecretParam != "" && !ParameterName(dst.SigningSecretParam):
+			bad(key+".signingSecretParam", notAParameter)
 		}
 	}
 	known := func(key string, list []string) {
@@ -205,6 +215,7 @@ func (d *Document) Validate() error {
 	for _, e := range append(mutedProblems(d.Noise.MutedPatterns), d.LogPatterns.problems()...) {
 		report(e)
 	}
+	d.validateActions(bad)
 	return errors.Join(errs...)
 }
 

@@ -14,7 +14,10 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
@@ -29,6 +32,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/patterns"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
+	"github.com/foghornhq/foghorn/lambda/silence"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/story"
 )
@@ -67,6 +71,18 @@ type Notifier struct {
 	patterns *patterns.Reader
 	logECS   logsource.ECS
 	region   string
+
+	// What is wrong with the configuration, and whom to tell (problems.go). mu guards broken,
+	// fixed (the targets of destinations that were broken and work now) and pending; dests
+	// does not change after New.
+	mu        sync.RWMutex
+	broken    map[string]*brokenDest
+	fixed     map[string]chat.Target
+	pending   []*pendingProblem
+	ops       Ops
+	lastCheck time.Time
+	// silences are the silences set from chat (silences.go); nil: none.
+	silences *silence.Store
 }
 
 // Option configures a Notifier at construction.
@@ -121,15 +137,16 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 		o(n)
 	}
 	for _, d := range doc.Destinations {
-		render, err := destination.Renderer(d)
+		render, err := renderer(doc, d)
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
 		dst := dest{kind: d.Target, render: render, threaded: destination.Threaded(d), target: n.targets[d.Name]}
 		// Routes name destinations by name; one without a target would fail only when an
 		// alert first reached it.
+		_, broken := n.broken[d.Name]
 		switch _, threaded := dst.target.(chat.Threaded); {
-		case n.targets != nil && dst.target == nil:
+		case n.targets != nil && dst.target == nil && !broken:
 			return nil, fmt.Errorf("destination %q has no target", d.Name)
 		case dst.target != nil && dst.threaded && !threaded:
 			return nil, fmt.Errorf("destination %q: a %s target must edit messages, and %T cannot", d.Name, d.Target, dst.target)
@@ -141,10 +158,22 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 			return nil, fmt.Errorf("a target is given for %q, which the document does not name", name)
 		}
 	}
+	for name := range n.broken {
+		if _, ok := n.dests[name]; !ok {
+			return nil, fmt.Errorf("destination %q is marked broken, and the document does not name it", name)
+		}
+	}
 	n.clock = clock.Or(n.clock)
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
+	for _, d := range doc.Destinations {
+		if b, ok := n.broken[d.Name]; ok {
+			n.log.Warn("destination broken; the others work", "destination", d.Name, "problem", b.why.Error())
+			n.pending = append(n.pending, &pendingProblem{Problem: n.brokenProblem(d.Name, b.why), told: map[string]bool{}})
+		}
+	}
+	n.lastCheck = n.clock.Now()
 	if n.store == nil {
 		n.store = state.NewMemory(n.clock)
 	}
@@ -180,6 +209,13 @@ type Message struct {
 	// announcement starts, whose message reference is kept for later edits.
 	key   string
 	story string
+	// also is a second ledger key under which the message counts as delivered: an alarm
+	// transition's copy timed across a second's boundary (transition.neighbour).
+	also string
+	// problem is the id of the problem a message tells (problems.go); keep, if set, is how
+	// long the ledger remembers its delivery instead of the document's deliveries setting.
+	problem string
+	keep    time.Duration
 }
 
 // Suppression is an alert the policy kept out of the channel, and why.
@@ -244,6 +280,8 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	var plan Plan
 	inputs := make([]story.Input, 0, size)
 	seen := map[string]int{}
+	var alarms []seenTransition
+	silenced := n.loadSilences(ctx)
 	for rec, err := range recs {
 		if err != nil {
 			return plan, err
@@ -253,16 +291,30 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		switch {
 		case control != nil:
 			plan.Suppressed = append(plan.Suppressed, *control)
-		case isLog:
-			for i := range alerts {
-				inputs = n.input(&plan, inputs, seen, &alerts[i], rec.ItemID)
+			continue
+		case !isLog:
+			alerts = []alert.Alert{classify.Classify(rec)}
+		}
+		for _, a := range alerts {
+			if i, dup := seen[a.EventID]; dup {
+				// The first copy carries this record's fate too: if it fails, both go back.
+				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				continue
 			}
-		default:
-			// Classified in place: an alert is large, and every copy shows in the CPU profile.
-			inputs = append(inputs, story.Input{Alert: classify.Classify(rec)})
-			inputs = n.input(&plan, inputs[:len(inputs)-1], seen, &inputs[len(inputs)-1].Alert, rec.ItemID)
+			if t, ok := transitionOf(&a); ok {
+				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
+					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], a, rec.ItemID))
+					seen[a.EventID] = alarms[j].input
+					continue
+				}
+				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
+			}
+			seen[a.EventID] = len(inputs)
+			inputs = append(inputs, story.Input{Alert: a, Verdict: n.decide(&a, silenced), Items: itemList(rec.ItemID)})
 		}
 	}
+	n.endDeploymentSilences(ctx, inputs, silenced)
 
 	logInputs, inputs := splitLogInputs(inputs)
 	res, err := n.stories.Apply(ctx, inputs)
@@ -317,27 +369,6 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	return plan, nil
 }
 
-// input adds alert a of the record itemID to inputs, or, when its event is already there, adds
-// the record to that input's and suppresses a as a duplicate. a may point just past inputs'
-// end, into its spare capacity: it is then added without a copy.
-func (n *Notifier) input(plan *Plan, inputs []story.Input, seen map[string]int, a *alert.Alert, itemID string) []story.Input {
-	if i, dup := seen[a.EventID]; dup {
-		// The first copy carries this record's fate too: if it fails, both go back.
-		inputs[i].Items = appendItem(inputs[i].Items, itemID)
-		plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(itemID)})
-		return inputs
-	}
-	seen[a.EventID] = len(inputs)
-	if len(inputs) < cap(inputs) && &inputs[:len(inputs)+1][len(inputs)].Alert == a {
-		inputs = inputs[:len(inputs)+1]
-	} else {
-		inputs = append(inputs, story.Input{Alert: *a})
-	}
-	in := &inputs[len(inputs)-1]
-	in.Verdict, in.Items = n.policy.Decide(&in.Alert), itemList(itemID)
-	return inputs
-}
-
 // logRouted writes one line per routed alert saying where it goes and why, so a message that
 // went to an unexpected channel, or a route's mute, can be explained from the logs alone.
 func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
@@ -371,6 +402,10 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
 	m := Message{Destination: name, Target: d.kind, Alert: a, Items: items, key: a.EventID + "|" + name}
+	if t, ok := transitionOf(a); ok {
+		// Whichever path brings the transition first posts it; the other finds it delivered.
+		m.key, m.also = t.key()+"|"+name, t.neighbour()+"|"+name
+	}
 	body, err := renderSafely(d.render, *a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())

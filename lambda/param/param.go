@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/awsjson"
+	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 // GetParameterAPI is the one SSM call the store makes, with decryption: the parameter's value,
@@ -50,6 +51,10 @@ func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
 	return out.Parameter.Value, nil
 }
 
+// ErrNotAName is Get's answer to a name that is no SSM parameter name. It does not repeat the
+// name, which may be a secret.
+var ErrNotAName = errors.New("a parameter name that is not an SSM parameter name was asked for (it is not shown: it may be a secret put where its parameter's name belongs)")
+
 // Store fetches parameters with decryption and caches them for the life of the container.
 type Store struct {
 	api   GetParameterAPI
@@ -65,9 +70,25 @@ func NewStore(api GetParameterAPI) *Store {
 // Get returns the parameter's value. The error says which parameter failed and why, in
 // words that contain no part of any value.
 func (s *Store) Get(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, true)
+}
+
+// Fresh returns the parameter's current value, read from SSM whatever the cache holds, and
+// keeps it in the cache. The notifier reads a broken destination's secret this way, so that a
+// fixed secret is used without waiting for a new container.
+func (s *Store) Fresh(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, false)
+}
+
+func (s *Store) get(ctx context.Context, name string, cached bool) (string, error) {
+	if !config.ParameterName(name) {
+		// Most likely a webhook URL or a token pasted where its parameter's name belongs: it
+		// is neither sent to SSM nor repeated.
+		return "", ErrNotAName
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.cache[name]; ok {
+	if v, ok := s.cache[name]; ok && cached {
 		return v, nil
 	}
 	v, err := s.api.GetParameter(ctx, name)

@@ -51,6 +51,8 @@ type Story struct {
 	Pending   int   `json:"pending,omitempty"` // failures folded since Digested
 
 	Refs map[string]chat.Ref `json:"refs,omitempty"`
+	// Acked says who acknowledged the story from chat (ack.go).
+	Acked *Ack `json:"acked,omitempty"`
 	// Episode is the event that opened an episode (episode.go), empty for a service's story;
 	// Until is the episode's deadline, if it has one (a paused deployment's hook expiry).
 	Episode string    `json:"episode,omitempty"`
@@ -73,6 +75,10 @@ func (s *Story) clone() *Story {
 	}
 	c.Announced, c.Digested, c.Resolved = cloneMark(s.Announced), cloneMark(s.Digested), cloneMark(s.Resolved)
 	c.Refs = maps.Clone(s.Refs)
+	if s.Acked != nil {
+		a := *s.Acked
+		c.Acked = &a
+	}
 	c.Seen = maps.Clone(s.Seen)
 	c.Order = slices.Clone(s.Order)
 	return &c

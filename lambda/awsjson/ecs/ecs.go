@@ -212,9 +212,10 @@ type Rollback struct {
 
 // DeploymentLifecycleHookDetail is a lifecycle hook waiting on a decision.
 type DeploymentLifecycleHookDetail struct {
-	HookId, HookStatus, LifecycleStage *string
-	TimeoutAction                      string
-	ExpiresAt                          *time.Time
+	HookId, TargetArn  *string
+	Status, TargetType string
+	TimeoutAction      DeploymentLifecycleHookAction
+	ExpiresAt          *time.Time
 }
 
 // DescribeServiceDeployments calls DescribeServiceDeployments.
@@ -281,4 +282,47 @@ type LogConfiguration struct {
 func (c *Client) DescribeTaskDefinition(ctx context.Context, in *DescribeTaskDefinitionInput, optFns ...func(*Options)) (*DescribeTaskDefinitionOutput, error) {
 	out := new(DescribeTaskDefinitionOutput)
 	return out, c.call(ctx, "DescribeTaskDefinition", in, out, optFns)
+}
+
+// DeploymentLifecycleHookAction is what a paused deployment's hook is told to do.
+type DeploymentLifecycleHookAction string
+
+// ContinueServiceDeploymentInput answers a lifecycle hook.
+type ContinueServiceDeploymentInput struct {
+	ServiceDeploymentArn *string                       `json:"serviceDeploymentArn"`
+	HookId               *string                       `json:"hookId,omitempty"`
+	Action               DeploymentLifecycleHookAction `json:"action,omitempty"`
+}
+
+// ContinueServiceDeploymentOutput is ECS's answer.
+type ContinueServiceDeploymentOutput struct{ ServiceDeploymentArn *string }
+
+// ContinueServiceDeployment calls ContinueServiceDeployment.
+func (c *Client) ContinueServiceDeployment(ctx context.Context, in *ContinueServiceDeploymentInput, optFns ...func(*Options)) (*ContinueServiceDeploymentOutput, error) {
+	out := new(ContinueServiceDeploymentOutput)
+	return out, c.call(ctx, "ContinueServiceDeployment", in, out, optFns)
+}
+
+// StopServiceDeploymentStopType is how a deployment is stopped.
+type StopServiceDeploymentStopType string
+
+// The stop types.
+const (
+	StopServiceDeploymentStopTypeAbort    StopServiceDeploymentStopType = "ABORT"
+	StopServiceDeploymentStopTypeRollback StopServiceDeploymentStopType = "ROLLBACK"
+)
+
+// StopServiceDeploymentInput stops a service deployment.
+type StopServiceDeploymentInput struct {
+	ServiceDeploymentArn *string                       `json:"serviceDeploymentArn"`
+	StopType             StopServiceDeploymentStopType `json:"stopType,omitempty"`
+}
+
+// StopServiceDeploymentOutput is ECS's answer.
+type StopServiceDeploymentOutput struct{ ServiceDeploymentArn *string }
+
+// StopServiceDeployment calls StopServiceDeployment.
+func (c *Client) StopServiceDeployment(ctx context.Context, in *StopServiceDeploymentInput, optFns ...func(*Options)) (*StopServiceDeploymentOutput, error) {
+	out := new(StopServiceDeploymentOutput)
+	return out, c.call(ctx, "StopServiceDeployment", in, out, optFns)
 }

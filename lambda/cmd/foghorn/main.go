@@ -4,11 +4,13 @@
 //	foghorn routes CONFIG FILE|-
 //	foghorn send --webhook-url URL [--target slack] FILE|-
 //	foghorn demo
+//	foghorn silences list|lift --table TABLE [--region REGION]
 //
 // render prints one JSON object per message the function would post; routes says, for each
 // alert, which destinations a config document sends it to and by which route, or what kept it
 // back; send posts them for real, so a webhook can be tried before deploying; demo replays a
-// realistic incident into a fake chat and shows what the channel would show.
+// realistic incident into a fake chat and shows what the channel would show; silences lists
+// and lifts the silences set from chat, in the stack's state table.
 package main
 
 import (
@@ -42,7 +44,8 @@ const usage = `usage:
   foghorn render [--target slack] [--config FILE] [--explain] FILE|-
   foghorn routes CONFIG FILE|-
   foghorn send --webhook-url URL [--target slack] FILE|-
-  foghorn demo [--fast]`
+  foghorn demo [--fast]
+` + silencesUsage
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -57,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return send(ctx, args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout)
+	case "silences":
+		return silences(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

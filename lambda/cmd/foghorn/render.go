@@ -224,6 +224,10 @@ func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return usageError{fmt.Errorf("--webhook-url: %w", err)}
 	}
+	for _, why := range n.Broken() {
+		// The one destination is the URL given: a wrong one is the user's to fix now.
+		return usageError{fmt.Errorf("--webhook-url: %w", why)}
+	}
 	plan := n.Plan(ctx, recs)
 	if c.explain {
 		explain(stderr, plan)
