@@ -13,7 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	sdksns "github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
+
+	ownsns "github.com/foghornhq/foghorn/lambda/awsjson/sns"
 )
 
 func noProblems(t *testing.T, e interface{ Problems() []string }) {
@@ -225,5 +228,31 @@ func TestCheckoutCrashLog(t *testing.T) {
 	}
 	if CheckoutStream(CheckoutTaskID) != "ecs/app/"+CheckoutTaskID {
 		t.Error(CheckoutStream(CheckoutTaskID))
+	}
+}
+
+// TestSNSAnswersTheSDK: the SNS fake takes the SDK's Publish as the notifier's own client
+// sends it, and refuses an unknown topic to both alike.
+func TestSNSAnswersTheSDK(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:111122223333:foghorn-ops"
+	f := NewSNS(topic)
+	defer f.Close()
+	ctx := context.Background()
+	if _, err := f.SDKClient().Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("from the SDK"), Subject: aws.String("s")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.Client().Publish(ctx, &ownsns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("from foghorn"), Subject: aws.String("s")})
+	if err != nil || aws.ToString(out.MessageId) == "" {
+		t.Fatalf("Publish = %+v, %v", out, err)
+	}
+	if pub := f.Published(); len(pub) != 2 || pub[0].Message != "from the SDK" || pub[1].Message != "from foghorn" || pub[1].Subject != "s" {
+		t.Errorf("published %+v", pub)
+	}
+	noProblems(t, f)
+	_, sdkErr := f.SDKClient().Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic + "-gone"), Message: aws.String("m")})
+	_, ownErr := f.Client().Publish(ctx, &ownsns.PublishInput{TopicArn: aws.String(topic + "-gone"), Message: aws.String("m")})
+	var ae smithy.APIError
+	if !errors.As(sdkErr, &ae) || !errors.As(ownErr, &ae) || !strings.Contains(ownErr.Error(), ae.ErrorCode()) {
+		t.Errorf("unknown topic: SDK %v, own %v", sdkErr, ownErr)
 	}
 }
