@@ -8,6 +8,7 @@ package envelope
 import (
 	"bytes"
 	"errors"
+	"sync"
 )
 
 // How a record reached the notifier.
@@ -52,12 +53,19 @@ func Split(payload []byte) ([]Record, error) {
 	if !bytes.Contains(payload, []byte(`"Records"`)) && !bytes.Contains(payload, []byte(`"Notification"`)) {
 		return []Record{{Via: ViaDirect, Body: payload}}, nil
 	}
-	var p probe
+	arena := arenas.Get().(*[]byte)
+	defer func() {
+		if cap(*arena) <= maxArena {
+			*arena = (*arena)[:0]
+			arenas.Put(arena)
+		}
+	}()
+	p := probe{arena: arena}
 	if err := p.read(payload, true); err != nil {
 		return nil, ErrNotJSON
 	}
 	if p.hasRecords {
-		if recs, ok := splitRecords(p.records); ok {
+		if recs, ok := splitRecords(p.records, arena); ok {
 			return recs, nil
 		}
 	}
@@ -67,24 +75,39 @@ func Split(payload []byte) ([]Record, error) {
 	return []Record{{Via: ViaDirect, Body: payload}}, nil
 }
 
-func fromSQSBody(id string, body []byte) Record {
+// fromSQSBody reads an SQS message's body. A body in the arena (inArena) is copied out
+// unless it is an SNS notification, whose Message alone is kept (as a copy).
+func fromSQSBody(id string, body []byte, inArena bool) Record {
 	if n, ok := snsNotification(body); ok {
 		return Record{ItemID: id, MessageID: n.MessageID, Subject: n.Subject, Via: ViaSQSSNS, Body: n.Message}
+	}
+	if inArena {
+		body = append([]byte{}, body...)
 	}
 	return Record{ItemID: id, Via: ViaSQS, Body: body}
 }
 
+// arenas keep the buffers bodies are unquoted into, from one batch to the next.
+var arenas = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxArena is the largest buffer kept for the next batch: SQS batches hold at most 6 MB.
+const maxArena = 8 << 20
+
 // splitRecords reads a Lambda event's Records list. It reports false unless every record is
 // an SQS message or an SNS record, so that other Lambda events (S3, DynamoDB, …) reach the
 // classifier whole rather than in pieces nobody recognises.
-func splitRecords(items []item) ([]Record, bool) {
+func splitRecords(items []item, arena *[]byte) ([]Record, bool) {
 	recs := make([]Record, 0, len(items))
 	for _, it := range items {
 		switch {
 		case it.sns != nil:
 			recs = append(recs, Record{MessageID: it.sns.messageID, Subject: deref(it.sns.subject), Via: ViaSNS, Body: it.sns.message.bytes()})
 		case it.body != nil || it.eventSource == "aws:sqs":
-			recs = append(recs, fromSQSBody(it.messageID, it.body.bytes()))
+			body, inArena := it.body.bytes(), it.bodyAt[1] > 0
+			if inArena {
+				body = (*arena)[it.bodyAt[0]:it.bodyAt[1]]
+			}
+			recs = append(recs, fromSQSBody(it.messageID, body, inArena))
 		default:
 			return nil, false
 		}

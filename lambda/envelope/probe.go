@@ -16,6 +16,7 @@ type probe struct {
 	// all keeps items of an earlier Records key of the same document: encoding/json decodes a
 	// duplicate key's array into them, and so does read.
 	all       []item
+	arena     *[]byte
 	typ       string
 	messageID *string
 	topicArn  *string
@@ -25,9 +26,13 @@ type probe struct {
 
 // item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
 type item struct {
-	sns         *snsEntity
-	messageID   string
-	body        *text
+	sns       *snsEntity
+	messageID string
+	body      *text
+	// bodyAt is where the body, when it is a string, was unquoted in the probe's arena (body
+	// is then set, empty): most bodies are SNS notifications, read and let go at once, whose
+	// Message alone is kept, so they are unquoted into a buffer that serves batch after batch.
+	bodyAt      [2]int
 	eventSource string
 }
 
@@ -117,13 +122,13 @@ func (p *probe) readRecords(s *scanner) {
 		if n == len(p.all) {
 			p.all = append(p.all, item{})
 		}
-		p.all[n].read(s)
+		p.all[n].read(s, p.arena)
 		n++
 	}
 	p.hasRecords, p.records = true, p.all[:n:n]
 }
 
-func (it *item) read(s *scanner) {
+func (it *item) read(s *scanner, arena *[]byte) {
 	if s.peek() != '{' {
 		s.skip()
 		return
@@ -139,7 +144,7 @@ func (it *item) read(s *scanner) {
 		case is(name, "messageId"):
 			readString(s, &it.messageID)
 		case is(name, "body"):
-			readText(s, &it.body)
+			it.readBody(s, arena)
 		case is(name, "eventSource"):
 			readString(s, &it.eventSource)
 		default:
@@ -212,6 +217,21 @@ func readPresence(s *scanner, dst **string) {
 			*dst = new(string)
 		}
 		s.skip()
+	}
+}
+
+// readBody reads an item's body as readText does, but a string is unquoted into arena (when
+// there is one).
+func (it *item) readBody(s *scanner, arena *[]byte) {
+	it.bodyAt = [2]int{}
+	if s.peek() != '"' || arena == nil {
+		readText(s, &it.body)
+		return
+	}
+	start := len(*arena)
+	if b := s.str(*arena, false); !s.bad {
+		*arena = b
+		it.body, it.bodyAt = &text{}, [2]int{start, len(b)}
 	}
 }
 

@@ -116,7 +116,7 @@ func (s *stream) end(yield func(Record, error) bool) error {
 	}
 	rec := Record{Via: ViaDirect, Body: payload}
 	if s.p.hasRecords {
-		recs, ok := splitRecords(s.p.records)
+		recs, ok := splitRecords(s.p.records, nil)
 		if ok {
 			for _, r := range recs {
 				if !yield(r, nil) {
@@ -161,10 +161,10 @@ func (s *stream) records(yield func(Record, error) bool) error {
 		}
 		var it item
 		sc := scanner{b: v}
-		if it.read(&sc); sc.bad {
+		if it.read(&sc, nil); sc.bad {
 			return ErrNotJSON
 		}
-		recs, ok := splitRecords([]item{it})
+		recs, ok := splitRecords([]item{it}, nil)
 		switch {
 		case !s.batch && !ok:
 			// Not a batch after all: the payload is one record, read whole at the end.
@@ -194,7 +194,7 @@ func (s *stream) rest() error {
 		}
 		var it item
 		sc := scanner{b: v}
-		if it.read(&sc); sc.bad {
+		if it.read(&sc, nil); sc.bad {
 			return ErrNotJSON
 		}
 		s.p.records = append(s.p.records, it)
