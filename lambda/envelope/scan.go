@@ -126,7 +126,11 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 		return append(dst, b[start:i]...)
 	}
 	// Escapes come every few bytes in a document held in a string held in a string: the
-	// common ones are copied in the loop that copies plain bytes.
+	// common ones are copied in the loop that copies plain bytes, into room made at once
+	// (the rest of the document bounds the string; a message is most of its notification).
+	if dst == nil {
+		dst = make([]byte, 0, min(len(b)-start, 64<<10))
+	}
 	dst = append(dst, b[start:i]...)
 	for {
 		for i < len(b) {

@@ -288,12 +288,14 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 		plan.Records++
 		alerts, control, isLog := n.fromLogs(ctx, rec)
+		var one [1]alert.Alert // most records are one alert: not worth a slice on the heap
 		switch {
 		case control != nil:
 			plan.Suppressed = append(plan.Suppressed, *control)
 			continue
 		case !isLog:
-			alerts = []alert.Alert{classify.Classify(rec)}
+			one[0] = classify.Classify(rec)
+			alerts = one[:]
 		}
 		for _, a := range alerts {
 			if i, dup := seen[a.EventID]; dup {
@@ -329,7 +331,7 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	}
 	n.applyPatterns(ctx, logInputs, &res)
 	plan.Folded = res.Folded
-	var says []story.Emit
+	says := make([]story.Emit, 0, len(res.Passed)+len(res.Emits))
 	for _, in := range res.Passed {
 		if v := in.Verdict; v.Suppress {
 			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
