@@ -4,115 +4,66 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/demo"
 	"github.com/foghornhq/foghorn/lambda/notifier"
+	"golang.org/x/term"
 )
 
-type common struct {
-	target  string
-	config  string
-	explain bool
-}
-
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.target, "target", "slack", "chat target to render for when no --config is given")
-	fs.StringVar(&c.config, "config", "", "config document (JSON): destinations, routes and noise policy")
-	fs.BoolVar(&c.explain, "explain", false, "say on stderr why each alert was posted or suppressed")
-}
-
-// parse accepts flags before and after the one positional argument.
-func parse(fs *flag.FlagSet, args []string) (string, error) {
-	pos, err := positional(fs, args)
-	if err != nil {
-		return "", err
-	}
-	if len(pos) != 1 {
-		return "", usageError{fmt.Errorf("want exactly one input file (or - for stdin), got %d\n%s", len(pos), usage)}
-	}
-	return pos[0], nil
-}
-
-// positional parses flags wherever they are among the positional arguments, and returns those.
-func positional(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{err}
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
-// readInput reads the file (or stdin) and splits it into records; both failures exit 2.
-func readInput(path string, stdin io.Reader) ([]envelope.Record, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, usageError{fmt.Errorf("cannot read input: %w", err)}
-	}
-	// The function shows a record that is not JSON as a generic alert; a file given to the CLI
-	// that is not JSON is a mistake to report.
-	if !json.Valid(data) {
-		return nil, usageError{fmt.Errorf("%s is not JSON", displayName(path))}
-	}
-	recs, err := envelope.Split(data)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("%s is not JSON: %w", displayName(path), err)}
-	}
-	return recs, nil
-}
-
-func displayName(path string) string {
-	if path == "-" {
-		return "stdin"
-	}
-	return path
-}
+// The parameter names the CLI's one-destination document gives its secrets. They are never
+// read from SSM: send hands the values over itself.
+const (
+	cliSecretParam  = "cli"
+	cliSigningParam = "cli-signing-key"
+)
 
 // document returns the config to run with: the --config file, or one destination of the
-// chosen target.
-func (c *common) document() (*config.Document, error) {
-	if c.config == "" {
-		doc := &config.Document{Version: config.Version, Destinations: []config.Destination{{Name: c.target, Target: c.target, SecretParam: "cli"}}}
-		if err := doc.Validate(); err != nil {
-			return nil, usageError{fmt.Errorf("--target: %w", err)}
+// --target, named after it.
+func (o *options) document() (*config.Document, error) {
+	if o.config != "" {
+		if o.channel != "" {
+			return nil, usageError{errors.New("--channel is for --target slack-bot; with --config, the document names each destination's channel")}
 		}
-		return doc, nil
+		return readDocument(o.config)
 	}
-	return readDocument(c.config, "--config "+c.config)
+	d := config.Destination{Name: o.target, Target: o.target, SecretParam: cliSecretParam, Channel: o.channel}
+	switch {
+	case o.target == config.SlackBot && o.channel == "":
+		return nil, usageError{errors.New("--target slack-bot needs --channel: the channel id (C0123ABCD) or #name the bot posts to")}
+	case o.target != config.SlackBot && o.channel != "":
+		return nil, usageError{fmt.Errorf("--channel is only for --target slack-bot, not %s", o.target)}
+	case o.target == config.Webhook:
+		d.SigningSecretParam = cliSigningParam
+	}
+	doc := &config.Document{Version: config.Version, Destinations: []config.Destination{d}}
+	if err := doc.Validate(); err != nil {
+		var msgs []string
+		for _, p := range config.Problems(err) {
+			msgs = append(msgs, p.Message)
+		}
+		return nil, usageError{fmt.Errorf("--target: %s", strings.Join(msgs, "; "))}
+	}
+	return doc, nil
 }
 
-func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c common
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	c.register(fs)
-	path, err := parse(fs, args)
+func render(_ context.Context, o *options, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := wantArgs("render", args, 1, "one event file (or - for stdin)"); err != nil {
+		return err
+	}
+	if o.format != "json" && o.format != "text" {
+		return usageError{fmt.Errorf("--format %q: want json or text", o.format)}
+	}
+	doc, err := o.document()
 	if err != nil {
 		return err
 	}
-	doc, err := c.document()
-	if err != nil {
-		return err
-	}
-	recs, err := readInput(path, stdin)
+	recs, err := readInput(args[0], stdin)
 	if err != nil {
 		return err
 	}
@@ -122,8 +73,11 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	plan := n.Plan(context.Background(), recs)
-	if c.explain {
+	if o.explain {
 		explain(stderr, plan)
+	}
+	if o.format == "text" {
+		return drawMessages(stdout, plan, o.config != "", colour(stdout))
 	}
 	return printMessages(stdout, plan.Messages)
 }
@@ -138,6 +92,59 @@ func printMessages(w io.Writer, msgs []notifier.Message) error {
 		}
 	}
 	return nil
+}
+
+// drawMessages draws each message as the demo draws the channel. Every target's message is
+// drawn as Slack lays it out: the words, fields, code blocks and links are the same on each,
+// only the markup differs. With named destinations, each message says where it goes.
+func drawMessages(w io.Writer, plan notifier.Plan, named, color bool) error {
+	term := demo.Terminal{W: w, Color: color}
+	for _, m := range plan.Messages {
+		if named {
+			fmt.Fprintf(w, "→ %s (%s)%s%s\n", m.Destination, m.Target, routeNote(m.Routes), opNote(m.Op))
+		}
+		body := m.Payload
+		if m.Target != config.Slack && m.Target != config.SlackBot {
+			b, err := slack.Render(*m.Alert)
+			if err != nil {
+				return err
+			}
+			body = b
+		}
+		term.Draw(body)
+	}
+	if len(plan.Messages) == 0 {
+		fmt.Fprintf(w, "nothing to post: %d record(s), every alert kept out of the channel (--explain says why)\n", plan.Records)
+	}
+	return nil
+}
+
+func routeNote(routes []string) string {
+	if len(routes) == 0 {
+		return ""
+	}
+	return " " + sendWhy(routes)
+}
+
+func opNote(op string) string {
+	switch op {
+	case "update":
+		return ", edits the story's message"
+	case "reply":
+		return ", in the story's thread"
+	}
+	return ""
+}
+
+// colour reports whether to colour what goes to w: only a terminal, and not with NO_COLOR set
+// (https://no-color.org).
+func colour(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func explain(w io.Writer, plan notifier.Plan) {
@@ -165,58 +172,4 @@ func explain(w io.Writer, plan notifier.Plan) {
 		a := s.Alert
 		fmt.Fprintf(w, "suppress  %s: %s [%s %s] by rule %s: %s\n", a.EventID, a.Title, a.Kind, a.Event, s.Rule, s.Why)
 	}
-}
-
-func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c common
-	var webhook string
-	fs := flag.NewFlagSet("send", flag.ContinueOnError)
-	c.register(fs)
-	fs.StringVar(&webhook, "webhook-url", "", "webhook URL to post to (or set FOGHORN_WEBHOOK_URL, which keeps it out of shell history)")
-	path, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if webhook == "" {
-		webhook = os.Getenv("FOGHORN_WEBHOOK_URL")
-	}
-	if webhook == "" && c.config == "" {
-		return usageError{errors.New("send needs --webhook-url URL (or FOGHORN_WEBHOOK_URL)")}
-	}
-	if c.config != "" {
-		return usageError{errors.New("send posts to one webhook: use --webhook-url, not --config")}
-	}
-	doc, err := c.document()
-	if err != nil {
-		return err
-	}
-	recs, err := readInput(path, stdin)
-	if err != nil {
-		return err
-	}
-	secret := func(context.Context, string) (string, error) { return webhook, nil }
-	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{Clock: processing}, notifier.WithClock(processing))
-	if err != nil {
-		return usageError{fmt.Errorf("--webhook-url: %w", err)}
-	}
-	plan := n.Plan(ctx, recs)
-	if c.explain {
-		explain(stderr, plan)
-	}
-	res := n.Deliver(ctx, plan)
-	var failed []string
-	for _, o := range res.Outcomes {
-		if o.Err != nil {
-			failed = append(failed, fmt.Sprintf("%s (%s)", o.Message.Alert.Title, o.Err))
-			continue
-		}
-		fmt.Fprintf(stdout, "delivered: %s\n", o.Message.Alert.Title)
-	}
-	if len(plan.Messages) == 0 {
-		fmt.Fprintf(stdout, "nothing to post: %d record(s), all suppressed (use --explain)\n", plan.Records)
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d messages not delivered:\n  %s", len(failed), len(plan.Messages), strings.Join(failed, "\n  "))
-	}
-	return nil
 }
