@@ -20,7 +20,13 @@ import (
 // *jsonpos.Error.
 //
 // Keys match fields as encoding/json matches them: exactly, else ignoring case.
-func Decode(data []byte, v any) error {
+func Decode(data []byte, v any) error { return decode(data, v, true) }
+
+// DecodeValue is Decode for a value whose text nobody wrote as it is read, such as a stack
+// config object Pulumi encoded: its problems say no line and column.
+func DecodeValue(data []byte, v any) error { return decode(data, v, false) }
+
+func decode(data []byte, v any, positions bool) error {
 	if !json.Valid(data) {
 		var x any
 		return jsonpos.Explain(data, json.Unmarshal(data, &x))
@@ -29,7 +35,7 @@ func Decode(data []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return errors.New("config: Decode needs a non-nil pointer")
 	}
-	d := &decoder{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	d := &decoder{data: data, dec: json.NewDecoder(bytes.NewReader(data)), positions: positions}
 	if err := d.value(rv.Elem(), ""); err != nil {
 		return jsonpos.Explain(data, err)
 	}
@@ -38,9 +44,10 @@ func Decode(data []byte, v any) error {
 
 // decoder walks the document's tokens beside the value being filled.
 type decoder struct {
-	data     []byte
-	dec      *json.Decoder
-	problems []*Error
+	data      []byte
+	dec       *json.Decoder
+	positions bool
+	problems  []*Error
 }
 
 var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
@@ -60,8 +67,12 @@ func (d *decoder) next() (int64, byte) {
 }
 
 // bad reports a problem at key, placed at off: "what (line L, column C)", then the hint.
+// Without positions, "what" and the hint.
 func (d *decoder) bad(key string, off int64, what, hint string) {
-	msg := what + " (" + jsonpos.At(d.data, off).String() + ")"
+	msg := what
+	if d.positions {
+		msg += " (" + jsonpos.At(d.data, off).String() + ")"
+	}
 	if hint != "" {
 		msg += "; " + hint
 	}
