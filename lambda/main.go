@@ -2,10 +2,15 @@
 // With FOGHORN_MODE=intake the same binary is the log intake instead (package intake): the
 // function CloudWatch Logs subscription filters deliver to, which only puts each batch on the
 // buffer queue named by FOGHORN_QUEUE_URL.
-// At cold start it reads its config document and the secrets it names from SSM, and refuses
-// to start, with one clear log line, if either is wrong; then it serves invocations: SQS
-// batches from the buffer queue (answering with the partial batch response), or SNS,
-// EventBridge and alarm payloads sent to it directly.
+// At cold start it reads its config document and the secrets it names from SSM; then it
+// serves invocations: SQS batches from the buffer queue (answering with the partial batch
+// response), or SNS, EventBridge and alarm payloads sent to it directly.
+//
+// A bad config degrades it rather than silencing it (document.go): a destination whose secret
+// is wrong is left out and the others post; a document that cannot be used is replaced by the
+// last one that worked, kept in the state table. Both are told to the working destinations
+// and the ops topic. Only with no document to run on at all does it refuse to start, with one
+// clear log line.
 package main
 
 import (
@@ -21,26 +26,31 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
-	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/deployments"
 	"github.com/foghornhq/foghorn/lambda/intake"
 	"github.com/foghornhq/foghorn/lambda/logtail"
 	"github.com/foghornhq/foghorn/lambda/notifier"
+	"github.com/foghornhq/foghorn/lambda/ops"
 	"github.com/foghornhq/foghorn/lambda/param"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
-// The function's environment: parameter and table names, never secrets.
+// The function's environment: parameter, table and topic names, never secrets.
 const (
 	// EnvConfigParam names the SSM parameter holding the config document.
 	EnvConfigParam = "FOGHORN_CONFIG_PARAM"
-	// EnvStateTable names the DynamoDB table holding stories and the delivery ledger.
+	// EnvStateTable names the DynamoDB table holding stories, the delivery ledger and the last
+	// config document that worked.
 	EnvStateTable = "FOGHORN_STATE_TABLE"
+	// EnvOpsTopicArn names the stack's ops topic, where the notifier tells what is wrong with
+	// its configuration.
+	EnvOpsTopicArn = "FOGHORN_OPS_TOPIC_ARN"
 )
 
 func main() {
@@ -76,37 +86,73 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := param.NewStore(ssm.NewFromConfig(awsCfg))
-	raw, err := store.Get(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := config.Parse([]byte(raw))
-	if err != nil {
-		return nil, err
-	}
-	ecsClient := ecs.NewFromConfig(awsCfg)
 	clk := clock.System
+	params := param.NewStore(ssm.NewFromConfig(awsCfg))
+	var store state.Store
+	if table := os.Getenv(EnvStateTable); table != "" {
+		store = state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)
+	} else {
+		// Stories then last as long as this container: crash loops still fold within it.
+		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only, and no config document is kept to fall back on")
+	}
+	var opsTopic notifier.Ops
+	if arn := os.Getenv(EnvOpsTopicArn); arn != "" {
+		opsTopic = ops.Topic{API: sns.NewFromConfig(awsCfg), ARN: arn}
+	}
+
+	src := documentSource{params: params, name: name, store: store, clock: clk}
+	doc, fallback, err := src.load(ctx)
+	if err != nil {
+		if store != nil && opsTopic != nil {
+			// Ops hears why, once across the cold starts that follow: the DLQ alarm alone
+			// would say only that alerts are failing.
+			if _, perr := notifier.TellOps(ctx, store, opsTopic, src.refusal(err), log); perr != nil {
+				log.Warn("could not tell the ops topic", "error", perr.Error())
+			}
+		}
+		return nil, err
+	}
+
+	ecsClient := ecs.NewFromConfig(awsCfg)
 	opts := []notifier.Option{notifier.WithClock(clk), notifier.WithLogger(log),
 		notifier.WithRevisions(deployments.Lookup{API: ecsClient}), notifier.WithPostMortem(deployments.PostMortem{API: ecsClient}),
 		notifier.WithRegion(awsCfg.Region)}
 	if len(doc.LogPatterns.Clusters) > 0 {
 		opts = append(opts, notifier.WithLogSources(ecsClient))
 	}
-	if table := os.Getenv(EnvStateTable); table != "" {
-		opts = append(opts, notifier.WithState(state.NewDynamo(dynamodb.NewFromConfig(awsCfg), table, clk)))
+	if store != nil {
+		opts = append(opts, notifier.WithState(store))
+	}
+	if opsTopic != nil {
+		opts = append(opts, notifier.WithOps(opsTopic))
 	} else {
-		// Stories then last as long as this container: crash loops still fold within it.
-		log.Warn(EnvStateTable + " is not set: crash-loop stories and the delivery ledger are kept in memory only")
+		log.Warn(EnvOpsTopicArn + " is not set: problems with the configuration are told to the working destinations only")
+	}
+	if fallback != nil {
+		log.Warn("the config document cannot be used; running on the last one that worked", "problem", fallback.Text)
+		opts = append(opts, notifier.WithProblem(*fallback))
 	}
 	if doc.Logs.Enabled {
-		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), doc.Logs)
+		logs := doc.Logs
+		if len(logs.Regions) == 0 {
+			// A document written before the regions were: the function's own region.
+			logs.Regions = []string{awsCfg.Region}
+		}
+		tail, err := logtail.New(ecsClient, cloudwatchlogs.NewFromConfig(awsCfg), logs)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, notifier.WithLogs(tail))
 	}
-	return notifier.FromDocument(ctx, doc, store.Get, &deliver.Client{Clock: clk}, opts...)
+	// Secrets are read fresh: a broken destination's are read again once a minute.
+	n, err := notifier.FromDocument(ctx, doc, params.Fresh, &deliver.Client{Clock: clk}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if fallback == nil {
+		src.save(ctx, log)
+	}
+	return n, nil
 }
 
 // setupIntake builds the log intake: an SQS client and the queue it sends to.

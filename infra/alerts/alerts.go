@@ -135,8 +135,23 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		return nil, err
 	}
 
+	// The watchdog first: the function publishes to its ops topic. Its alarms name the
+	// function by the name it will have.
+	fnName := FunctionName(ctx.Project(), ctx.Stack(), name)
+	watchdog, err := NewWatchdog(ctx, watchdogName(name), WatchdogArgs{
+		FunctionName:              pulumi.String(fnName),
+		QueueName:                 buffer.QueueName,
+		DlqName:                   buffer.DlqName,
+		OldestMessageAlarmSeconds: args.OldestMessageAlarmSeconds,
+		OpsEmail:                  args.OpsEmail,
+		KmsKeyArn:                 keyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	notifier, err := NewNotifier(ctx, name, NotifierArgs{
-		FunctionName:     FunctionName(ctx.Project(), ctx.Stack(), name),
+		FunctionName:     fnName,
 		Code:             pulumi.NewFileArchive(zip),
 		Secrets:          secrets,
 		Document:         document,
@@ -144,6 +159,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		KmsKeyArn:        keyArn,
 		StateTableName:   table.TableName,
 		StateTableArn:    table.TableArn,
+		OpsTopicArn:      watchdog.OpsTopicArn,
 		ClusterArns:      args.ClusterArns,
 		ServiceNames:     args.ServiceNames,
 		QueueArn:         buffer.QueueArn,
@@ -160,18 +176,6 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	}
 
 	if err := newLogAlerts(ctx, name, args, pulumi.NewFileArchive(zip), buffer, notifier, parent); err != nil {
-		return nil, err
-	}
-
-	watchdog, err := NewWatchdog(ctx, watchdogName(name), WatchdogArgs{
-		FunctionName:              notifier.FunctionName,
-		QueueName:                 buffer.QueueName,
-		DlqName:                   buffer.DlqName,
-		OldestMessageAlarmSeconds: args.OldestMessageAlarmSeconds,
-		OpsEmail:                  args.OpsEmail,
-		KmsKeyArn:                 keyArn,
-	}, parent)
-	if err != nil {
 		return nil, err
 	}
 

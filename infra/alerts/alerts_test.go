@@ -199,8 +199,11 @@ func TestFunctionAndMapping(t *testing.T) {
 		keys = append(keys, string(k))
 	}
 	slices.Sort(keys)
-	if !slices.Equal(keys, []string{alerts.EnvConfigParam, alerts.EnvLogLevel, alerts.EnvStateTable}) {
-		t.Errorf("environment holds %v, want only the config parameter, the log level and the state table", keys)
+	if !slices.Equal(keys, []string{alerts.EnvConfigParam, alerts.EnvLogLevel, alerts.EnvOpsTopicArn, alerts.EnvStateTable}) {
+		t.Errorf("environment holds %v, want only the config parameter, the log level, the ops topic and the state table", keys)
+	}
+	if got, ops := env[alerts.EnvOpsTopicArn].StringValue(), r.named(t, tTopic, name+"-watchdog").Physical; got != "arn:aws:sns:"+testRegion+":"+testAccount+":"+ops {
+		t.Errorf("%s = %q, want the ops topic %s", alerts.EnvOpsTopicArn, got, ops)
 	}
 	if got, table := env[alerts.EnvStateTable].StringValue(), r.one(t, tTable).Physical; got != table {
 		t.Errorf("%s = %q, want the state table %q", alerts.EnvStateTable, got, table)
@@ -343,8 +346,11 @@ func TestPoliciesAreScoped(t *testing.T) {
 	// account and region may roll back.
 	allServices := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service/*"
 	allDeployments := "arn:aws:ecs:" + testRegion + ":" + testAccount + ":service-deployment/*"
+	ops := r.named(t, tTopic, name+"-watchdog")
+	opsArn := "arn:aws:sns:" + testRegion + ":" + testAccount + ":" + ops.Physical
 	checkRolePolicy(t, rp, map[string]grant{
 		"ReadConfigAndSecrets": {[]string{"ssm:GetParameter"}, []string{paramArn(cfg.Physical), paramArn(secret.Physical)}},
+		"TellOpsTopic":         {[]string{"sns:Publish"}, []string{opsArn}},
 		"ConsumeBufferQueue":   {[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, []string{queueArn}},
 		"WriteOwnLogs":         {[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{ownLogs}},
 		"KeepStateInTable":     {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{tableArn(r.one(t, tTable).Physical)}},
@@ -353,10 +359,9 @@ func TestPoliciesAreScoped(t *testing.T) {
 		"DescribeWatchedServiceDeployments": {[]string{"ecs:DescribeServiceDeployments"}, []string{allDeployments}},
 	}, ownLogs, allServices, allDeployments)
 
-	ops := r.named(t, tTopic, name+"-watchdog")
 	op := parsePolicy(t, str(t, r.named(t, tTopicPol, name+"-watchdog").Inputs, "policy"))
 	w := op.stmt(t, "WatchdogAlarmsPublish")
-	if !slices.Equal(w.Resource, []string{"arn:aws:sns:" + testRegion + ":" + testAccount + ":" + ops.Physical}) ||
+	if !slices.Equal(w.Resource, []string{opsArn}) ||
 		w.Condition["ArnLike"]["aws:SourceArn"] != "arn:aws:cloudwatch:"+testRegion+":"+testAccount+":alarm:"+name+"-watchdog-*" {
 		t.Errorf("ops topic policy %+v", w)
 	}
@@ -408,6 +413,14 @@ func TestKmsKeyCreated(t *testing.T) {
 	if eq["kms:ViaService"] != "ssm."+testRegion+".amazonaws.com" ||
 		!sameSet(anyList(eq["kms:EncryptionContext:PARAMETER_ARN"]), []any{paramArn(secret.Physical)}) {
 		t.Errorf("decrypt statement not scoped to SSM and the webhook parameter: %v", eq)
+	}
+	// Publishing to the encrypted ops topic needs a data key: through SNS, for that topic.
+	ops := "arn:aws:sns:" + testRegion + ":" + testAccount + ":" + r.named(t, tTopic, name+"-watchdog").Physical
+	e := rp.stmt(t, "EncryptForOpsTopic")
+	if !slices.Equal(e.Action, []string{"kms:GenerateDataKey", "kms:Decrypt"}) || !slices.Equal(e.Resource, []string{keyArn}) ||
+		e.Condition["StringEquals"]["kms:ViaService"] != "sns."+testRegion+".amazonaws.com" ||
+		e.Condition["StringEquals"]["kms:EncryptionContext:aws:sns:topicArn"] != ops {
+		t.Errorf("ops topic encryption statement %+v", e)
 	}
 	if len(r.of(tSub)) != 2 {
 		t.Errorf("want the queue and the ops email subscriptions, got %d", len(r.of(tSub)))

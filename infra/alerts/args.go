@@ -484,6 +484,7 @@ var documentKeys = map[string]string{
 	"logs.lines":                   "logTailLines",
 	"logs.budget":                  "logTailBudget",
 	"logs.logGroupPrefixes":        "logGroupPrefixes",
+	"logs.regions":                 "logRegions",
 	"logs.redact":                  "logRedactPatterns",
 	"noise.rules":                  "noiseRules",
 	"noise.mutedPatterns":          "logAlertMutedPatterns",
@@ -603,9 +604,27 @@ func (a EcsChatAlertsArgs) document() config.Document {
 			Lines:            a.LogTailLines,
 			Budget:           config.Duration(d[2].value),
 			LogGroupPrefixes: a.LogGroupPrefixes,
+			Regions:          a.documentLogRegions(),
 			Redact:           a.LogRedactPatterns,
 		},
 	}
+}
+
+// documentLogRegions are the regions the log tail may read, as the role policy grants them:
+// logRegions, or the stack's region. The notifier skips a container logging elsewhere and
+// says why in its alert, rather than meet an AccessDenied. Written only with the log tail on;
+// when the stack's region is unknown, left out: the notifier then takes its own region, which
+// is the stack's.
+func (a EcsChatAlertsArgs) documentLogRegions() []string {
+	switch {
+	case !a.LogTailEnabled:
+		return nil
+	case len(a.LogRegions) > 0:
+		return a.LogRegions
+	case a.Region != "":
+		return []string{a.Region}
+	}
+	return nil
 }
 
 // placeholderParam stands for a parameter's name before the parameter exists.

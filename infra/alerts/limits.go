@@ -208,6 +208,7 @@ func (a EcsChatAlertsArgs) longestPolicyArgs(name string, secrets []DestinationS
 		SecretParamArns:  params,
 		KmsKeyArn:        key,
 		StateTableArn:    arn("dynamodb", "table/"+autoName(name+"-state")),
+		OpsTopicArn:      arn("sns", autoName(watchdogName(name))),
 		ClusterArns:      a.ClusterArns,
 		ServiceNames:     a.ServiceNames,
 		LogTail:          logs.Enabled,

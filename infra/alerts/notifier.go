@@ -17,8 +17,12 @@ import (
 const (
 	EnvConfigParam = "FOGHORN_CONFIG_PARAM"
 	EnvLogLevel    = "FOGHORN_LOG_LEVEL"
-	// EnvStateTable names the DynamoDB table of crash-loop stories and the delivery ledger.
+	// EnvStateTable names the DynamoDB table of crash-loop stories, the delivery ledger and the
+	// last config document that worked.
 	EnvStateTable = "FOGHORN_STATE_TABLE"
+	// EnvOpsTopicArn names the ops topic, where the notifier tells what is wrong with its
+	// configuration (a broken destination, a document it could not use).
+	EnvOpsTopicArn = "FOGHORN_OPS_TOPIC_ARN"
 )
 
 // NotifierArgs configures the function and what it reads.
@@ -49,6 +53,9 @@ type NotifierArgs struct {
 	// function may describe those (rollback messages name the revisions), and only those.
 	ClusterArns  []string `pulumi:"clusterArns,optional"`
 	ServiceNames []string `pulumi:"serviceNames,optional"`
+
+	// OpsTopicArn is the ops topic: the function may publish to it, and to no other topic.
+	OpsTopicArn pulumi.StringInput `pulumi:"opsTopicArn"`
 
 	QueueArn         pulumi.StringInput `pulumi:"queueArn"`
 	LogLevel         string             `pulumi:"logLevel"`
@@ -167,7 +174,7 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 	}
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-notifier", &iam.RolePolicyArgs{
 		Role: role.ID(),
-		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn).ApplyT(func(v []any) (string, error) {
+		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn, args.OpsTopicArn).ApplyT(func(v []any) (string, error) {
 			key := ""
 			if k, ok := v[4].(*string); ok && k != nil {
 				key = *k
@@ -181,6 +188,7 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 				SecretParamArns:  v[3].([]string),
 				KmsKeyArn:        key,
 				StateTableArn:    v[5].(string),
+				OpsTopicArn:      v[6].(string),
 				ClusterArns:      args.ClusterArns,
 				ServiceNames:     args.ServiceNames,
 				LogTail:          args.Document.Logs.Enabled,
@@ -207,6 +215,7 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 			EnvConfigParam: cfg.Name,
 			EnvLogLevel:    pulumi.String(args.LogLevel),
 			EnvStateTable:  args.StateTableName,
+			EnvOpsTopicArn: args.OpsTopicArn,
 		}},
 	}, parent,
 		// The log group first, so Lambda does not create it without a retention; the role

@@ -53,6 +53,16 @@ func TestLogTailPermissions(t *testing.T) {
 		!slices.Equal(d.Logs.LogGroupPrefixes, a.LogGroupPrefixes) || !slices.Equal(d.Logs.Redact, a.LogRedactPatterns) {
 		t.Errorf("document logs %+v", d.Logs)
 	}
+	// The notifier reads in the regions the policy grants, and says why when a container
+	// logs elsewhere: the stack's region by default, logRegions when given.
+	if !slices.Equal(d.Logs.Regions, []string{testRegion}) {
+		t.Errorf("document log regions %v, want the stack's %s", d.Logs.Regions, testRegion)
+	}
+	a.LogRegions = []string{testRegion, "us-east-1"}
+	if got := document(t, mustRun(t, a).rec).Logs.Regions; !slices.Equal(got, a.LogRegions) {
+		t.Errorf("document log regions %v, want logRegions %v", got, a.LogRegions)
+	}
+	a.LogRegions = nil
 
 	// Off: the same prefixes grant nothing, and the document says off.
 	a.LogTailEnabled = false
@@ -65,8 +75,8 @@ func TestLogTailPermissions(t *testing.T) {
 			}
 		}
 	}
-	if document(t, r).Logs.Enabled {
-		t.Error("log tail off, yet the document enables it")
+	if d := document(t, r); d.Logs.Enabled || len(d.Logs.Regions) != 0 {
+		t.Errorf("log tail off, yet the document enables it or lists regions: %+v", d.Logs)
 	}
 }
 

@@ -184,6 +184,8 @@ type notifierPolicyArgs struct {
 	KmsKeyArn string
 	// StateTableArn is the table of crash-loop stories and the delivery ledger.
 	StateTableArn string
+	// OpsTopicArn is the ops topic the notifier tells its configuration problems.
+	OpsTopicArn string
 	// ClusterArns and ServiceNames are the services the rules deliver events of; empty means
 	// every cluster or service of the account and region, as in the rules.
 	ClusterArns, ServiceNames []string
@@ -346,6 +348,14 @@ func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 			Resource: []string{p.StateTableArn},
 		},
 		{
+			// A broken destination, or a config document that cannot be used, is told to the
+			// ops topic too: to it alone of all topics.
+			Sid:      "TellOpsTopic",
+			Effect:   "Allow",
+			Action:   []string{"sns:Publish"},
+			Resource: []string{p.OpsTopicArn},
+		},
+		{
 			// A rollback message names the revisions before and after, and the deployment
 			// post-mortem asks what stopped a deployment: only of the services whose events the
 			// rules deliver.
@@ -411,6 +421,18 @@ func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 			Action:    []string{"kms:Decrypt"},
 			Resource:  []string{p.KmsKeyArn},
 			Condition: map[string]map[string]any{"StringEquals": cond},
+		}, Statement{
+			// The same key encrypts the ops topic; a publisher to an encrypted topic needs a
+			// data key from it. Only through SNS, and only for the ops topic (SNS sets the
+			// topic's ARN as the encryption context).
+			Sid:      "EncryptForOpsTopic",
+			Effect:   "Allow",
+			Action:   []string{"kms:GenerateDataKey", "kms:Decrypt"},
+			Resource: []string{p.KmsKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": {
+				"kms:ViaService":                         "sns." + p.Account.Region + ".amazonaws.com",
+				"kms:EncryptionContext:aws:sns:topicArn": p.OpsTopicArn,
+			}},
 		})
 	}
 	return doc(st...)

@@ -53,6 +53,10 @@ const (
 	KindCrashLoop         Kind = "crash-loop"         // several task failures of one service folded into one story
 	KindLog               Kind = "log"                // application log lines of one error pattern of one service
 	KindGeneric           Kind = "generic"            // not JSON, or of a kind nobody knows: never dropped
+	// KindNotifier is foghorn telling of itself: a destination it cannot post to, a config
+	// document it could not use. Such alerts go to every destination that works, whatever
+	// the routes say, so it is not among the Kinds a route can match.
+	KindNotifier Kind = "notifier"
 )
 
 // Kinds lists every kind, for validating configuration.

@@ -101,6 +101,8 @@ var expectations = map[string]struct {
 	"lambda-sns-event-cloudwatch-alarm-target-tracking-alarm-low":          {alert.KindScaling, alert.Info, ""},
 	"lambda-sqs-event-eventbridge-direct-deployment-failed":                {alert.KindDeployment, alert.Critical, ""},
 	"lambda-sqs-event-raw-delivery-cloudwatch-alarm":                       {alert.KindAlarm, alert.Critical, ""},
+	"lambda-sqs-event-sns-envelope-cloudwatch-alarm-server-cpu-too-high":   {alert.KindAlarm, alert.Critical, ""},
+	"lambda-alarm-action-server-cpu-too-high":                              {alert.KindAlarm, alert.Critical, ""},
 	"lambda-sqs-event-sns-envelope-ecs-task-stopped-elb-health-check":      {alert.KindTaskStopped, alert.Warning, ""},
 	"lambda-sqs-event-sns-envelope-plain-text":                             {alert.KindGeneric, alert.Warning, ""},
 	"ecs-hook-state-change-hook-in-progress":                               {alert.KindDeployment, alert.Info, "hook-routine"},

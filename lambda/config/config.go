@@ -180,7 +180,7 @@ func (d *Document) Validate() error {
 	var errs []error
 	report := func(e *Error) { errs = append(errs, fmt.Errorf("config: %w", e)) }
 	bad := func(key, format string, args ...any) {
-		report(&Error{Key: key, Message: fmt.Sprintf(format, args...)})
+		report(&Error{Key: key, Message: fmt.Sprintf(format, hideURLs(args)...)})
 	}
 	if d.Version != Version {
 		bad("version", "must be %d, got %d", Version, d.Version)
@@ -201,8 +201,11 @@ func (d *Document) Validate() error {
 		if !slices.Contains(Targets, dst.Target) {
 			bad(key+".target", "%q is not a target (allowed: %s)%s", dst.Target, strings.Join(Targets, ", "), didYouMean(dst.Target, Targets))
 		}
-		if dst.SecretParam == "" {
+		switch {
+		case dst.SecretParam == "":
 			bad(key+".secretParam", "is required: the SSM parameter holding the webhook URL or token")
+		case !ParameterName(dst.SecretParam):
+			bad(key+".secretParam", notAParameter)
 		}
 		switch {
 		case dst.Target == SlackBot && strings.TrimSpace(dst.Channel) == "":
@@ -217,6 +220,8 @@ func (d *Document) Validate() error {
 			bad(key+".signingSecretParam", "is required for target webhook: the SSM parameter holding the key requests are signed with")
 		case dst.Target != Webhook && dst.SigningSecretParam != "":
 			bad(key+".signingSecretParam", "is only used by target webhook")
+		case dst.SigningSecretParam != "" && !ParameterName(dst.SigningSecretParam):
+			bad(key+".signingSecretParam", notAParameter)
 		}
 	}
 	known := func(key string, list []string) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/foghornhq/foghorn/lambda/event"
 )
 
 // Defaults and bounds of Logs.
@@ -37,6 +39,11 @@ type Logs struct {
 	// outside them is not read, and the reason says so instead of an AccessDenied. Empty
 	// means any group.
 	LogGroupPrefixes []string `json:"logGroupPrefixes,omitempty"`
+	// Regions are the AWS regions whose log groups the notifier may read: those its IAM
+	// policy grants (the Pulumi component writes its logRegions here). A container whose
+	// awslogs-region is elsewhere is not read, and its alert says why. Empty means the
+	// function's own region.
+	Regions []string `json:"regions,omitempty"`
 	// Redact adds regular expressions (RE2) whose matches are redacted after the built-in
 	// rules; a subexpression named "secret" limits the redaction to itself.
 	Redact []string `json:"redact,omitempty"`
@@ -83,6 +90,11 @@ func (l Logs) Compile() (redact []*regexp.Regexp, problems []*Error) {
 	for i, p := range l.LogGroupPrefixes {
 		if !logGroupName.MatchString(p) {
 			bad(fmt.Sprintf("logGroupPrefixes[%d]", i), "%q is not a log group name prefix (letters, digits, and . - _ / #; a prefix needs no *)", p)
+		}
+	}
+	for i, r := range l.Regions {
+		if !event.ValidRegion(r) {
+			bad(fmt.Sprintf("regions[%d]", i), "%q is not an AWS region code (like eu-west-1)", r)
 		}
 	}
 	for i, p := range l.Redact {

@@ -31,15 +31,20 @@ func TestCrashLoop(t *testing.T) {
 
 func TestLogsJSON(t *testing.T) {
 	var o Logs
-	doc := `{"lines":30,"lineBytes":256,"budget":"800ms","logGroupPrefixes":["/ecs/"],"redact":["cust-\\d{6}"],"cacheSize":64}`
+	doc := `{"lines":30,"lineBytes":256,"budget":"800ms","logGroupPrefixes":["/ecs/"],"regions":["eu-west-1","us-east-1"],"redact":["cust-\\d{6}"],"cacheSize":64}`
 	if err := json.Unmarshal([]byte(doc), &o); err != nil {
 		t.Fatal(err)
 	}
-	if o.Lines != 30 || o.LineBytes != 256 || time.Duration(o.Budget) != 800*time.Millisecond || o.LogGroupPrefixes[0] != "/ecs/" || o.Redact[0] != `cust-\d{6}` || o.CacheSize != 64 {
+	if o.Lines != 30 || o.LineBytes != 256 || time.Duration(o.Budget) != 800*time.Millisecond || o.LogGroupPrefixes[0] != "/ecs/" || o.Redact[0] != `cust-\d{6}` || o.CacheSize != 64 ||
+		len(o.Regions) != 2 || o.Regions[1] != "us-east-1" {
 		t.Errorf("decoded %+v", o)
 	}
 	if _, problems := o.Compile(); problems != nil {
 		t.Error(problems)
+	}
+	o.Regions = []string{"eu-west-1", "Ireland"}
+	if _, problems := o.Compile(); len(problems) != 1 || problems[0].Key != "regions[1]" {
+		t.Errorf("a region that is no region code: %v", problems)
 	}
 	if b, _ := json.Marshal(Logs{Budget: Duration(1500 * time.Millisecond)}); string(b) != `{"budget":"1.5s"}` {
 		t.Errorf("encoded %s", b)

@@ -49,6 +49,11 @@ type Result struct {
 	Reason string
 	// Err is the failed call's error, for the function's log; nil unless Failed or TimedOut.
 	Err error
+	// Note is Reason when it is worth saying in the alert, because the stack's settings are
+	// what keeps the lines out: a container logging outside the allowed regions or log
+	// groups, a read the function's IAM policy denied. "" otherwise (the container never
+	// ran, the stream is empty, the budget ran out: the alert reads the same without them).
+	Note string
 
 	Container string // the container whose log this is
 	LogGroup  string
@@ -69,12 +74,18 @@ func (r Result) ApplyTo(a *alert.Alert) {
 	if len(r.Lines) > 0 {
 		a.LogLines = append([]string(nil), r.Lines...)
 	}
+	if r.Note != "" && !slices.ContainsFunc(a.Facts, func(f alert.Fact) bool { return f.Label == NoteLabel }) {
+		a.Facts = append(a.Facts, alert.Fact{Label: NoteLabel, Value: r.Note})
+	}
 	for _, l := range r.Links {
 		if !slices.ContainsFunc(a.Links, func(have alert.Link) bool { return have.URL == l.URL }) {
 			a.Links = append(a.Links, l)
 		}
 	}
 }
+
+// NoteLabel labels the fact that says why an alert has no log lines.
+const NoteLabel = "Log lines"
 
 // Fetcher reads log tails. It is safe for concurrent use.
 type Fetcher struct {
@@ -146,7 +157,11 @@ func (f *Fetcher) Tail(ctx context.Context, a alert.Alert) (res Result) {
 	td := id.TaskDefinition()
 	containers, err := f.containers(bctx, id)
 	if err != nil {
-		return f.failed(ctx, bctx, "ecs:DescribeTaskDefinition of "+td, err)
+		res := f.failed(ctx, bctx, "ecs:DescribeTaskDefinition of "+td, err)
+		if denied(err) {
+			res.Note = res.Reason
+		}
+		return res
 	}
 	c, ok := pick(a.Reason.Containers, containers)
 	if !ok {
@@ -172,8 +187,12 @@ func (f *Fetcher) Tail(ctx context.Context, a alert.Alert) (res Result) {
 		res.Region = id.Region
 	}
 	res.Links = links(id.Partition, res.Region, res.LogGroup, res.LogStream, a.Time)
+	if !f.regionAllowed(res.Region) {
+		return res.tell(fmt.Sprintf("container %s logs to %s, outside logRegions (%s): add it to logRegions, the regions the function may read logs in",
+			c.name, res.Region, strings.Join(f.opts.Regions, ", ")))
+	}
 	if !f.allowed(res.LogGroup) {
-		return res.skip(fmt.Sprintf("log group %s is outside the allowed prefixes (%s); add its prefix to logGroupPrefixes, the list the function's IAM policy is scoped by",
+		return res.tell(fmt.Sprintf("log group %s is outside the allowed prefixes (%s); add its prefix to logGroupPrefixes, the list the function's IAM policy is scoped by",
 			res.LogGroup, strings.Join(f.opts.LogGroupPrefixes, ", ")))
 	}
 
@@ -189,6 +208,11 @@ func (f *Fetcher) Tail(ctx context.Context, a alert.Alert) (res Result) {
 	if err != nil {
 		failed := f.failed(ctx, bctx, "logs:GetLogEvents of "+res.LogStream, err)
 		res.Outcome, res.Reason, res.Err = failed.Outcome, failed.Reason, failed.Err
+		if denied(err) {
+			res.Reason = fmt.Sprintf("reading log group %s in %s was denied (%s): the function's role may read only the log groups under logGroupPrefixes in logRegions; add them, or check the role's policy",
+				res.LogGroup, res.Region, errorCode(err))
+			res.Note = res.Reason
+		}
 		return res
 	}
 	var messages []string
@@ -247,6 +271,30 @@ func logsRegion(region string) func(*cloudwatchlogs.Options) {
 			o.Region = region
 		}
 	}
+}
+
+// regionAllowed reports whether the log tail may read in region: one of the configured
+// regions, or any when none are configured.
+func (f *Fetcher) regionAllowed(region string) bool {
+	return len(f.opts.Regions) == 0 || slices.Contains(f.opts.Regions, region)
+}
+
+// denied reports an AWS refusal on permissions.
+func denied(err error) bool {
+	switch errorCode(err) {
+	case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation":
+		return true
+	}
+	return false
+}
+
+// errorCode is an AWS error's code, "" for any other error.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }
 
 // allowed reports whether group is within the configured prefixes.
@@ -359,6 +407,13 @@ func skipped(reason string) Result { return Result{Outcome: Skipped, Reason: rea
 
 func (r Result) skip(reason string) Result {
 	r.Outcome, r.Reason = Skipped, reason
+	return r
+}
+
+// tell skips for a reason the alert should say.
+func (r Result) tell(reason string) Result {
+	r = r.skip(reason)
+	r.Note = reason
 	return r
 }
 

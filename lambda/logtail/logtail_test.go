@@ -3,6 +3,7 @@ package logtail
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -188,6 +189,9 @@ func TestTailOutcomes(t *testing.T) {
 		ecsCalls  int
 		logsCalls int
 		stream    string // the stream the result names, "" for none
+		// note: the reason is one the alert says (Note), because the stack's settings keep
+		// the lines out.
+		note bool
 	}{
 		{
 			name: "non-awslogs driver", alert: withTask("report-worker", 7, "9a8b7c6d5e4f30211203f4e5d6c7b8a9", "worker"),
@@ -211,15 +215,21 @@ func TestTailOutcomes(t *testing.T) {
 		},
 		{
 			name: "logs access denied", setup: func(r rig) { r.logs.Deny("/ecs/checkout-api") }, alert: stopped(),
-			outcome: Failed, reason: "logs:GetLogEvents of ecs/app/" + awsfake.CheckoutTaskID + " was denied: the function's IAM policy does not allow it",
-			errCode: "AccessDeniedException", ecsCalls: 1, logsCalls: 1, stream: "ecs/app/" + awsfake.CheckoutTaskID,
+			outcome: Failed, reason: "reading log group /ecs/checkout-api in us-east-1 was denied (AccessDeniedException): the function's role may read only the log groups under logGroupPrefixes in logRegions",
+			errCode: "AccessDeniedException", ecsCalls: 1, logsCalls: 1, stream: "ecs/app/" + awsfake.CheckoutTaskID, note: true,
+		},
+		{
+			name: "region outside logRegions", opts: config.Logs{Regions: []string{"us-east-1", "eu-west-1"}},
+			alert:   withTask("billing-sync", 12, "1203f4e5d6c7b8a99a8b7c6d5e4f3021", "sync"),
+			outcome: Skipped, reason: "container sync logs to us-west-2, outside logRegions (us-east-1, eu-west-1): add it",
+			ecsCalls: 1, stream: "billing/sync/1203f4e5d6c7b8a99a8b7c6d5e4f3021", note: true,
 		},
 		{
 			name: "ecs access denied", alert: stopped(),
 			setup: func(r rig) {
 				r.ecs.Fail("checkout-api:42", awsfake.AccessDenied("ecs:DescribeTaskDefinition", "*"))
 			},
-			outcome: Failed, reason: "ecs:DescribeTaskDefinition of checkout-api:42 was denied", errCode: "AccessDeniedException", ecsCalls: 1,
+			outcome: Failed, reason: "ecs:DescribeTaskDefinition of checkout-api:42 was denied", errCode: "AccessDeniedException", ecsCalls: 1, note: true,
 		},
 		{
 			name: "unknown revision", alert: withTask("checkout-api", 43, awsfake.CheckoutTaskID, "app"),
@@ -230,7 +240,7 @@ func TestTailOutcomes(t *testing.T) {
 			name: "group outside allowed prefixes", opts: config.Logs{LogGroupPrefixes: []string{"/ecs/", "/aws/ecs/"}},
 			alert:   withTask("billing-sync", 12, "1203f4e5d6c7b8a99a8b7c6d5e4f3021", "sync"),
 			outcome: Skipped, reason: "log group /billing/sync is outside the allowed prefixes (/ecs/, /aws/ecs/)",
-			ecsCalls: 1, stream: "billing/sync/1203f4e5d6c7b8a99a8b7c6d5e4f3021",
+			ecsCalls: 1, stream: "billing/sync/1203f4e5d6c7b8a99a8b7c6d5e4f3021", note: true,
 		},
 		{
 			name: "slow ECS", opts: config.Logs{Budget: budget}, setup: func(r rig) { r.ecs.Hold(true) }, alert: stopped(),
@@ -285,6 +295,14 @@ func TestTailOutcomes(t *testing.T) {
 			}
 			if len(res.Lines) != 0 {
 				t.Errorf("lines %q", res.Lines)
+			}
+			if (res.Note != "") != tt.note || (tt.note && res.Note != res.Reason) {
+				t.Errorf("note %q, want one: %v", res.Note, tt.note)
+			}
+			var a alert.Alert
+			res.ApplyTo(&a)
+			if has := slices.ContainsFunc(a.Facts, func(f alert.Fact) bool { return f.Label == NoteLabel && f.Value == res.Reason }); has != tt.note {
+				t.Errorf("the alert says why its lines are missing: %v, want %v (facts %v)", has, tt.note, a.Facts)
 			}
 			var ae smithy.APIError
 			switch {

@@ -138,11 +138,28 @@ func lease(ctx context.Context) time.Duration {
 
 func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outcome {
 	o := Outcome{Message: m}
+	if _, err := n.target(m.Destination); err != nil {
+		// A broken destination: nothing to claim, nothing to try.
+		o = brokenOutcome(m, err)
+		n.logOutcome(o, "broken_destination")
+		return o
+	}
 	key := m.key
 	if key == "" {
 		key = m.Alert.EventID + "|" + m.Destination
 	}
-	claim, err := n.ledger.Claim(ctx, key, lease(ctx))
+	ledger := n.ledger
+	if m.keep > 0 {
+		ledger = state.NewLedger(n.store, m.keep)
+	}
+	if m.also != "" {
+		if done, err := ledger.Delivered(ctx, m.also); err == nil && done {
+			o.Skipped = true
+			n.logOutcome(o, "already_delivered")
+			return o
+		}
+	}
+	claim, err := ledger.Claim(ctx, key, lease(ctx))
 	switch claim.Outcome {
 	case state.AlreadyDelivered:
 		o.Skipped = true
@@ -157,7 +174,7 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 		n.log.Warn("delivery ledger unavailable; posting without a claim", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
 	}
 	if stop != nil {
-		n.release(ctx, claim, m)
+		n.release(ctx, ledger, claim, m)
 		o.Class = deliver.ClassOf(stop)
 		o.Err = errNotAttempted
 		n.logOutcome(o, "not_attempted")
@@ -167,14 +184,14 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 	err = n.send(ctx, m, &o)
 	o.Duration = n.clock.Now().Sub(start)
 	if err != nil {
-		n.release(ctx, claim, m)
+		n.release(ctx, ledger, claim, m)
 		o.Err = err
 		o.Class = deliver.ClassOf(err)
 		n.logOutcome(o, o.Class.String())
 		return o
 	}
 	o.Class = deliver.Delivered
-	if err := n.ledger.Done(ctx, claim); err != nil {
+	if err := ledger.Done(ctx, claim); err != nil {
 		// The message is out; if its record comes back it may be posted again.
 		n.log.Warn("could not record a delivery; a redelivery may post it again", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
 	}
@@ -184,8 +201,8 @@ func (n *Notifier) deliverOne(ctx context.Context, m *Message, stop error) Outco
 
 // release gives the claim back so that the record's next attempt can post at once; if it
 // cannot, the claim lapses with its lease.
-func (n *Notifier) release(ctx context.Context, c state.Claim, m *Message) {
-	if err := n.ledger.Release(ctx, c); err != nil {
+func (n *Notifier) release(ctx context.Context, ledger state.Ledger, c state.Claim, m *Message) {
+	if err := ledger.Release(ctx, c); err != nil {
 		n.log.Warn("could not release a delivery claim; it lapses with its lease", "event_id", m.Alert.EventID, "destination", m.Destination, "error", err.Error())
 	}
 }

@@ -42,9 +42,14 @@ func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (resp *e
 			resp, err = failAll(recs)
 		}
 	}()
+	// What is wrong with the configuration is told first, once (problems.go).
+	n.recheck(ctx)
+	n.tellOps(ctx)
 	plan := n.Plan(ctx, recs)
 	n.LogSuppressed(plan)
+	plan.Messages = append(n.problemMessages(), plan.Messages...)
 	res := n.Deliver(ctx, plan)
+	n.markTold(res.Outcomes)
 
 	fromSQS := len(recs) > 0 && recs[0].ItemID != ""
 	if fromSQS {
@@ -56,7 +61,7 @@ func (n *Notifier) Handle(ctx context.Context, payload json.RawMessage) (resp *e
 	}
 	failed := 0
 	for _, o := range res.Outcomes {
-		if o.Err != nil {
+		if o.Err != nil && o.Message.problem == "" {
 			failed++
 		}
 	}

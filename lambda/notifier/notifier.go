@@ -13,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
@@ -66,6 +69,16 @@ type Notifier struct {
 	patterns *patterns.Reader
 	logECS   logsource.ECS
 	region   string
+
+	// What is wrong with the configuration, and whom to tell (problems.go). mu guards broken,
+	// fixed (the targets of destinations that were broken and work now) and pending; dests
+	// does not change after New.
+	mu        sync.RWMutex
+	broken    map[string]*brokenDest
+	fixed     map[string]chat.Target
+	pending   []*pendingProblem
+	ops       Ops
+	lastCheck time.Time
 }
 
 // Option configures a Notifier at construction.
@@ -127,8 +140,9 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 		dst := dest{kind: d.Target, render: render, threaded: destination.Threaded(d), target: n.targets[d.Name]}
 		// Routes name destinations by name; one without a target would fail only when an
 		// alert first reached it.
+		_, broken := n.broken[d.Name]
 		switch _, threaded := dst.target.(chat.Threaded); {
-		case n.targets != nil && dst.target == nil:
+		case n.targets != nil && dst.target == nil && !broken:
 			return nil, fmt.Errorf("destination %q has no target", d.Name)
 		case dst.target != nil && dst.threaded && !threaded:
 			return nil, fmt.Errorf("destination %q: a %s target must edit messages, and %T cannot", d.Name, d.Target, dst.target)
@@ -140,10 +154,22 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 			return nil, fmt.Errorf("a target is given for %q, which the document does not name", name)
 		}
 	}
+	for name := range n.broken {
+		if _, ok := n.dests[name]; !ok {
+			return nil, fmt.Errorf("destination %q is marked broken, and the document does not name it", name)
+		}
+	}
 	n.clock = clock.Or(n.clock)
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
+	for _, d := range doc.Destinations {
+		if b, ok := n.broken[d.Name]; ok {
+			n.log.Warn("destination broken; the others work", "destination", d.Name, "problem", b.why.Error())
+			n.pending = append(n.pending, &pendingProblem{Problem: n.brokenProblem(d.Name, b.why), told: map[string]bool{}})
+		}
+	}
+	n.lastCheck = n.clock.Now()
 	if n.store == nil {
 		n.store = state.NewMemory(n.clock)
 	}
@@ -179,6 +205,13 @@ type Message struct {
 	// announcement starts, whose message reference is kept for later edits.
 	key   string
 	story string
+	// also is a second ledger key under which the message counts as delivered: an alarm
+	// transition's copy timed across a second's boundary (transition.neighbour).
+	also string
+	// problem is the id of the problem a message tells (problems.go); keep, if set, is how
+	// long the ledger remembers its delivery instead of the document's deliveries setting.
+	problem string
+	keep    time.Duration
 }
 
 // Suppression is an alert the policy kept out of the channel, and why.
@@ -222,6 +255,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	plan := Plan{Records: len(recs)}
 	inputs := make([]story.Input, 0, len(recs))
 	seen := map[string]int{}
+	var alarms []seenTransition
 	for _, rec := range recs {
 		alerts, control, isLog := n.fromLogs(ctx, rec)
 		switch {
@@ -237,6 +271,14 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
 				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 				continue
+			}
+			if t, ok := transitionOf(&a); ok {
+				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
+					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], a, rec.ItemID))
+					seen[a.EventID] = alarms[j].input
+					continue
+				}
+				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
 			}
 			seen[a.EventID] = len(inputs)
 			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
@@ -323,6 +365,10 @@ func (n *Notifier) logRouted(a *alert.Alert, d route.Decision) {
 func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	d := n.dests[name]
 	m := Message{Destination: name, Target: d.kind, Alert: a, Items: items, key: a.EventID + "|" + name}
+	if t, ok := transitionOf(a); ok {
+		// Whichever path brings the transition first posts it; the other finds it delivered.
+		m.key, m.also = t.key()+"|"+name, t.neighbour()+"|"+name
+	}
 	body, err := renderSafely(d.render, *a)
 	if err != nil {
 		n.log.Error("render failed; sending a generic alert instead", "event_id", a.EventID, "destination", name, "error", err.Error())

@@ -68,7 +68,10 @@ func (n *Notifier) edit(dest string, ref chat.Ref, whole, news *alert.Alert, ite
 
 // send posts, edits or replies, as the message says.
 func (n *Notifier) send(ctx context.Context, m *Message, o *Outcome) error {
-	t := n.dests[m.Destination].target
+	t, err := n.target(m.Destination)
+	if err != nil {
+		return err
+	}
 	if t == nil {
 		return errNoTarget
 	}

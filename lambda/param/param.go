@@ -13,12 +13,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/foghornhq/foghorn/lambda/config"
 )
 
 // GetParameterAPI is the one SSM call the store makes; *ssm.Client satisfies it.
 type GetParameterAPI interface {
 	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
 }
+
+// ErrNotAName is Get's answer to a name that is no SSM parameter name. It does not repeat the
+// name, which may be a secret.
+var ErrNotAName = errors.New("a parameter name that is not an SSM parameter name was asked for (it is not shown: it may be a secret put where its parameter's name belongs)")
 
 // Store fetches parameters with decryption and caches them for the life of the container.
 type Store struct {
@@ -35,9 +41,25 @@ func NewStore(api GetParameterAPI) *Store {
 // Get returns the parameter's value. The error says which parameter failed and why, in
 // words that contain no part of any value.
 func (s *Store) Get(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, true)
+}
+
+// Fresh returns the parameter's current value, read from SSM whatever the cache holds, and
+// keeps it in the cache. The notifier reads a broken destination's secret this way, so that a
+// fixed secret is used without waiting for a new container.
+func (s *Store) Fresh(ctx context.Context, name string) (string, error) {
+	return s.get(ctx, name, false)
+}
+
+func (s *Store) get(ctx context.Context, name string, cached bool) (string, error) {
+	if !config.ParameterName(name) {
+		// Most likely a webhook URL or a token pasted where its parameter's name belongs: it
+		// is neither sent to SSM nor repeated.
+		return "", ErrNotAName
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.cache[name]; ok {
+	if v, ok := s.cache[name]; ok && cached {
 		return v, nil
 	}
 	out, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})

@@ -3,6 +3,7 @@ package param
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -94,6 +95,13 @@ func TestStore(t *testing.T) {
 	if n := calls.Load(); n != 3 {
 		t.Errorf("SSM calls = %d, want 3 (the second read must come from the cache)", n)
 	}
+	// Fresh reads again, whatever the cache holds.
+	if v, err := s.Fresh(ctx, "/foghorn/dev/webhook"); err != nil || v != fakeWebhook {
+		t.Errorf("Fresh = %q, %v", v, err)
+	}
+	if n := calls.Load(); n != 4 {
+		t.Errorf("SSM calls = %d, want 4 (Fresh reads SSM)", n)
+	}
 }
 
 func TestStoreErrorsHoldNoSecret(t *testing.T) {
@@ -113,5 +121,24 @@ func TestStoreErrorsHoldNoSecret(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "fake-secret-for-tests") {
 		t.Errorf("error leaks the secret: %v", err)
+	}
+}
+
+// TestURLAsName: a webhook URL given as a parameter name is neither sent to SSM nor repeated
+// in the error.
+func TestURLAsName(t *testing.T) {
+	var calls atomic.Int32
+	s := NewStore(fakeSSM(t, map[string]string{}, &calls))
+	for _, name := range []string{fakeWebhook, "xoxb-fake token for tests", ""} {
+		_, err := s.Get(context.Background(), name)
+		if !errors.Is(err, ErrNotAName) {
+			t.Errorf("Get(%.30q) = %v, want ErrNotAName", name, err)
+		}
+		if err != nil && name != "" && strings.Contains(err.Error(), name) {
+			t.Errorf("the error repeats the name: %v", err)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d SSM calls, want none", n)
 	}
 }

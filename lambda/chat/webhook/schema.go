@@ -270,7 +270,7 @@ func (c *cutter) str(s string, n int) string {
 }
 
 func kind(k alert.Kind) string {
-	if slices.Contains(alert.Kinds, k) {
+	if slices.Contains(alert.Kinds, k) || k == alert.KindNotifier {
 		return string(k)
 	}
 	return string(alert.KindGeneric)

@@ -92,7 +92,7 @@ func printRoutes(w io.Writer, doc *config.Document, plan notifier.Plan) {
 		k++
 		printAlert(w, k, s.Alert)
 		switch s.Rule {
-		case notifier.RuleDuplicate:
+		case notifier.RuleDuplicate, notifier.RuleSameTransition:
 			fmt.Fprintf(w, "    posts nothing: %s (%s)\n", s.Why, s.Rule)
 		default:
 			fmt.Fprintf(w, "    posts nothing: suppressed by noise rule %s: %s\n", s.Rule, s.Why)
