@@ -527,6 +527,23 @@ func TestReadmeConfigKeys(t *testing.T) {
 	if seen < 20 {
 		t.Errorf("found only %d config commands in the README", seen)
 	}
+	// The tables of stack settings ("| Key | Default | What it does |") name keys the program reads.
+	rows := 0
+	for _, table := range strings.Split(string(b), "| Key | Default |")[1:] {
+		for _, line := range strings.Split(table, "\n")[2:] {
+			if !strings.HasPrefix(line, "| `") {
+				break
+			}
+			rows++
+			key := strings.Trim(strings.Split(line, "|")[1], " `")
+			if !slices.Contains(configKeys, key) {
+				t.Errorf("the README's settings table names %q, which the program does not read", key)
+			}
+		}
+	}
+	if rows < 15 {
+		t.Errorf("found only %d rows of settings tables in the README", rows)
+	}
 }
 
 // TestPulumiAcceptsTheProjectFiles loads Pulumi.yaml as the CLI does (its JSON schema and
