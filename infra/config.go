@@ -35,6 +35,7 @@ var configKeys = []string{
 	"logAlertsEnabled", "logAlertGroups", "logAlertFilterPattern", "logAlertSubscription", "logAlertExcludeGroups",
 	"logAlertServices", "logAlertMutedPatterns", "logAlertDigestInterval", "logAlertQuietAfter", "logAlertDeploymentWindow",
 	"createKmsKey", "kmsKeyArn", "notifierZip",
+	"actionsEnabled", "actionsSigningSecret", "actionsAllow", "actionsServices", "actionsBotDestination",
 }
 
 // configReader reads the project's stack config, collecting one error per bad key.
@@ -172,6 +173,8 @@ type destinationEntry struct {
 	Name    string `json:"name"`
 	Target  string `json:"target"`
 	Channel string `json:"channel,omitempty"`
+	// Buttons turns the chat action buttons on or off for a Slack destination.
+	Buttons *bool `json:"buttons,omitempty"`
 }
 
 // objects reads a key holding a list of objects, as raw JSON each.
@@ -286,11 +289,11 @@ func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
 	for i, m := range raw {
 		key := fmt.Sprintf("destinations[%d]", i)
 		var e destinationEntry
-		if !r.strict(key, m, &e, " (a destination has name, target and, for slack-bot, channel; its secrets go under destinationSecrets and destinationSigningSecrets)") {
+		if !r.strict(key, m, &e, " (a destination has name, target and, for slack-bot, channel; Slack ones may say buttons; its secrets go under destinationSecrets and destinationSigningSecrets)") {
 			names[e.Name] = true // its name, if it has one, so its secrets are not reported as strays
 			continue
 		}
-		d := alerts.DestinationArgs{Name: e.Name, Target: e.Target, Channel: e.Channel}
+		d := alerts.DestinationArgs{Name: e.Name, Target: e.Target, Channel: e.Channel, Buttons: e.Buttons}
 		names[e.Name] = true
 		// The component reports a missing or malformed name; a secret can only be looked up
 		// under a well-formed one.
@@ -451,6 +454,7 @@ func loadArgs(ctx *pulumi.Context) (alerts.EcsChatAlertsArgs, error) {
 		KmsKeyArn:                     r.str("kmsKeyArn"),
 		NotifierZip:                   r.str("notifierZip"),
 	}
+	r.actions(&args)
 	// Type errors first: range checks on a value that did not parse would only add noise.
 	return args, errors.Join(r.errs...)
 }

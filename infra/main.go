@@ -47,5 +47,9 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("opsTopicArn", stack.OpsTopicArn)
 	ctx.Export("configParameterName", stack.ConfigParameterName)
 	ctx.Export("stateTableName", stack.StateTableName)
+	if args.ActionsEnabled {
+		// The Slack app's interactivity request URL (not a secret: Slack signs its requests).
+		ctx.Export("actionsUrl", stack.ActionsUrl)
+	}
 	return nil
 }

@@ -93,7 +93,8 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 
 // runProgram runs the program under mocks with cfg as the stack config (keys without the
 // project prefix; keys of other namespaces, such as aws:region, whole). webhookUrl,
-// destinationSecrets and destinationSigningSecrets are set as secrets unless named in plain;
+// destinationSecrets, destinationSigningSecrets and actionsSigningSecret are set as secrets
+// unless named in plain;
 // without destinations or a webhookUrl in cfg, a secret webhookUrl is added. The project has
 // no root directory, so no other stack file is seen.
 func runProgram(t *testing.T, cfg map[string]string, dryRun bool, plain ...string) (*mocks, error) {
@@ -107,7 +108,7 @@ func runProgramIn(t *testing.T, root, stack string, cfg map[string]string, dryRu
 	t.Helper()
 	full := map[string]string{}
 	secret := []string{}
-	for _, k := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets"} {
+	for _, k := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets", "actionsSigningSecret"} {
 		if _, ok := cfg[k]; ok && !slices.Contains(plain, k) {
 			secret = append(secret, "foghorn:"+k)
 		}
@@ -341,6 +342,7 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		"logAlertSubscription": alerts.SubscriptionFilters, "logAlertExcludeGroups": "", "logAlertServices": "", "logAlertMutedPatterns": "",
 		"logAlertDigestInterval": alerts.DefaultLogAlertDigestInterval.String(), "logAlertQuietAfter": alerts.DefaultLogAlertQuietAfter.String(),
 		"logAlertDeploymentWindow": alerts.DefaultLogAlertDeploymentWindow.String(),
+		"actionsEnabled":           "false", "actionsSigningSecret": "", "actionsAllow": "{}", "actionsServices": "", "actionsBotDestination": "",
 	}
 	durations := []string{"crashLoopWindow", "crashLoopDigestInterval", "logTailBudget", "logAlertDigestInterval", "logAlertQuietAfter", "logAlertDeploymentWindow"}
 	for key, decl := range p.Config {
@@ -398,7 +400,7 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 			t.Errorf("%s: Pulumi.yaml default %q, the component's %q", key, got, want)
 		}
 	}
-	for _, key := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets"} {
+	for _, key := range []string{"webhookUrl", "destinationSecrets", "destinationSigningSecrets", "actionsSigningSecret"} {
 		if !strings.Contains(p.Config[key].Description, "--secret") {
 			t.Errorf("%s: the description does not say to set it with --secret", key)
 		}
@@ -536,6 +538,9 @@ func TestReadmeConfigKeys(t *testing.T) {
 			}
 			rows++
 			key := strings.Trim(strings.Split(line, "|")[1], " `")
+			if i := strings.IndexAny(key, ".["); i >= 0 {
+				key = key[:i] // destinations[i].buttons: a key within destinations
+			}
 			if !slices.Contains(configKeys, key) {
 				t.Errorf("the README's settings table names %q, which the program does not read", key)
 			}

@@ -1,7 +1,8 @@
 // Command bootstrap is the foghorn notifier as it runs in AWS Lambda (provided.al2023, arm64).
 // With FOGHORN_MODE=intake the same binary is the log intake instead (package intake): the
 // function CloudWatch Logs subscription filters deliver to, which only puts each batch on the
-// buffer queue named by FOGHORN_QUEUE_URL.
+// buffer queue named by FOGHORN_QUEUE_URL. With FOGHORN_MODE=actions it is the chat actions
+// endpoint (package actions, actions_main.go).
 // At cold start it reads its config document and the secrets it names from SSM; then it
 // serves invocations: SQS batches from the buffer queue (answering with the partial batch
 // response), or SNS, EventBridge and alarm payloads sent to it directly.
@@ -38,6 +39,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"github.com/foghornhq/foghorn/lambda/ops"
 	"github.com/foghornhq/foghorn/lambda/param"
+	"github.com/foghornhq/foghorn/lambda/silence"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
@@ -63,6 +65,15 @@ func main() {
 			os.Exit(1)
 		}
 		lambda.Start(in.Handle)
+		return
+	}
+	if os.Getenv(intake.EnvMode) == ModeActions {
+		e, err := setupActions(context.Background(), log)
+		if err != nil {
+			log.Error("foghorn actions cannot start", "error", err.Error())
+			os.Exit(1)
+		}
+		lambda.Start(e.Handle)
 		return
 	}
 	n, err := setup(context.Background(), log)
@@ -121,7 +132,8 @@ func setup(ctx context.Context, log *slog.Logger) (*notifier.Notifier, error) {
 		opts = append(opts, notifier.WithLogSources(ecsClient))
 	}
 	if store != nil {
-		opts = append(opts, notifier.WithState(store))
+		// The silences set from chat live in the same table (lambda/silence).
+		opts = append(opts, notifier.WithState(store), notifier.WithSilences(silence.New(store, clk)))
 	}
 	if opsTopic != nil {
 		opts = append(opts, notifier.WithOps(opsTopic))

@@ -40,6 +40,9 @@ type EcsChatAlerts struct {
 	StateTableName pulumi.StringOutput `pulumi:"stateTableName"`
 	// KmsKeyArn is the key encrypting the topics and the secret parameters, if any.
 	KmsKeyArn pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
+	// ActionsUrl is the chat actions endpoint's request URL, for the Slack app's
+	// interactivity settings; "" when actions are off. Not a secret: Slack signs what it sends.
+	ActionsUrl pulumi.StringOutput `pulumi:"actionsUrl"`
 }
 
 // Auto-naming appends "-" and 7 random characters to a logical name.
@@ -68,8 +71,11 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		return nil, err
 	}
 	// validate has checked the document with the notifier's own code; the Notifier fills in
-	// the real parameter names.
+	// the real parameter names, but for the signing secret's, which is fixed (actions.go).
 	document := args.document()
+	if document.Actions.Enabled {
+		document.Actions.SigningSecretParam = SigningSecretParameterName(ctx.Project(), ctx.Stack(), name)
+	}
 	var secrets []DestinationSecrets
 	for _, d := range args.destinations(name) {
 		secrets = append(secrets, d.checked())
@@ -178,6 +184,10 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	if err := newLogAlerts(ctx, name, args, pulumi.NewFileArchive(zip), buffer, notifier, parent); err != nil {
 		return nil, err
 	}
+	actionsUrl, err := newActions(ctx, name, args, document, pulumi.NewFileArchive(zip), table, notifier, keyArn, parent)
+	if err != nil {
+		return nil, err
+	}
 
 	c.TopicArn = topic.Arn
 	c.QueueArn = buffer.QueueArn
@@ -186,6 +196,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 	c.OpsTopicArn = watchdog.OpsTopicArn
 	c.ConfigParameterName = notifier.ConfigParameterName
 	c.StateTableName = table.TableName
+	c.ActionsUrl = actionsUrl
 	c.KmsKeyArn = pulumi.StringPtr("").ToStringPtrOutput()
 	if keyArn != nil {
 		c.KmsKeyArn = keyArn.ToStringPtrOutput()
@@ -199,6 +210,7 @@ func NewEcsChatAlerts(ctx *pulumi.Context, name string, args EcsChatAlertsArgs, 
 		"configParameterName": c.ConfigParameterName,
 		"stateTableName":      c.StateTableName,
 		"kmsKeyArn":           c.KmsKeyArn,
+		"actionsUrl":          c.ActionsUrl,
 	}); err != nil {
 		return nil, err
 	}

@@ -81,6 +81,7 @@ func runWith(t *testing.T, args alerts.EcsChatAlertsArgs, o runOpts) (result, er
 		for key, o := range map[string]pulumi.StringOutput{
 			"topicArn": c.TopicArn, "queueArn": c.QueueArn, "deadLetterQueueArn": c.DeadLetterQueueArn,
 			"functionName": c.FunctionName, "opsTopicArn": c.OpsTopicArn, "configParameterName": c.ConfigParameterName,
+			"actionsUrl": c.ActionsUrl,
 		} {
 			secret := pulumi.IsSecret(o)
 			o.ApplyT(func(v string) string {

@@ -160,6 +160,24 @@ type EcsChatAlertsArgs struct {
 	LogAlertServices []LogServiceArgs `pulumi:"logAlertServices,optional"`
 	// LogAlertMutedPatterns keep known patterns out by fingerprint.
 	LogAlertMutedPatterns []MutedPatternArgs `pulumi:"logAlertMutedPatterns,optional"`
+
+	// ActionsEnabled creates the chat actions endpoint (actions.go) and puts buttons on the
+	// alerts of slack-bot destinations (and of Slack webhooks whose DestinationArgs.Buttons
+	// opts in): silence, acknowledge, more logs, continue or roll back a deployment.
+	ActionsEnabled bool `pulumi:"actionsEnabled,optional"`
+	// ActionsSigningSecret is the Slack app's signing secret. Required with ActionsEnabled;
+	// stored only in an SSM SecureString parameter of its own.
+	ActionsSigningSecret pulumi.StringInput `pulumi:"actionsSigningSecret,optional"`
+	// ActionsAllow says who may take each action, and in which channels; an action left out
+	// is offered to nobody.
+	ActionsAllow ActionsAllowArgs `pulumi:"actionsAllow,optional"`
+	// ActionsServices are the ECS service ARNs that continue and rollback may change: the
+	// only ones the endpoint's role may change. Required when either is allowed.
+	ActionsServices []string `pulumi:"actionsServices,optional"`
+	// ActionsBotDestination names the slack-bot destination whose token the endpoint reads
+	// user groups with (scope usergroups:read) and replies with once a click's response_url is
+	// spent. Required when an allow-list names user groups.
+	ActionsBotDestination string `pulumi:"actionsBotDestination,optional"`
 	// LogAlertDigestInterval, LogAlertQuietAfter and LogAlertDeploymentWindow are Go
 	// durations: the least time between two digests of a pattern on targets that cannot edit
 	// (1m-24h, default 30m), how long a pattern must be unseen to be new again (1h-336h,
@@ -380,6 +398,7 @@ func (a EcsChatAlertsArgs) validate(name string) error {
 	}
 	a.validateLogScope(bad)
 	a.validateLogAlerts(bad)
+	a.validateActions(bad)
 	durations := a.durations()
 	for _, d := range durations {
 		if d.err != nil {
@@ -530,6 +549,9 @@ func (a EcsChatAlertsArgs) argKey(key string) string {
 		}
 		return key
 	}
+	if arg, ok := actionsArgKey(key); ok {
+		return arg
+	}
 	base, index, _ := strings.Cut(key, "[")
 	if index != "" {
 		index = "[" + index
@@ -599,6 +621,7 @@ func (a EcsChatAlertsArgs) document() config.Document {
 		// Deliveries are remembered as long as the DLQ keeps a record: a redrive on its last
 		// day still posts nothing twice.
 		Deliveries: config.Deliveries{RememberFor: config.Duration(dlqRetentionSeconds * time.Second)},
+		Actions:    a.actionsDocument(),
 		Logs: config.Logs{
 			Enabled:          a.LogTailEnabled,
 			Lines:            a.LogTailLines,

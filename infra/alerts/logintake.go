@@ -129,8 +129,8 @@ func (a EcsChatAlertsArgs) validateLogAlerts(bad func(key, format string, v ...a
 		if len(a.LogAlertGroups) > 0 {
 			bad("logAlertGroups", "is not used with logAlertSubscription %s, which covers every log group of the account and region but foghorn's own; list groups to leave out in logAlertExcludeGroups", SubscriptionAccount)
 		}
-		if n := len(a.LogAlertExcludeGroups) + 2; n > maxExcludedGroups {
-			bad("logAlertExcludeGroups", "%d groups, with foghorn's own two, is more than the %d an account-level policy can exclude", n, maxExcludedGroups)
+		if n := len(a.LogAlertExcludeGroups) + 3; n > maxExcludedGroups {
+			bad("logAlertExcludeGroups", "%d groups, with foghorn's own three (the notifier, the log intake, the actions endpoint), is more than the %d an account-level policy can exclude", n, maxExcludedGroups)
 		}
 	default:
 		bad("logAlertSubscription", "%q is not a subscription mode (allowed: %s, %s)", a.LogAlertSubscription, SubscriptionFilters, SubscriptionAccount)
@@ -222,7 +222,8 @@ func IntakeFunctionName(project, stack, name string) string {
 
 // ownLogGroups are foghorn's own log groups, which no subscription may include.
 func ownLogGroups(project, stack, name string) []string {
-	return []string{"/aws/lambda/" + FunctionName(project, stack, name), "/aws/lambda/" + IntakeFunctionName(project, stack, name)}
+	return []string{"/aws/lambda/" + FunctionName(project, stack, name), "/aws/lambda/" + IntakeFunctionName(project, stack, name),
+		"/aws/lambda/" + ActionsFunctionName(project, stack, name)}
 }
 
 // LogIntakeArgs configures the intake and its subscriptions.

@@ -179,8 +179,9 @@ func TestLogIntakeAccountPolicy(t *testing.T) {
 	if str(t, p.Inputs, "policyType") != "SUBSCRIPTION_FILTER_POLICY" || str(t, p.Inputs, "scope") != "ALL" {
 		t.Errorf("account policy %v", p.Inputs)
 	}
-	// The exclusion AWS warns about: foghorn's own log groups, or it feeds itself.
-	want := `LogGroupName NOT IN ["/aws/lambda/` + alerts.FunctionName(testProjct, testStack, name) + `", "/aws/lambda/` + intakeName + `", "/aws/lambda/noisy-batch"]`
+	// The exclusion AWS warns about: foghorn's own log groups, or it feeds itself. The actions endpoint's group too, whether actions are on or not: it may be turned on later.
+	want := `LogGroupName NOT IN ["/aws/lambda/` + alerts.FunctionName(testProjct, testStack, name) + `", "/aws/lambda/` + intakeName +
+		`", "/aws/lambda/` + alerts.ActionsFunctionName(testProjct, testStack, name) + `", "/aws/lambda/noisy-batch"]`
 	if got := str(t, p.Inputs, "selectionCriteria"); got != want {
 		t.Errorf("selection %s\nwant %s", got, want)
 	}

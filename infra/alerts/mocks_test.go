@@ -71,6 +71,10 @@ func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.Prop
 		arn = prefix + "dynamodb:" + region + ":" + testAccount + ":table/" + physical
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
 		arn = prefix + "cloudwatch:" + region + ":" + testAccount + ":alarm:" + physical
+	case "aws:apigatewayv2/api:Api":
+		// An HTTP API's id names its endpoint and its execution ARN.
+		outs["apiEndpoint"] = resource.NewStringProperty("https://a1b2c3d4e5.execute-api." + region + ".amazonaws.com")
+		outs["executionArn"] = resource.NewStringProperty(prefix + "execute-api:" + region + ":" + testAccount + ":a1b2c3d4e5")
 	}
 	if arn != "" {
 		outs["arn"] = resource.NewStringProperty(arn)

@@ -34,6 +34,9 @@ type DestinationArgs struct {
 	// other targets. A key shorter than lambda/config.MinSigningKey bytes or with surrounding
 	// white space fails the deployment, as the notifier would refuse to start on it.
 	SigningSecret pulumi.StringInput `pulumi:"signingSecret,optional"`
+	// Buttons turns the action buttons on or off (ActionsEnabled): on by default for
+	// slack-bot, off for a Slack webhook, whose app must have interactivity on to take them.
+	Buttons *bool `pulumi:"buttons,optional"`
 }
 
 // RouteArgs sends matching alerts to destinations; config.Route documents each field. The
@@ -159,7 +162,7 @@ func (a EcsChatAlertsArgs) destinations(name string) []destination {
 	out := make([]destination, len(a.Destinations))
 	for i, d := range a.Destinations {
 		out[i] = destination{
-			doc: config.Destination{Name: d.Name, Target: d.Target, Channel: d.Channel, SecretParam: placeholderParam},
+			doc: config.Destination{Name: d.Name, Target: d.Target, Channel: d.Channel, SecretParam: placeholderParam, Buttons: d.Buttons},
 			key: fmt.Sprintf("destinations[%d]", i),
 			secrets: DestinationSecrets{
 				Destination: d.Name,

@@ -206,6 +206,9 @@ type Alert struct {
 	Count int `json:"count,omitempty"`
 	// Log is what a log-pattern alert (KindLog) is about; nil for every other kind.
 	Log *LogPattern `json:"log,omitempty"`
+	// AckedBy names who acknowledged the alert from chat (a crash-loop story keeps it), so
+	// its message no longer offers the Acknowledge button.
+	AckedBy string `json:"ackedBy,omitempty"`
 }
 
 // Generic returns an alert of kind generic: something foghorn cannot tell in its usual form,

@@ -41,6 +41,8 @@ type Document struct {
 	LogPatterns LogPatterns `json:"logPatterns,omitempty"`
 	// Deliveries says how long the function remembers what it delivered.
 	Deliveries Deliveries `json:"deliveries,omitempty"`
+	// Actions says what may be done about an alert from chat, and by whom (actions.go).
+	Actions Actions `json:"actions,omitempty"`
 }
 
 // Deliveries configures the delivery ledger.
@@ -72,6 +74,9 @@ type Destination struct {
 	// SigningSecretParam is the SSM SecureString parameter holding the key a webhook
 	// destination signs its requests with. Only webhook uses it, and requires it.
 	SigningSecretParam string `json:"signingSecretParam,omitempty"`
+	// Buttons turns the action buttons on or off for a Slack destination (actions.go,
+	// ButtonsFor): on by default for slack-bot, off for slack webhooks.
+	Buttons *bool `json:"buttons,omitempty"`
 }
 
 // SecretParams lists the SSM parameters the destination reads: its secret, and a webhook's
@@ -248,6 +253,7 @@ func (d *Document) Validate() error {
 	for _, e := range append(mutedProblems(d.Noise.MutedPatterns), d.LogPatterns.problems()...) {
 		report(e)
 	}
+	d.validateActions(bad)
 	return errors.Join(errs...)
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/patterns"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/route"
+	"github.com/foghornhq/foghorn/lambda/silence"
 	"github.com/foghornhq/foghorn/lambda/state"
 	"github.com/foghornhq/foghorn/lambda/story"
 )
@@ -79,6 +80,8 @@ type Notifier struct {
 	pending   []*pendingProblem
 	ops       Ops
 	lastCheck time.Time
+	// silences are the silences set from chat (silences.go); nil: none.
+	silences *silence.Store
 }
 
 // Option configures a Notifier at construction.
@@ -133,7 +136,7 @@ func New(doc *config.Document, opts ...Option) (*Notifier, error) {
 		o(n)
 	}
 	for _, d := range doc.Destinations {
-		render, err := destination.Renderer(d)
+		render, err := renderer(doc, d)
 		if err != nil {
 			return nil, fmt.Errorf("destination %q: %w", d.Name, err)
 		}
@@ -256,6 +259,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 	inputs := make([]story.Input, 0, len(recs))
 	seen := map[string]int{}
 	var alarms []seenTransition
+	silenced := n.loadSilences(ctx)
 	for _, rec := range recs {
 		alerts, control, isLog := n.fromLogs(ctx, rec)
 		switch {
@@ -281,9 +285,10 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
 			}
 			seen[a.EventID] = len(inputs)
-			inputs = append(inputs, story.Input{Alert: a, Verdict: n.policy.Decide(&a), Items: itemList(rec.ItemID)})
+			inputs = append(inputs, story.Input{Alert: a, Verdict: n.decide(&a, silenced), Items: itemList(rec.ItemID)})
 		}
 	}
+	n.endDeploymentSilences(ctx, inputs, silenced)
 
 	logInputs, inputs := splitLogInputs(inputs)
 	res, err := n.stories.Apply(ctx, inputs)

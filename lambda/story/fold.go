@@ -49,6 +49,8 @@ type Story struct {
 	Pending   int   `json:"pending,omitempty"` // failures folded since Digested
 
 	Refs map[string]chat.Ref `json:"refs,omitempty"`
+	// Acked says who acknowledged the story from chat (ack.go).
+	Acked *Ack `json:"acked,omitempty"`
 	// Episode is the event that opened an episode (episode.go), empty for a service's story;
 	// Until is the episode's deadline, if it has one (a paused deployment's hook expiry).
 	Episode string    `json:"episode,omitempty"`

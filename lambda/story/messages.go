@@ -27,6 +27,9 @@ func (t *Tracker) base(s *Story) alert.Alert {
 		a.Identity.DeploymentID = s.Deployment
 	}
 	a.Facts = t.facts(s)
+	if s.Acked != nil {
+		a.AckedBy = s.Acked.By
+	}
 	return a
 }
 
@@ -55,6 +58,9 @@ func (t *Tracker) facts(s *Story) []alert.Fact {
 	}
 	if n := len(s.Failures); n > 0 {
 		add("Last failure", s.Failures[n-1].Time.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	if ack := s.Acked; ack != nil {
+		add("Acknowledged", "by @"+ack.By+" at "+ack.At.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	return f
 }

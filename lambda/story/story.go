@@ -234,11 +234,7 @@ func keyOf(a *alert.Alert) string {
 	if k, _ := episode(a); k != "" {
 		return k
 	}
-	id := a.Identity
-	if id.Service == "" || id.Cluster == "" {
-		return ""
-	}
-	return "story#" + id.Account + "/" + id.Region + "/" + id.Cluster + "/" + id.Service
+	return ServiceKey(a.Identity)
 }
 
 // relevant says whether an input can change a story: a task failure the policy lets through,

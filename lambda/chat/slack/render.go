@@ -7,6 +7,7 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
+	"github.com/foghornhq/foghorn/lambda/chatops"
 )
 
 // Slack's limits, in characters; chatfake enforces the same.
@@ -127,10 +128,11 @@ func emojiOf(s alert.Severity) string {
 
 // Render returns the incoming-webhook body for a: compact JSON, within every Slack limit.
 func Render(a alert.Alert) ([]byte, error) {
-	return encode(build(a))
+	return encode(build(a, nil))
 }
 
-func build(a alert.Alert) message {
+// build lays out the message; m adds the action buttons (buttons.go) the alert offers.
+func build(a alert.Alert, m chatops.Menu) message {
 	em := emojiOf(a.Severity)
 	headline, title := chat.Headline(a), chat.Title(a)
 
@@ -152,6 +154,9 @@ func build(a alert.Alert) message {
 	actions, linksLeft := actionBlock(a.Links)
 	if actions != nil {
 		blocks = append(blocks, actions)
+	}
+	if buttons := actionButtons(a, m); buttons != nil {
+		blocks = append(blocks, buttons)
 	}
 	blocks = append(blocks, contextLine(a, factsLeft, linksLeft))
 

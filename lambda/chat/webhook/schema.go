@@ -69,8 +69,10 @@ type Document struct {
 	LogLines      []string `json:"logLines,omitempty"`
 	Count         int      `json:"count"`
 	// Log is set for kind log: the pattern the alert is about.
-	Log       *LogPattern `json:"log,omitempty"`
-	Truncated bool        `json:"truncated,omitempty"`
+	Log *LogPattern `json:"log,omitempty"`
+	// AcknowledgedBy names who acknowledged the alert from chat.
+	AcknowledgedBy string `json:"acknowledgedBy,omitempty"`
+	Truncated      bool   `json:"truncated,omitempty"`
 }
 
 // LogPattern is a log-pattern alert's pattern (kind log).
@@ -199,6 +201,8 @@ func FromAlert(a alert.Alert) Document {
 		Links:   []Link{},
 		Excerpt: c.str(a.Excerpt, maxExcerpt),
 		Count:   max(a.Count, 1),
+
+		AcknowledgedBy: c.str(a.AckedBy, maxShort),
 	}
 	if !a.Time.IsZero() && a.Time.Year() >= 1 && a.Time.Year() <= 9999 {
 		d.Time = a.Time.UTC().Format(time.RFC3339Nano)

@@ -4,13 +4,15 @@
 //	foghorn routes CONFIG FILE|-
 //	foghorn send [--target slack] [--webhook-url URL | --token TOKEN --channel C] FILE|-
 //	foghorn demo [--fast]
+//	foghorn silences list|lift --table TABLE [--region REGION] [ID...]
 //	foghorn version
 //
 // render prints the messages the function would post (JSON, or drawn as the channel shows
 // them); routes says, for each alert, which destinations a config document sends it to and by
 // which route, or what kept it back; send posts them for real, so a webhook can be tried
 // before deploying; demo replays a realistic incident into a fake chat and shows what the
-// channel would show. `foghorn help` and `foghorn COMMAND --help` say the rest.
+// channel would show; silences lists and lifts the silences set from chat, in the stack's
+// state table. `foghorn help` and `foghorn COMMAND --help` say the rest.
 package main
 
 import (
@@ -61,7 +63,8 @@ type command struct {
 type options struct {
 	target, config, format, channel string
 	webhookURL, token, slackAPIURL  string
-	explain, fast                   bool
+	table, region, endpointURL      string
+	explain, fast, asJSON           bool
 }
 
 var commands []command
@@ -129,6 +132,23 @@ what the channel would show. With ` + envDemoWebhook + ` set, posts to that webh
 			run: runDemo,
 		},
 		{
+			name: "silences", args: "list|lift [ID...]",
+			short: "list or lift the silences set from chat, in the stack's state table (AWS credentials)",
+			long: `Lists the silences set from chat (their id, service, what they cover, who set them and
+until when), or lifts the ones named by id, in the stack's state table, through the AWS SDK
+with the usual credentials (AWS_PROFILE, or the AWS_ACCESS_KEY_ID pair). The table is the
+stack's stateTableName output.`,
+			example: `foghorn silences list --table "$(pulumi stack output stateTableName)" --region eu-west-1` + "\n" +
+				`  foghorn silences lift --table "$(pulumi stack output stateTableName)" --region eu-west-1 ej4tbsp3pj`,
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.StringVar(&o.table, "table", "", "the state table, `pulumi stack output stateTableName` (or "+envStateTable+")")
+				fs.StringVar(&o.region, "region", "", "the table's region (default: the AWS SDK's, from AWS_REGION or the profile)")
+				fs.StringVar(&o.endpointURL, "endpoint-url", "", "a DynamoDB endpoint other than AWS's (a local emulator)")
+				fs.BoolVar(&o.asJSON, "json", false, "list: one JSON object per silence, for scripts")
+			},
+			run: silences,
+		},
+		{
 			name: "version", short: "print the module version and commit this binary was built from",
 			long:    `Prints the module version and the commit foghorn was built from, as the build recorded them.`,
 			example: "foghorn version",
@@ -149,6 +169,7 @@ const (
 	envSlackToken  = "FOGHORN_SLACK_TOKEN"
 	envSigningKey  = "FOGHORN_SIGNING_KEY"
 	envDemoWebhook = "SLACK_WEBHOOK_URL"
+	envStateTable  = "FOGHORN_STATE_TABLE"
 )
 
 // targetFlags registers --target and --channel, which render and send share.
@@ -175,11 +196,12 @@ Environment:
   ` + envSlackToken + `   send --target slack-bot: the bot token (instead of --token)
   ` + envSigningKey + `   send --target webhook: the signing key (default: a test key)
   ` + envDemoWebhook + `     demo: post to this Slack webhook instead of the fake
+  ` + envStateTable + `   silences: the state table (instead of --table)
   NO_COLOR              no colour in render --format text and demo
 
 Exit codes:
   0  done; render and routes also when every alert was suppressed
-  1  send could not deliver every message, or the demo failed
+  1  send could not deliver every message, silences could not do its work, or the demo failed
   2  the command line or an input is wrong; nothing was sent
 
 foghorn COMMAND --help says more about each.`
@@ -282,7 +304,7 @@ func (c command) help(fs *flag.FlagSet) string {
 // placeholder names a flag's value in help.
 func placeholder(flag string) string {
 	switch flag {
-	case "webhook-url", "slack-api-url":
+	case "webhook-url", "slack-api-url", "endpoint-url":
 		return "url"
 	case "config":
 		return "file"

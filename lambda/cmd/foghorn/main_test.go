@@ -187,6 +187,7 @@ func TestHelp(t *testing.T) {
 func TestHelpExamples(t *testing.T) {
 	chdirRoot(t)
 	hook := fakeSlackWebhook(t)
+	table := fakeStateTable(t)
 	for _, c := range commands {
 		for _, line := range exampleLines(c.example) {
 			t.Run(line, func(t *testing.T) {
@@ -197,8 +198,11 @@ func TestHelpExamples(t *testing.T) {
 				for k, v := range env {
 					t.Setenv(k, v)
 				}
-				if args[0] == "demo" {
+				switch args[0] {
+				case "demo":
 					args = append(args, "--fast")
+				case "silences":
+					args = table(args)
 				}
 				if r := runCLI(t, "", args...); r.exit != 0 {
 					t.Errorf("exit %d\nstderr:\n%s", r.exit, r.stderr)

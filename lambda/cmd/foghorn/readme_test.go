@@ -28,6 +28,7 @@ func TestReadmeCommands(t *testing.T) {
 		"slack": chat.SlackWebhookURL("readme"), "discord": chat.DiscordWebhookURL("readme"), "teams": chat.TeamsWorkflowURL("readme"),
 		"gchat": chat.GoogleChatWebhookURL("readme"), "webhook": chat.WebhookURL("readme", testSigningKey),
 	}
+	table := fakeStateTable(t)
 	exits := regexp.MustCompile(`#\s*exits (\d)`)
 	n := 0
 	for _, readme := range []string{"README.md", "lambda/config/README.md"} {
@@ -59,8 +60,11 @@ func TestReadmeCommands(t *testing.T) {
 				for k, v := range env {
 					t.Setenv(k, v)
 				}
-				if len(args) > 0 && args[0] == "demo" {
+				switch args[0] {
+				case "demo":
 					args = append(args, "--fast")
+				case "silences":
+					args = table(args)
 				}
 				if r := runCLI(t, "", args...); r.exit != want {
 					t.Errorf("exit %d, want %d\nstderr:\n%s", r.exit, want, r.stderr)

@@ -67,6 +67,9 @@ type ECS struct {
 	deploymentReqs   []ServiceDeploymentRequest
 	// tasks answers DescribeTasks, by "cluster/task id".
 	tasks map[string]Task
+	// controlFault answers ContinueServiceDeployment and StopServiceDeployment
+	// (deploycontrol.go).
+	controlFault Fault
 }
 
 // Service is what DescribeServices says of a service: its deployments.
@@ -170,7 +173,7 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 		f.describeServices(w, req)
 		return
 	}
-	if f.serveServiceDeployments(w, req) {
+	if f.serveServiceDeployments(w, req) || f.serveDeploymentControl(w, req) {
 		return
 	}
 	if req.op == "DescribeTasks" {
@@ -178,7 +181,7 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.op != "DescribeTaskDefinition" {
-		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices, DescribeTasks and the service deployments API", req.op)
+		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices, DescribeTasks, the service deployments API, ContinueServiceDeployment and StopServiceDeployment", req.op)
 		writeFault(w, Fault{Type: "UnknownOperationException"})
 		return
 	}

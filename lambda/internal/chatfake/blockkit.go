@@ -24,9 +24,13 @@ const (
 	slackMaxButtonText  = 75
 	slackMaxURL         = 3000
 	slackMaxValue       = 2000
-	slackMaxActionID    = 255
-	slackMaxAltText     = 2000
-	slackMaxMarkdown    = 12000
+	// A confirmation dialog's title, text, and confirm and deny labels.
+	slackMaxConfirmTitle  = 100
+	slackMaxConfirmText   = 300
+	slackMaxConfirmButton = 30
+	slackMaxActionID      = 255
+	slackMaxAltText       = 2000
+	slackMaxMarkdown      = 12000
 )
 
 // SlackCheck is what the fake Slack makes of a message.
@@ -317,6 +321,26 @@ func (b *blockKit) element(p string, v any, ids map[string]bool) {
 			b.invalid(p+"/value", "value must be at most %d characters", slackMaxValue)
 		}
 	}
+	if st, ok := m["style"]; ok && st != "primary" && st != "danger" {
+		b.invalid(p+"/style", "style must be primary or danger")
+	}
+	if c, ok := m["confirm"]; ok {
+		b.confirm(p+"/confirm", c)
+	}
+}
+
+// confirm checks a confirmation dialog: plain-text title, confirm and deny, a text, within
+// Slack's limits (Block Kit reference: confirmation dialog object).
+func (b *blockKit) confirm(p string, v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		b.invalid(p, "confirm must be an object")
+		return
+	}
+	b.text(p+"/title", m["title"], true, slackMaxConfirmTitle)
+	b.text(p+"/text", m["text"], false, slackMaxConfirmText)
+	b.text(p+"/confirm", m["confirm"], true, slackMaxConfirmButton)
+	b.text(p+"/deny", m["deny"], true, slackMaxConfirmButton)
 	if st, ok := m["style"]; ok && st != "primary" && st != "danger" {
 		b.invalid(p+"/style", "style must be primary or danger")
 	}

@@ -22,6 +22,10 @@ type extras struct {
 	slackTokens map[string]bool
 	// slackMessages are the posted messages, by channel id and ts.
 	slackMessages map[string]map[string]bool
+	// responseURLs are the click response URLs handed out, by path; userGroups the members
+	// of each Slack user group.
+	responseURLs map[string]*responseURL
+	userGroups   map[string][]string
 	// n counts ids handed out (message and thread names).
 	n int
 }
@@ -43,6 +47,8 @@ func (s *Server) extras() *extras {
 		gchatThreads:  map[string]string{},
 		slackTokens:   map[string]bool{},
 		slackMessages: map[string]map[string]bool{},
+		responseURLs:  map[string]*responseURL{},
+		userGroups:    map[string][]string{},
 	}
 	extrasFor[k] = x
 	runtime.AddCleanup(s, func(k weak.Pointer[Server]) {
