@@ -54,7 +54,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			name: "a key nothing is close to lists the keys known there",
 			doc:  `{"version": 1, "destinations": [{"name": "a", "target": "slack", "secretParam": "/p", "webhook": "x"}]}`,
-			want: []string{`config: destinations[0].webhook: unknown key (line 1, column 87); known here: name, target, secretParam, channel, signingSecretParam`},
+			want: []string{`config: destinations[0].webhook: unknown key (line 1, column 87); known here: name, target, secretParam, channel, signingSecretParam, buttons`},
 		},
 		{
 			name: "a list where an object belongs, an object where a list belongs",
