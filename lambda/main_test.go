@@ -383,7 +383,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	}})
 
 	doc := `{"version":1,"environment":"prod","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}],
-		"logs":{"enabled":true,"logGroupPrefixes":["/ecs/"]}}`
+		"logs":{"enabled":true,"logGroupPrefixes":["/ecs/"],"budget":"10s"}}`
 	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
 	var batches [][]byte
 	for _, group := range [][]demo.Step{steps[0:2], steps[2:3], steps[3:4]} {

@@ -77,8 +77,14 @@ func newRig(t *testing.T) rig {
 	return r
 }
 
+// fetcher builds a fetcher on the rig's fakes. A test that does not set a budget gets a
+// generous one: a loaded machine must not turn a happy path into a timeout. Tests of the
+// budget set their own.
 func (r rig) fetcher(t *testing.T, opts config.Logs) *Fetcher {
 	t.Helper()
+	if opts.Budget == 0 {
+		opts.Budget = config.Duration(10 * time.Second)
+	}
 	f, err := New(r.ecs.Client(), r.logs.Client(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -601,11 +607,12 @@ func TestClientsThatIgnoreTheirContext(t *testing.T) {
 
 func TestPanickingClients(t *testing.T) {
 	r := newRig(t)
-	f, _ := New(panicky{}, r.logs.Client(), config.Logs{})
+	generous := config.Logs{Budget: config.Duration(10 * time.Second)}
+	f, _ := New(panicky{}, r.logs.Client(), generous)
 	if res := f.Tail(context.Background(), stopped()); res.Outcome != Failed || !strings.Contains(res.Err.Error(), "panic: boom") {
 		t.Errorf("panicking ECS: %s %q %v", res.Outcome, res.Reason, res.Err)
 	}
-	f, _ = New(r.ecs.Client(), panicky{}, config.Logs{})
+	f, _ = New(r.ecs.Client(), panicky{}, generous)
 	if res := f.Tail(context.Background(), stopped()); res.Outcome != Failed || !strings.Contains(res.Err.Error(), "panic: boom") {
 		t.Errorf("panicking Logs: %s %q %v", res.Outcome, res.Reason, res.Err)
 	}

@@ -38,7 +38,7 @@ func TestAlertSaysWhyLogLinesAreMissing(t *testing.T) {
 			if tt.deny {
 				logsFake.Deny(awsfake.CheckoutGroup)
 			}
-			tail, err := logtail.New(ecsFake.Client(), logsFake.Client(), config.Logs{Enabled: true, LogGroupPrefixes: []string{"/ecs/"}, Regions: tt.regions})
+			tail, err := logtail.New(ecsFake.Client(), logsFake.Client(), config.Logs{Enabled: true, LogGroupPrefixes: []string{"/ecs/"}, Regions: tt.regions, Budget: config.Duration(10 * time.Second)})
 			if err != nil {
 				t.Fatal(err)
 			}
