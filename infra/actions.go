@@ -15,10 +15,9 @@ func (r *configReader) actions(args *alerts.EcsChatAlertsArgs) {
 	args.ActionsBotDestination = r.str("actionsBotDestination")
 	if v, ok := r.raw("actionsAllow"); ok {
 		var allow alerts.ActionsAllowArgs
-		if err := strict(json.RawMessage(v), &allow); err != nil {
-			r.bad("actionsAllow", "%v (e.g. {\"silence\": {\"users\": [\"U0123ABCD\"], \"channels\": [\"C0123ABCD\"]}}; actions: %s)",
-				err, strings.Join([]string{"silence", "acknowledge", "logs", "continue", "rollback"}, ", "))
-		} else {
+		hint := ` (e.g. {"silence": {"users": ["U0123ABCD"], "channels": ["C0123ABCD"]}}; actions: ` +
+			strings.Join([]string{"silence", "acknowledge", "logs", "continue", "rollback"}, ", ") + ")"
+		if r.strict("actionsAllow", json.RawMessage(v), &allow, hint) {
 			args.ActionsAllow = allow
 		}
 	}

@@ -66,7 +66,7 @@ func TestActionsConfigErrors(t *testing.T) {
 		want  string
 	}{
 		{"plain-text signing secret", func(map[string]string) {}, []string{"actionsSigningSecret"}, "foghorn:actionsSigningSecret: is stored in plain text"},
-		{"unknown action", func(c map[string]string) { c["actionsAllow"] = `{"reboot": {"users": ["U0ANA"]}}` }, nil, "foghorn:actionsAllow: unknown field"},
+		{"unknown action", func(c map[string]string) { c["actionsAllow"] = `{"reboot": {"users": ["U0ANA"]}}` }, nil, "foghorn:actionsAllow.reboot: unknown key; known here: silence, acknowledge, logs, continue, rollback"},
 		{"allow-list not an object", func(c map[string]string) { c["actionsAllow"] = `["U0ANA"]` }, nil, "foghorn:actionsAllow:"},
 		{"user name", func(c map[string]string) {
 			c["actionsAllow"] = `{"silence": {"users": ["ana"], "channels": ["C0FAKE0001"]}}`

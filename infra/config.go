@@ -191,27 +191,46 @@ func (r *configReader) objects(key, example string) []json.RawMessage {
 	return out
 }
 
-// strict decodes one object, refusing keys the type does not have: a misspelt key would
-// otherwise be dropped silently (and a misspelt matcher would widen its route to every alert).
-// Stack config turns values such as account ids into numbers; every value these objects
-// hold is a string or a boolean, so numbers are read back as the text they were written as.
-func strict(raw json.RawMessage, v any) error {
+// strict decodes one object of the stack config at key, refusing keys the type does not
+// have: a misspelt key would otherwise be dropped silently (and a misspelt matcher would
+// widen its route to every alert). Each problem is reported under its own key
+// (routes[0].match.servce), with the key it most likely meant, then hint. Stack config turns
+// values such as account ids into numbers; every value these objects hold is a string or a
+// boolean, so numbers are read back as the text they were written as. It reports whether the
+// object was read whole; what could be read is in v either way.
+func (r *configReader) strict(key string, raw json.RawMessage, v any, hint string) bool {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var generic any
 	if err := dec.Decode(&generic); err != nil {
-		return err
+		r.bad(key, "%v%s", err, hint)
+		return false
 	}
 	b, err := json.Marshal(numbersAsText(generic))
 	if err != nil {
-		return err
+		r.bad(key, "%v%s", err, hint)
+		return false
 	}
-	dec = json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	err = config.DecodeValue(b, v)
+	if err == nil {
+		return true
 	}
-	return nil
+	problems := config.Problems(err)
+	if len(problems) == 0 {
+		r.bad(key, "%v%s", err, hint)
+	}
+	for _, p := range problems {
+		k := key
+		switch {
+		case p.Key == "":
+		case p.Key[0] == '[':
+			k += p.Key
+		default:
+			k += "." + p.Key
+		}
+		r.bad(k, "%s%s", p.Message, hint)
+	}
+	return false
 }
 
 func numbersAsText(v any) any {
@@ -270,10 +289,8 @@ func (r *configReader) destinations() (_ []alerts.DestinationArgs, set bool) {
 	for i, m := range raw {
 		key := fmt.Sprintf("destinations[%d]", i)
 		var e destinationEntry
-		if err := strict(m, &e); err != nil {
-			r.bad(key, "%v (a destination has name, target and, for slack-bot, channel; Slack ones may say buttons; its secrets go under destinationSecrets and destinationSigningSecrets)", err)
-			_ = json.Unmarshal(m, &e) // its name, if it has one, so its secrets are not reported as strays
-			names[e.Name] = true
+		if !r.strict(key, m, &e, " (a destination has name, target and, for slack-bot, channel; Slack ones may say buttons; its secrets go under destinationSecrets and destinationSigningSecrets)") {
+			names[e.Name] = true // its name, if it has one, so its secrets are not reported as strays
 			continue
 		}
 		d := alerts.DestinationArgs{Name: e.Name, Target: e.Target, Channel: e.Channel, Buttons: e.Buttons}
@@ -359,8 +376,7 @@ func (r *configReader) routes() []alerts.RouteArgs {
 	var out []alerts.RouteArgs
 	for i, m := range raw {
 		var route alerts.RouteArgs
-		if err := strict(m, &route); err != nil {
-			r.bad(fmt.Sprintf("routes[%d]", i), "%v (the keys are the config document's: lambda/config/README.md)", err)
+		if !r.strict(fmt.Sprintf("routes[%d]", i), m, &route, " (the keys are the config document's: lambda/config/README.md)") {
 			continue
 		}
 		out = append(out, route)
@@ -373,8 +389,7 @@ func logObjects[T any](r *configReader, key, example string) []T {
 	var out []T
 	for i, m := range r.objects(key, example) {
 		var v T
-		if err := strict(m, &v); err != nil {
-			r.bad(fmt.Sprintf("%s[%d]", key, i), "%v (e.g. %s)", err, example)
+		if !r.strict(fmt.Sprintf("%s[%d]", key, i), m, &v, " (e.g. "+example+")") {
 			continue
 		}
 		out = append(out, v)

@@ -193,7 +193,7 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 		{"oldest-message alarm past the retention", map[string]string{"oldestMessageAlarmSeconds": "400000"}, "oldestMessageAlarmSeconds", "never fire"},
 
 		{"destinations not a list", routedConfig(map[string]string{"destinations": `{"name": "ops"}`}), "destinations", "list of objects"},
-		{"destination with an unknown key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "slack", "url": "https://hooks.slack.example/x"}]`}), "destinations[0]", `unknown field "url"`},
+		{"destination with an unknown key", routedConfig(map[string]string{"destinations": `[{"name": "ops", "target": "slack", "url": "https://hooks.slack.example/x"}]`}), "destinations[0].url", "unknown key; known here: name, target, channel"},
 		{"destination without its secret", routedConfig(map[string]string{"destinationSecrets": `{}`}), "destinationSecrets.ops", "pulumi config set --secret --path 'destinationSecrets.ops'"},
 		{"secret of no destination", routedConfig(map[string]string{"destinationSecrets": `{"ops": "` + fakeWebhook + `", "opz": "` + fakeWebhook + `"}`}), "destinationSecrets.opz", "no destination"},
 		{"secret not a URL", routedConfig(map[string]string{"destinationSecrets": `{"ops": "hooks.slack.example/FAKEFAKE"}`}), "destinationSecrets.ops", "https://"},
@@ -217,12 +217,12 @@ func TestInvalidConfigFailsWithOneMessage(t *testing.T) {
 			"destinationSecrets": `{"ops": "xoxb-FAKEFAKEFAKE"}`,
 		}), "destinations[0].channel", "required"},
 		{"webhook and destinations", routedConfig(map[string]string{"webhookUrl": fakeWebhook}), "destinations", "not both"},
-		{"route with a misspelt matcher", routedConfig(map[string]string{"routes": `[{"match": {"services": ["web"]}, "destinations": ["ops"]}]`}), "routes[0]", `unknown field "services"`},
+		{"route with a misspelt matcher", routedConfig(map[string]string{"routes": `[{"match": {"services": ["web"]}, "destinations": ["ops"]}]`}), "routes[0].match.services", `unknown key; did you mean "service"?`},
 		{"route to an unknown destination", routedConfig(map[string]string{"routes": `[{"match": {"service": ["web"]}, "destinations": ["ops", "pager"]}]`}), "routes[0].destinations", `unknown destination "pager"`},
 		{"routes without a default", routedConfig(map[string]string{"default": `[]`}), "default", "required when there are routes"},
 		{"secrets in plain text", routedConfig(nil), "destinationSecrets", "plain text"},
 		{"log service with a misspelt key", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
-			"logAlertServices": `[{"logGroup": "/ecs/web", "services": "web"}]`}), "logAlertServices[0]", `unknown field "services"`},
+			"logAlertServices": `[{"logGroup": "/ecs/web", "services": "web"}]`}), "logAlertServices[0].services", `unknown key; did you mean "service"?`},
 		{"log groups in account mode", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
 			"logAlertSubscription": "account"}), "logAlertGroups", "logAlertExcludeGroups"},
 		{"muted pattern without a reason", routedConfig(map[string]string{"logAlertsEnabled": "true", "logAlertGroups": `["/ecs/web"]`,
@@ -528,6 +528,26 @@ func TestReadmeConfigKeys(t *testing.T) {
 	}
 	if seen < 20 {
 		t.Errorf("found only %d config commands in the README", seen)
+	}
+	// The tables of stack settings ("| Key | Default | What it does |") name keys the program reads.
+	rows := 0
+	for _, table := range strings.Split(string(b), "| Key | Default |")[1:] {
+		for _, line := range strings.Split(table, "\n")[2:] {
+			if !strings.HasPrefix(line, "| `") {
+				break
+			}
+			rows++
+			key := strings.Trim(strings.Split(line, "|")[1], " `")
+			if i := strings.IndexAny(key, ".["); i >= 0 {
+				key = key[:i] // destinations[i].buttons: a key within destinations
+			}
+			if !slices.Contains(configKeys, key) {
+				t.Errorf("the README's settings table names %q, which the program does not read", key)
+			}
+		}
+	}
+	if rows < 15 {
+		t.Errorf("found only %d rows of settings tables in the README", rows)
 	}
 }
 

@@ -100,7 +100,7 @@ func siblingScopes(ctx *pulumi.Context) []scope {
 			continue
 		}
 		ps, err := workspace.LoadProjectStack(sink, project, f)
-		if err != nil {
+		if err != nil || !setUp(ps, ctx.Project()) {
 			continue
 		}
 		get := func(key string) (string, bool) {
@@ -128,6 +128,25 @@ func siblingScopes(ctx *pulumi.Context) []scope {
 		})
 	}
 	return out
+}
+
+// setUp reports whether a stack file has been set up for a deployment: it names its region,
+// holds a chat secret, or imports an ESC environment that may hold them. A file with none of
+// these cannot deploy as it is (preview wants a webhook), such as dev and prod as the
+// repository ships them: an example, not a stack whose events another would post. So a first
+// stack beside them deploys without scoping, and they are compared from their first step.
+func setUp(ps *workspace.ProjectStack, project string) bool {
+	if ps.Environment != nil {
+		return true
+	}
+	for _, key := range []string{"aws:region", project + ":webhookUrl", project + ":destinationSecrets"} {
+		if k, err := pconfig.ParseKey(key); err == nil {
+			if _, ok := ps.Config[k]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func relative(path string) string {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
@@ -14,7 +16,10 @@ import (
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
+	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/envelope"
+	"github.com/foghornhq/foghorn/lambda/notifier"
 )
 
 // The shipped stack files, as the README's walk-through changes them. Each step is done with
@@ -168,10 +173,20 @@ func TestStackFiles(t *testing.T) {
 				t.Errorf("%s: %d parameters, want the config and one per destination", stack, n)
 			}
 			if stack == "prod" {
-				// The README's scenario: prod's failures reach a Slack and a Teams channel.
+				// The README's scenario: prod's failures reach a Slack and a Teams channel, and
+				// their recoveries, an alarm back to OK included, Slack.
 				r := doc.Routes[0]
 				if r.Match.MinSeverity != "warning" || !slices.Equal(r.Destinations, []string{"prod-slack", "prod-teams"}) {
 					t.Errorf("prod: first route %+v, want failures to Slack and Teams", r)
+				}
+				for file, want := range map[string]string{
+					"aws/lambda-sns-event-cloudwatch-alarm-ok-logmetrics.json": "prod-slack",
+					"aws/lambda-sns-event-cloudwatch-alarm-single-metric.json": "prod-slack prod-teams",
+					"batches/crash-loop-steady-then-failure.json":              "prod-slack prod-teams prod-slack prod-slack prod-teams",
+				} {
+					if got := postedTo(t, doc, file); got != want {
+						t.Errorf("prod: %s posts to %q, want %q", file, got, want)
+					}
 				}
 			}
 			if !doc.Logs.Enabled || len(doc.Logs.LogGroupPrefixes) == 0 {
@@ -366,4 +381,27 @@ func inputsJSON(list []resource.PropertyMap) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// postedTo plans the fixture file with the document, and lists the destinations of the
+// messages, in order.
+func postedTo(t *testing.T, doc *config.Document, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "lambda", "testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := envelope.Split(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := notifier.New(doc, notifier.WithClock(clock.NewFake(time.Date(2031, 6, 1, 9, 0, 0, 0, time.UTC))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dests []string
+	for _, m := range n.Plan(context.Background(), recs).Messages {
+		dests = append(dests, m.Destination)
+	}
+	return strings.Join(dests, " ")
 }

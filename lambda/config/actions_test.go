@@ -48,7 +48,7 @@ func TestActionsValidation(t *testing.T) {
 		{"short service ARN", `{"enabled": true, "signingSecretParam": "/p/s", "services": ["arn:aws:ecs:eu-west-1:111122223333:service/api"], "continue": {"users": ["U0ANA"], "channels": ["C0ALERTS"]}}`, "actions.services[0]"},
 		{"services unused", `{"enabled": true, "signingSecretParam": "/p/s", "services": ["arn:aws:ecs:eu-west-1:111122223333:service/prod/api"], "silence": {"users": ["U0ANA"], "channels": ["C0ALERTS"]}}`, "actions.services: is only used by continue and rollback"},
 		{"disabled but set", `{"signingSecretParam": "/p/s"}`, "actions.enabled: is false, yet other actions keys are set"},
-		{"unknown key", `{"enabled": true, "signingSecretParam": "/p/s", "silnce": {}}`, `unknown field "silnce"`},
+		{"unknown key", `{"enabled": true, "signingSecretParam": "/p/s", "silnce": {}}`, `actions.silnce: unknown key (line 7, column 61); did you mean "silence"?`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,9 +6,8 @@
 package config
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -118,6 +117,10 @@ type Match struct {
 	MinSeverity string `json:"minSeverity,omitempty"`
 	// Severity is a set: critical, warning, info, resolved.
 	Severity []string `json:"severity,omitempty"`
+
+	// unread marks a match Parse could not read whole (a misspelt matcher): that is reported,
+	// and the match must not also count as one that takes every alert.
+	unread bool
 }
 
 // Noise switches noise rules on or off by name; unnamed rules keep their defaults.
@@ -127,19 +130,54 @@ type Noise struct {
 	MutedPatterns []policy.MutedPattern `json:"mutedPatterns,omitempty"`
 }
 
-// Parse decodes and validates a document. Unknown fields are errors, so a typo in a key is
-// caught at deploy time rather than silently ignored.
+// Parse decodes and validates a document, reporting every problem at once: each key the
+// document's types do not have (a typo would otherwise be ignored, and a misspelt matcher
+// would widen its route to every alert), each value of the wrong type, and each invalid
+// setting, one *Error per key at fault. Problems inside an object that could not be read
+// whole (one with an unknown key or a value of the wrong type) are left out: what was read
+// of it is incomplete, and the first fix may settle them. A text that is not JSON is one
+// error saying where and why.
 func Parse(data []byte) (*Document, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var d Document
-	if err := dec.Decode(&d); err != nil {
+	err := Decode(data, &d)
+	problems := Problems(err)
+	if err != nil && len(problems) == 0 {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	if err := d.Validate(); err != nil {
-		return nil, err
+	errs := make([]error, 0, len(problems))
+	for _, p := range problems {
+		errs = append(errs, fmt.Errorf("config: %w", p))
+		var i int
+		if _, err := fmt.Sscanf(p.Key, "routes[%d].match", &i); err == nil && i < len(d.Routes) {
+			d.Routes[i].Match.unread = true
+		}
+	}
+	for _, p := range Problems(d.Validate()) {
+		if !slices.ContainsFunc(problems, func(q *Error) bool { return within(p.Key, parent(q.Key)) || within(q.Key, p.Key) }) {
+			errs = append(errs, fmt.Errorf("config: %w", p))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return &d, nil
+}
+
+// parent is the key of the object holding key: routes[0].match for routes[0].match.servce.
+func parent(key string) string {
+	if i := strings.LastIndexAny(key, ".["); i >= 0 {
+		return key[:i]
+	}
+	return ""
+}
+
+// within reports whether key is inside (or is) the object or list at path.
+func within(key, path string) bool {
+	if path == "" {
+		return false
+	}
+	rest, ok := strings.CutPrefix(key, path)
+	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
 }
 
 // Validate reports every problem in the document, each naming the key at fault.
@@ -166,7 +204,7 @@ func (d *Document) Validate() error {
 		}
 		names[dst.Name] = true
 		if !slices.Contains(Targets, dst.Target) {
-			bad(key+".target", "%q is not a target (allowed: %s)", dst.Target, strings.Join(Targets, ", "))
+			bad(key+".target", "%q is not a target (allowed: %s)%s", dst.Target, strings.Join(Targets, ", "), didYouMean(dst.Target, Targets))
 		}
 		switch {
 		case dst.SecretParam == "":

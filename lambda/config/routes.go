@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/classify"
 	"github.com/foghornhq/foghorn/lambda/mute"
 )
 
@@ -116,7 +117,7 @@ var severities = []string{string(alert.Critical), string(alert.Warning), string(
 
 // MatchesAll reports whether m has no matchers, and so selects every alert.
 func (m Match) MatchesAll() bool {
-	return len(m.Environment)+len(m.Account)+len(m.Region)+len(m.Cluster)+len(m.Service)+
+	return !m.unread && len(m.Environment)+len(m.Account)+len(m.Region)+len(m.Cluster)+len(m.Service)+
 		len(m.Kind)+len(m.Event)+len(m.Severity) == 0 && m.MinSeverity == ""
 }
 
@@ -202,19 +203,33 @@ func (d *Document) validateMatch(bad func(key, format string, args ...any), key 
 	globs("cluster", m.Cluster)
 	globs("service", m.Service)
 	globs("event", m.Event)
+	events := classify.EventNames()
+	for i, e := range m.Event {
+		if _, err := path.Match(e, ""); err != nil || e == "" || slices.Contains(events, e) {
+			continue
+		}
+		// A literal name close to a known one is a slip, even where it has the shape of an
+		// AWS Health code (whose set is open).
+		literal := !strings.ContainsAny(e, `*?[\`)
+		if c := Closest(e, events); literal && c != "" {
+			bad(fmt.Sprintf("%s.event[%d]", key, i), "%q matches no event an alert can carry; did you mean %q?", e, c)
+		} else if !classify.KnownEvent(e) {
+			bad(fmt.Sprintf("%s.event[%d]", key, i), "%q matches no event an alert can carry (see lambda/config/README.md, \"Matching\")", e)
+		}
+	}
+	kinds := make([]string, len(alert.Kinds))
+	for j, x := range alert.Kinds {
+		kinds[j] = string(x)
+	}
 	for i, k := range m.Kind {
-		if !slices.Contains(alert.Kinds, alert.Kind(k)) {
-			kinds := make([]string, len(alert.Kinds))
-			for j, x := range alert.Kinds {
-				kinds[j] = string(x)
-			}
-			bad(fmt.Sprintf("%s.kind[%d]", key, i), "%q is not a kind (allowed: %s)", k, strings.Join(kinds, ", "))
+		if !slices.Contains(kinds, k) {
+			bad(fmt.Sprintf("%s.kind[%d]", key, i), "%q is not a kind (allowed: %s)%s", k, strings.Join(kinds, ", "), didYouMean(k, kinds))
 		}
 	}
 	noRepeats(bad, key+".kind", m.Kind)
 	for i, s := range m.Severity {
 		if !slices.Contains(severities, s) {
-			bad(fmt.Sprintf("%s.severity[%d]", key, i), "%q is not a severity (allowed: %s)", s, strings.Join(severities, ", "))
+			bad(fmt.Sprintf("%s.severity[%d]", key, i), "%q is not a severity (allowed: %s)%s", s, strings.Join(severities, ", "), didYouMean(s, severities))
 		}
 	}
 	noRepeats(bad, key+".severity", m.Severity)
@@ -223,8 +238,17 @@ func (d *Document) validateMatch(bad func(key, format string, args ...any), key 
 	case string(alert.Resolved):
 		bad(key+".minSeverity", "resolved is not a level (it ranks with info): to match recoveries, list it in severity")
 	default:
-		bad(key+".minSeverity", "%q is not a severity (allowed: critical, warning, info)", m.MinSeverity)
+		levels := severities[:3]
+		bad(key+".minSeverity", "%q is not a severity (allowed: %s)%s", m.MinSeverity, strings.Join(levels, ", "), didYouMean(m.MinSeverity, levels))
 	}
+}
+
+// didYouMean is "; did you mean …?" naming the candidate s is a slip of, or "".
+func didYouMean(s string, candidates []string) string {
+	if c := Closest(s, candidates); c != "" {
+		return fmt.Sprintf("; did you mean %q?", c)
+	}
+	return ""
 }
 
 // noRepeats reports a value listed twice: harmless to the router, but a sign of a slip.

@@ -56,7 +56,7 @@ func TestValidateRoutes(t *testing.T) {
 		{"empty pattern", func(d *Document) { d.Routes[0].Match.Region = []string{""} },
 			`config: routes[0].match.region[0]: is empty (an unknown value never matches; use "*" for any known value)`},
 		{"unknown kind", func(d *Document) { d.Routes[0].Match.Kind = []string{"task-stoped"} },
-			`config: routes[0].match.kind[0]: "task-stoped" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, log, generic)`},
+			`config: routes[0].match.kind[0]: "task-stoped" is not a kind (allowed: task-stopped, task-state, service-action, deployment, scaling, container-instance, alarm, alarm-config, health, task-launch, crash-loop, log, generic); did you mean "task-stopped"?`},
 		{"unknown severity", func(d *Document) { d.Routes[0].Match.Severity = []string{"critical", "error"} },
 			`config: routes[0].match.severity[1]: "error" is not a severity (allowed: critical, warning, info, resolved)`},
 		{"unknown minSeverity", func(d *Document) { d.Routes[0].Match.MinSeverity = "high" },
@@ -152,8 +152,8 @@ func TestParseRoutesStrict(t *testing.T) {
 		"weekly": `{"version":1,"destinations":[{"name":"a","target":"slack","secretParam":"/p"}],"routes":[{"match":{"service":["x"]},"destinations":["a"],"mute":[{"reason":"r","weekly":{"days":["mon"],"start":"01:00","end":"02:00","tz":"UTC"}}]}],"default":["a"]}`,
 	} {
 		_, err := Parse([]byte(doc))
-		if err == nil || !strings.Contains(err.Error(), "unknown field") {
-			t.Errorf("%s: Parse = %v, want an unknown field error", name, err)
+		if err == nil || !strings.Contains(err.Error(), ": unknown key (line 1, column ") {
+			t.Errorf("%s: Parse = %v, want an unknown key error", name, err)
 		}
 	}
 }

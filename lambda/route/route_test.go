@@ -217,7 +217,8 @@ func TestMatchers(t *testing.T) {
 		{"kind", "", config.Match{Kind: []string{"alarm", "deployment"}}, true},
 		{"other kind", "", config.Match{Kind: []string{"alarm"}}, false},
 		{"event glob", "", config.Match{Event: []string{"*_FAILED"}}, true},
-		{"event, exact, other case", "", config.Match{Event: []string{"service_deployment_failed"}}, false},
+		{"other event", "", config.Match{Event: []string{"SERVICE_DEPLOYMENT_COMPLETED", "HOOK_*"}}, false},
+		// Names are case-sensitive; the document refuses another case ("did you mean").
 		{"minSeverity critical", "", config.Match{MinSeverity: "critical"}, true},
 		{"severity list", "", config.Match{Severity: []string{"warning"}}, false},
 		{"every field, all match", "prod", config.Match{Environment: []string{"prod"}, Account: []string{"1111*"}, Region: []string{"eu-west-1"},

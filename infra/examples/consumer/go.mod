@@ -126,7 +126,8 @@ require (
 )
 
 // The example builds against the foghorn checkout it lives in. A real consumer drops this
-// line and runs `go get github.com/foghornhq/foghorn@<version>`.
+// line and runs `go get github.com/foghornhq/foghorn@main` (or @<commit>: there are no
+// release tags yet), as the README's "Using the component" says.
 replace github.com/foghornhq/foghorn => ../../..
 
 // The notifier is compiled from this module's context (notifierzip.Build runs

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"os"
 	"time"
@@ -10,26 +9,14 @@ import (
 	"github.com/foghornhq/foghorn/lambda/demo"
 )
 
-func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fast := fs.Bool("fast", false, "no pauses between the steps of the story")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+func runDemo(ctx context.Context, opts *options, args []string, _ io.Reader, stdout, _ io.Writer) error {
+	if err := wantArgs("demo", args, 0, "no arguments"); err != nil {
+		return err
 	}
-	o := demo.Options{Out: stdout, WebhookURL: os.Getenv("SLACK_WEBHOOK_URL"), Color: isTerminal(stdout) && os.Getenv("NO_COLOR") == "", Clock: processing}
-	if !*fast && isTerminal(stdout) {
+	o := demo.Options{Out: stdout, WebhookURL: os.Getenv(envDemoWebhook), Color: colour(stdout), Clock: processing}
+	if !opts.fast && isTerminal(stdout) {
 		o.Pause = 1200 * time.Millisecond
 	}
 	_, err := demo.Run(ctx, o)
 	return err
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

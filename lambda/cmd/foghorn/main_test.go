@@ -5,165 +5,351 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
-
-	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 func fixture(name string) string { return filepath.Join("..", "..", "testdata", name) }
 
-func TestRender(t *testing.T) {
-	notJSON := filepath.Join(t.TempDir(), "garbage.txt")
-	os.WriteFile(notJSON, []byte("this is not json"), 0o644)
+// result is what one run of the command shows: its exit code, stdout and stderr, as main
+// would leave them (main prints a failing run's error on stderr after "foghorn: ").
+type result struct {
+	exit           int
+	stdout, stderr string
+}
 
-	tests := []struct {
-		name         string
-		args         []string
-		stdin        string
-		wantUsage    bool // exit 2
-		wantMessages int
-		wantStdout   []string
-		wantStderr   []string
-	}{
-		{name: "one alert", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 1,
-			wantStdout: []string{`"destination":"slack"`, `"target":"slack"`, `servicetest`, `circuit breaker`}},
-		{name: "flags after the file", args: []string{"render", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json"), "--explain"}, wantMessages: 1,
-			wantStderr: []string{"1 record(s): 1 message(s), 0 folded into stories, 0 suppressed"}},
-		{name: "all suppressed", args: []string{"render", "--explain", fixture("aws/ecs-service-action-service-steady-state.json")}, wantMessages: 0,
-			wantStderr: []string{"by rule steady-state"}},
-		{name: "stdin batch", args: []string{"render", "-"}, stdin: mustRead(t, fixture("aws/lambda-sns-event-cloudwatch-alarm-single-metric.json")), wantMessages: 1},
-		// A deployment, five failed starts of its tasks and its failure: three messages.
-		{name: "a bad deployment's batch", args: []string{"render", "--explain", filepath.Join("testdata", "bad-deployment-batch.json")}, wantMessages: 3,
-			wantStdout: []string{"is failing: 5 tasks failed", "exit 1 ×5", "rolling back to ecs-svc/9204318811052734410"},
-			wantStderr: []string{"9 record(s): 3 message(s), 5 folded into stories, 1 suppressed"}},
-		// Three failures, a steady state and a fourth failure of one service in one batch:
-		// this batch used to panic the story stage.
-		{name: "a crash loop ended and begun again in one batch", args: []string{"render", "--explain", fixture("batches/crash-loop-steady-then-failure.json")}, wantMessages: 3,
-			wantStdout: []string{"is crash-looping: 3 tasks failed", "recovered: steady again", "container app exited with code 1"},
-			wantStderr: []string{"5 record(s): 3 message(s), 2 folded into stories, 0 suppressed"}},
-		{name: "every target renders without secrets", args: []string{"render", "--config", filepath.Join("testdata", "every-target.json"), fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantMessages: 6,
-			wantStdout: []string{`"target":"slack-bot"`, `"target":"discord"`, `"target":"teams"`, `"target":"gchat"`, `"schema":"foghorn.alert/v1"`}},
-		// CloudWatch Logs subscription deliveries: the Lambda event (compressed) and the decoded
-		// DATA_MESSAGE are one pattern message each; a reachability check posts nothing; a
-		// payload that cannot be decoded is a generic alert.
-		{name: "awslogs event", args: []string{"render", "--explain", fixture("logs/lambda-cloudwatch-logs-event-awslogs.json")}, wantMessages: 2,
-			wantStdout: []string{"testLogGroup: new error pattern: [ERROR] First test message", "Sample lines", "testLogGroup: new error pattern: [ERROR] Second test message"},
-			wantStderr: []string{"1 record(s): 2 message(s), 2 folded into stories, 0 suppressed"}},
-		{name: "decoded DATA_MESSAGE", args: []string{"render", fixture("logs/cloudwatch-logs-data-message-error-processor.json")}, wantMessages: 1,
-			wantStdout: []string{"new error pattern: <ts> <uuid> ERROR", "lp1-"}},
-		{name: "CONTROL_MESSAGE", args: []string{"render", "--explain", fixture("logs/derived/lambda-cloudwatch-logs-event-awslogs-control-message.json")}, wantMessages: 0,
-			wantStderr: []string{"by rule logs-control-message"}},
-		{name: "undecodable awslogs payload", args: []string{"render", fixture("logs/lambda-cloudwatch-logs-event-docs-truncated-not-gzip.json")}, wantMessages: 1,
-			wantStdout: []string{"could not be decoded", "not base64"}},
-		{name: "not JSON", args: []string{"render", notJSON}, wantUsage: true},
-		{name: "missing file", args: []string{"render", "no/such/file.json"}, wantUsage: true},
-		{name: "no file", args: []string{"render"}, wantUsage: true},
-		{name: "unknown target", args: []string{"render", "--target", "pager", fixture("aws/ecs-deployment-state-change-failed-circuit-breaker.json")}, wantUsage: true},
-		{name: "unknown command", args: []string{"frobnicate"}, wantUsage: true},
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)
+	r := result{stdout: stdout.String()}
+	if err != nil {
+		fmt.Fprintln(&stderr, "foghorn:", err)
+		r.exit = 1
+		var ue usageError
+		if errors.As(err, &ue) {
+			r.exit = 2
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
-			var ue usageError
-			if tt.wantUsage {
-				if !errors.As(err, &ue) {
-					t.Fatalf("err = %v, want a usage error (exit 2)", err)
+	r.stderr = stderr.String()
+	return r
+}
+
+// cliCase is one run of the command and what it must show.
+type cliCase struct {
+	name   string
+	args   []string
+	stdin  string
+	env    map[string]string
+	exit   int
+	stdout []string // each must appear on stdout
+	stderr []string // each must appear on stderr
+	// never may appear on either: secrets, and for failures anything on stdout
+	never []string
+	// messages, when not negative, is how many JSON messages stdout must hold.
+	messages int
+}
+
+func (c cliCase) check(t *testing.T) result {
+	t.Helper()
+	for k, v := range c.env {
+		t.Setenv(k, v)
+	}
+	r := runCLI(t, c.stdin, c.args...)
+	if r.exit != c.exit {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.exit, c.exit, r.stdout, r.stderr)
+	}
+	for _, w := range c.stdout {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+		}
+	}
+	for _, w := range c.stderr {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+	for _, n := range c.never {
+		if n != "" && (strings.Contains(r.stdout, n) || strings.Contains(r.stderr, n)) {
+			t.Errorf("the output shows %q:\nstdout:\n%s\nstderr:\n%s", n, r.stdout, r.stderr)
+		}
+	}
+	if c.messages >= 0 {
+		if got := messageLines(t, r.stdout); got != c.messages {
+			t.Errorf("%d messages, want %d:\n%s", got, c.messages, r.stdout)
+		}
+	}
+	if c.exit == 2 && r.stdout != "" {
+		t.Errorf("a refused command wrote to stdout:\n%s", r.stdout)
+	}
+	return r
+}
+
+// messageLines counts render's JSON lines, checking each is {destination, target, payload}.
+func messageLines(t *testing.T, stdout string) int {
+	t.Helper()
+	n := 0
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		if l == "" {
+			continue
+		}
+		var m struct {
+			Destination string          `json:"destination"`
+			Target      string          `json:"target"`
+			Payload     json.RawMessage `json:"payload"`
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil || m.Destination == "" || m.Target == "" || len(m.Payload) == 0 {
+			t.Errorf("line is not {destination, target, payload}: %s", l)
+		}
+		n++
+	}
+	return n
+}
+
+// golden compares got with testdata/name, which go test -update rewrites.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s changed (go test -update, then review the diff); got:\n%s", path, got)
+	}
+}
+
+// TestHelp: every command's help, however asked for, exits 0 and shows its flags and an
+// example; the top-level usage names the commands, targets, environment and exit codes.
+func TestHelp(t *testing.T) {
+	top := runCLI(t, "", "--help")
+	if top.exit != 0 || top.stderr != "" {
+		t.Fatalf("--help: exit %d, stderr %q", top.exit, top.stderr)
+	}
+	golden(t, "help/foghorn.golden", top.stdout)
+	for _, want := range []string{"render", "routes", "send", "demo", "version", "help",
+		"slack, slack-bot, discord, teams, gchat, webhook", envWebhookURL, envSlackToken, envSigningKey, envDemoWebhook, "NO_COLOR",
+		"Exit codes:", "  0 ", "  1 ", "  2 "} {
+		if !strings.Contains(top.stdout, want) {
+			t.Errorf("the usage does not name %q", want)
+		}
+	}
+	for _, args := range [][]string{{"-h"}, {"help"}} {
+		if r := runCLI(t, "", args...); r.exit != 0 || r.stdout != top.stdout {
+			t.Errorf("%v: exit %d, or not the same usage as --help", args, r.exit)
+		}
+	}
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.name, "--help")
+			if r.exit != 0 || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q", r.exit, r.stderr)
+			}
+			golden(t, "help/"+c.name+".golden", r.stdout)
+			for _, args := range [][]string{{c.name, "-h"}, {"help", c.name}, {c.name, "x", "--help"}} {
+				if again := runCLI(t, "", args...); again.exit != 0 || again.stdout != r.stdout {
+					t.Errorf("%v: exit %d, or not the same help as --help", args, again.exit)
 				}
-				if strings.Count(strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0]), "\n") != 0 {
-					t.Errorf("error is not one line: %q", err)
+			}
+			_, example, _ := strings.Cut(r.stdout, "\nExample:\n")
+			if !strings.Contains(r.stdout, "usage: foghorn "+c.name) || !strings.Contains(strings.ReplaceAll(example, "\n", " "), "foghorn "+c.name+" ") {
+				t.Errorf("help lacks its usage line or an example:\n%s", r.stdout)
+			}
+			fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+			if c.flags != nil {
+				c.flags(fs, &options{})
+			}
+			fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(r.stdout, "--"+f.Name) {
+					t.Errorf("help does not show --%s", f.Name)
 				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("err = %v", err)
-			}
-			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-			if stdout.Len() == 0 {
-				lines = nil
-			}
-			if len(lines) != tt.wantMessages {
-				t.Fatalf("%d lines, want %d:\n%s", len(lines), tt.wantMessages, stdout.String())
-			}
-			for _, l := range lines {
-				var m struct {
-					Destination string          `json:"destination"`
-					Target      string          `json:"target"`
-					Payload     json.RawMessage `json:"payload"`
-				}
-				if err := json.Unmarshal([]byte(l), &m); err != nil || m.Destination == "" || len(m.Payload) == 0 {
-					t.Errorf("line is not {destination, target, payload}: %s", l)
-				}
-			}
-			for _, w := range tt.wantStdout {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout.String())
-				}
-			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
-				}
-			}
+			})
 		})
 	}
 }
 
-func TestSend(t *testing.T) {
-	chat := chatfake.New(chatfake.Options{})
-	defer chat.Close()
-	hook := chat.SlackWebhookURL("try-it")
-	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"send", "--webhook-url", hook, fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := len(chat.Requests()); got != 1 {
-		t.Errorf("posted %d messages, want 1", got)
-	}
-	if !strings.Contains(stdout.String(), "delivered: checkout-api") {
-		t.Errorf("stdout = %q", stdout.String())
-	}
-
-	chat.SetState(strings.TrimPrefix(hook, chat.URL()), chatfake.Revoked)
-	stdout.Reset()
-	err = run(context.Background(), []string{"send", "--webhook-url", hook, fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr)
-	if err == nil {
-		t.Fatal("send to a revoked webhook succeeded")
-	}
-	if strings.Contains(err.Error(), hook) || strings.Contains(err.Error(), "try-it") {
-		t.Errorf("the error leaks the webhook URL: %v", err)
-	}
-
-	if err := run(context.Background(), []string{"send", fixture("aws-derived/ecs-task-state-change-stopped-oom.json")}, nil, &stdout, &stderr); err == nil {
-		t.Error("send without a webhook succeeded")
+// TestHelpExamples runs every example the help shows, as written, and wants exit 0.
+func TestHelpExamples(t *testing.T) {
+	chdirRoot(t)
+	hook := fakeSlackWebhook(t)
+	table := fakeStateTable(t)
+	for _, c := range commands {
+		for _, line := range exampleLines(c.example) {
+			t.Run(line, func(t *testing.T) {
+				env, args := splitCommand(t, line)
+				if _, ok := env[envWebhookURL]; ok {
+					env[envWebhookURL] = hook // the example's URL is a placeholder
+				}
+				for k, v := range env {
+					t.Setenv(k, v)
+				}
+				switch args[0] {
+				case "demo":
+					args = append(args, "--fast")
+				case "silences":
+					args = table(args)
+				}
+				if r := runCLI(t, "", args...); r.exit != 0 {
+					t.Errorf("exit %d\nstderr:\n%s", r.exit, r.stderr)
+				}
+			})
+		}
 	}
 }
 
-func TestDemo(t *testing.T) {
-	var out bytes.Buffer
-	t.Setenv("SLACK_WEBHOOK_URL", "")
-	if err := run(context.Background(), []string{"demo", "--fast"}, nil, &out, &out); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out.String())
-	}
-	for _, want := range []string{
-		"deployment ecs-svc/4718350946203817256 of checkout-api:42 is failing: 5 tasks failed",
-		"ConfigError: missing required env DATABASE_URL", "redis://checkout:***@", // the log tail, redacted
-		"rolling back to checkout-api:41", "rolled back to checkout-api:41; steady again",
-		"out of memory", "checkout-api-5xx-rate", "back to OK",
-		"checkout-api: new since deployment ecs-svc/4718350946203817256 of checkout-api:42: fatal: configuration invalid",
-		"Exception: ConfigError", "Sample lines", "New log patterns: 2",
-		"14 AWS events and 10 log lines → 9 chat messages; 9 folded into crash-loop, deployment and log-pattern stories; 2 kept out of the channel",
-	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("the demo does not tell %q:\n%s", want, out.String())
+// exampleLines joins continued lines and drops what a pipe hands elsewhere.
+func exampleLines(example string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(example, "\\\n", " "), "\n") {
+		l, _, _ = strings.Cut(strings.TrimSpace(l), " | ")
+		if l != "" {
+			out = append(out, l)
 		}
 	}
-	if strings.Contains(out.String(), "\033[") {
-		t.Error("colour codes written to a non-terminal")
+	return out
+}
+
+// splitCommand reads "VAR=value foghorn args…" (or "go run ./lambda/cmd/foghorn args…") into
+// the environment and the arguments after the command's name, unquoting '…' and "…".
+func splitCommand(t *testing.T, line string) (map[string]string, []string) {
+	t.Helper()
+	env := map[string]string{}
+	words := shellWords(t, line)
+	for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
+		k, v, _ := strings.Cut(words[0], "=")
+		env[k] = v
+		words = words[1:]
+	}
+	switch {
+	case len(words) > 0 && words[0] == "foghorn":
+		return env, words[1:]
+	case len(words) > 2 && words[0] == "go" && words[1] == "run" && words[2] == "./lambda/cmd/foghorn":
+		return env, words[3:]
+	}
+	t.Fatalf("not a foghorn command: %s", line)
+	return nil, nil
+}
+
+func shellWords(t *testing.T, s string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	in := false
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ' || r == '\t':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if quote != 0 {
+		t.Fatalf("unclosed quote in %s", s)
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// chdirRoot runs the test from the repository's root, where the README's and the help's
+// paths start.
+func chdirRoot(t *testing.T) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+}
+
+func TestCommandLineMistakes(t *testing.T) {
+	oom := fixture("aws-derived/ecs-task-state-change-stopped-oom.json")
+	for _, c := range []cliCase{
+		{name: "no command", exit: 2, stderr: []string{"foghorn: no command", "Commands:", "Exit codes:"}},
+		{name: "unknown command", args: []string{"rendr", oom}, exit: 2, stderr: []string{`unknown command "rendr"; did you mean "render"?`}},
+		{name: "help on no such command", args: []string{"help", "sned"}, exit: 2, stderr: []string{`no command "sned"; did you mean "send"?`}},
+		{name: "unknown flag", args: []string{"render", "--frmat", "text", oom}, exit: 2, stderr: []string{"render: flag provided but not defined: -frmat (foghorn render --help)"}},
+		{name: "no file", args: []string{"render"}, exit: 2, stderr: []string{"render wants one event file (or - for stdin), got 0 argument(s)", "usage: foghorn render [flags] FILE|-"}},
+		{name: "two files", args: []string{"render", oom, oom}, exit: 2, stderr: []string{"got 2 argument(s)"}},
+		{name: "a file after --", args: []string{"render", "--", "--explain"}, exit: 2, stderr: []string{"cannot read input: open --explain"}},
+		{name: "unknown format", args: []string{"render", "--format", "yaml", oom}, exit: 2, stderr: []string{`--format "yaml": want json or text`}},
+		{name: "version takes no arguments", args: []string{"version", "now"}, exit: 2, stderr: []string{"version wants no arguments"}},
+		{name: "demo takes no arguments", args: []string{"demo", "now"}, exit: 2, stderr: []string{"demo wants no arguments"}},
+	} {
+		c.messages = -1
+		t.Run(c.name, func(t *testing.T) { c.check(t) })
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, c := range []cliCase{
+		{name: "version", args: []string{"version"}, stdout: []string{"foghorn ", "built with go"}},
+		{name: "--version", args: []string{"--version"}, stdout: []string{"foghorn ", "built with go"}},
+	} {
+		c.messages = -1
+		t.Run(c.name, func(t *testing.T) { c.check(t) })
+	}
+
+	settings := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	info := func(version string, s []debug.BuildSetting) *debug.BuildInfo {
+		return &debug.BuildInfo{GoVersion: "go1.26.6", Main: debug.Module{Path: "github.com/foghornhq/foghorn", Version: version}, Settings: s}
+	}
+	for _, tt := range []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"go run in a checkout", info("(devel)", settings("GOOS", "linux", "GOARCH", "amd64")), true,
+			"foghorn (devel): built from a checkout, which recorded no commit (go run does not; go build does)\nbuilt with go1.26.6 for linux/amd64\n"},
+		{"go build in a checkout with changes", info("v0.0.0-20260501100000-1a2b3c4d5e6f+dirty", settings("vcs.revision", "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", "vcs.time", "2026-05-01T10:00:00Z", "vcs.modified", "true", "GOOS", "darwin", "GOARCH", "arm64")), true,
+			"foghorn v0.0.0-20260501100000-1a2b3c4d5e6f+dirty, commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b (committed 2026-05-01T10:00:00Z, with uncommitted changes)\nbuilt with go1.26.6 for darwin/arm64\n"},
+		{"go install at a commit", info("v0.0.0-20260501100000-1a2b3c4d5e6f", nil), true,
+			"foghorn v0.0.0-20260501100000-1a2b3c4d5e6f, commit 1a2b3c4d5e6f\nbuilt with go1.26.6\n"},
+		{"go install after a tag", info("v1.2.4-0.20260501100000-1a2b3c4d5e6f", nil), true,
+			"foghorn v1.2.4-0.20260501100000-1a2b3c4d5e6f, commit 1a2b3c4d5e6f\nbuilt with go1.26.6\n"},
+		{"a tagged release", info("v1.2.3", nil), true, "foghorn v1.2.3\nbuilt with go1.26.6\n"},
+		{"no build information", nil, false, "foghorn: no build information (a binary built without module support)\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := versionText(tt.info, tt.ok); got != tt.want {
+				t.Errorf("versionText =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
 	}
 }
 

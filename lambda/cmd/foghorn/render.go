@@ -4,129 +4,73 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/chat"
-	"github.com/foghornhq/foghorn/lambda/chat/deliver"
+	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/config"
+	"github.com/foghornhq/foghorn/lambda/demo"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
+	"golang.org/x/term"
 )
 
-type common struct {
-	target  string
-	config  string
-	explain bool
-}
-
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.target, "target", "slack", "chat target to render for when no --config is given")
-	fs.StringVar(&c.config, "config", "", "config document (JSON): destinations, routes and noise policy")
-	fs.BoolVar(&c.explain, "explain", false, "say on stderr why each alert was posted or suppressed")
-}
-
-// parse accepts flags before and after the one positional argument.
-func parse(fs *flag.FlagSet, args []string) (string, error) {
-	pos, err := positional(fs, args)
-	if err != nil {
-		return "", err
-	}
-	if len(pos) != 1 {
-		return "", usageError{fmt.Errorf("want exactly one input file (or - for stdin), got %d\n%s", len(pos), usage)}
-	}
-	return pos[0], nil
-}
-
-// positional parses flags wherever they are among the positional arguments, and returns those.
-func positional(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{err}
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
-// readInput reads the file (or stdin) and splits it into records; both failures exit 2.
-func readInput(path string, stdin io.Reader) ([]envelope.Record, error) {
-	var recs []envelope.Record
-	err := streamInput(path, stdin, func(records iter.Seq2[envelope.Record, error]) error {
-		for r, err := range records {
-			if err != nil {
-				return err
-			}
-			recs = append(recs, r)
-		}
-		return nil
-	})
-	return recs, err
-}
-
-// streamInput opens the file (or stdin) and hands its records to use as they are read, so a
-// large batch is never held whole. A file that cannot be read, or is not JSON, is a usage
-// error: the function shows a record that is not JSON as a generic alert, but a file given to
-// the CLI that is not JSON is a mistake to report.
-func streamInput(path string, stdin io.Reader, use func(iter.Seq2[envelope.Record, error]) error) error {
-	in := stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return usageError{fmt.Errorf("cannot read input: %w", err)}
-		}
-		defer f.Close()
-		in = f
-	}
-	err := use(envelope.Stream(in))
-	var pathErr *os.PathError
-	switch {
-	case errors.Is(err, envelope.ErrNotJSON):
-		return usageError{fmt.Errorf("%s is not JSON", displayName(path))}
-	case errors.As(err, &pathErr):
-		return usageError{fmt.Errorf("cannot read input: %w", err)}
-	}
-	return err
-}
-
-func displayName(path string) string {
-	if path == "-" {
-		return "stdin"
-	}
-	return path
-}
+// The parameter names the CLI's one-destination document gives its secrets. They are never
+// read from SSM: send hands the values over itself.
+const (
+	cliSecretParam  = "cli"
+	cliSigningParam = "cli-signing-key"
+)
 
 // document returns the config to run with: the --config file, or one destination of the
-// chosen target.
-func (c *common) document() (*config.Document, error) {
-	if c.config == "" {
-		doc := &config.Document{Version: config.Version, Destinations: []config.Destination{{Name: c.target, Target: c.target, SecretParam: "cli"}}}
-		if err := doc.Validate(); err != nil {
-			return nil, usageError{fmt.Errorf("--target: %w", err)}
+// --target, named after it.
+func (o *options) document() (*config.Document, error) {
+	if o.config != "" {
+		if o.channel != "" {
+			return nil, usageError{errors.New("--channel is for --target slack-bot; with --config, the document names each destination's channel")}
 		}
-		return doc, nil
+		return readDocument(o.config)
 	}
-	return readDocument(c.config, "--config "+c.config)
+	d := config.Destination{Name: o.target, Target: o.target, SecretParam: cliSecretParam, Channel: o.channel}
+	switch {
+	case o.target == config.SlackBot && o.channel == "":
+		return nil, usageError{errors.New("--target slack-bot needs --channel: the channel id (C0123ABCD) or #name the bot posts to")}
+	case o.target != config.SlackBot && o.channel != "":
+		return nil, usageError{fmt.Errorf("--channel is only for --target slack-bot, not %s", o.target)}
+	case o.target == config.Webhook:
+		d.SigningSecretParam = cliSigningParam
+	}
+	doc := &config.Document{Version: config.Version, Destinations: []config.Destination{d}}
+	if err := doc.Validate(); err != nil {
+		var msgs []string
+		for _, p := range config.Problems(err) {
+			msgs = append(msgs, p.Message)
+		}
+		return nil, usageError{fmt.Errorf("--target: %s", strings.Join(msgs, "; "))}
+	}
+	return doc, nil
 }
 
-func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c common
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	c.register(fs)
-	path, err := parse(fs, args)
+func render(_ context.Context, o *options, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := wantArgs("render", args, 1, "one event file (or - for stdin)"); err != nil {
+		return err
+	}
+	if o.format != "json" && o.format != "text" {
+		return usageError{fmt.Errorf("--format %q: want json or text", o.format)}
+	}
+	doc, err := o.document()
 	if err != nil {
 		return err
 	}
-	doc, err := c.document()
+	if o.format == "json" {
+		if done, err := renderStream(doc, args[0], stdout, stderr, o.explain); done || err != nil {
+			return err
+		}
+	}
+	recs, err := readInput(args[0], stdin)
 	if err != nil {
 		return err
 	}
@@ -135,27 +79,82 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Records are read, and messages written, one at a time: a batch of ten thousand records
-	// is rendered in a few megabytes.
-	out := bufio.NewWriter(stdout)
-	var plan notifier.Plan
-	err = streamInput(path, stdin, func(recs iter.Seq2[envelope.Record, error]) (err error) {
-		plan, err = n.Stream(context.Background(), recs, func(m notifier.Message) error { return printMessage(out, m) })
-		return err
-	})
+	plan := n.Plan(context.Background(), recs)
+	if o.explain {
+		explain(stderr, plan)
+	}
+	if o.format == "text" {
+		return drawMessages(stdout, plan, o.config != "", colour(stdout))
+	}
+	return printMessages(stdout, plan.Messages)
+}
+
+// renderStream renders a file holding one JSON object (an event, an envelope, a whole SQS
+// batch) reading its records, and writing its messages, one at a time, so that a batch of
+// ten thousand records is never held whole, nor are its messages. It reports false, having
+// written nothing, for any other input (stdin, an array, one event per line, a file that is
+// not JSON), which readInput then reads whole and explains.
+func renderStream(doc *config.Document, path string, stdout, stderr io.Writer, explainToo bool) (bool, error) {
+	if path == "-" {
+		return false, nil
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return false, nil // readInput says why
+	}
+	defer f.Close()
+	in := bufio.NewReader(f)
+	if first, err := firstByte(in); err != nil || first != '{' {
+		return false, nil
+	}
+	n, err := notifier.New(doc, notifier.WithClock(processing))
+	if err != nil {
+		return true, err
+	}
+	out := bufio.NewWriter(stdout)
+	// Messages are emitted only once every record is read: a file that turns out to hold more
+	// than one value has had nothing written for it.
+	plan, err := n.Stream(context.Background(), envelope.Stream(in), func(m notifier.Message) error { return printMessage(out, m) })
+	if errors.Is(err, envelope.ErrNotJSON) {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
 	}
 	if err := out.Flush(); err != nil {
-		return err
+		return true, err
 	}
-	if c.explain {
+	if explainToo {
 		explain(stderr, plan)
+	}
+	return true, nil
+}
+
+// firstByte peeks at the first byte that is not white space.
+func firstByte(r *bufio.Reader) (byte, error) {
+	for i := 1; ; i++ {
+		b, err := r.Peek(i)
+		if err != nil {
+			return 0, err
+		}
+		if c := b[i-1]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c, nil
+		}
+	}
+}
+
+// printMessages writes one JSON object per message, the payload byte for byte.
+func printMessages(w io.Writer, msgs []notifier.Message) error {
+	for _, m := range msgs {
+		if err := printMessage(w, m); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// printMessage writes one JSON object per message, the payload byte for byte.
+// printMessage writes one message as a line of JSON, as encoding/json's Encoder with HTML
+// escaping off would (chat.Encode writes the same bytes, in a third of the instructions).
 func printMessage(w io.Writer, m notifier.Message) error {
 	b, err := chat.Encode("render: encoding the message", m)
 	if err != nil {
@@ -163,6 +162,59 @@ func printMessage(w io.Writer, m notifier.Message) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// drawMessages draws each message as the demo draws the channel. Every target's message is
+// drawn as Slack lays it out: the words, fields, code blocks and links are the same on each,
+// only the markup differs. With named destinations, each message says where it goes.
+func drawMessages(w io.Writer, plan notifier.Plan, named, color bool) error {
+	term := demo.Terminal{W: w, Color: color}
+	for _, m := range plan.Messages {
+		if named {
+			fmt.Fprintf(w, "→ %s (%s)%s%s\n", m.Destination, m.Target, routeNote(m.Routes), opNote(m.Op))
+		}
+		body := m.Payload
+		if m.Target != config.Slack && m.Target != config.SlackBot {
+			b, err := slack.Render(*m.Alert)
+			if err != nil {
+				return err
+			}
+			body = b
+		}
+		term.Draw(body)
+	}
+	if len(plan.Messages) == 0 {
+		fmt.Fprintf(w, "nothing to post: %d record(s), every alert kept out of the channel (--explain says why)\n", plan.Records)
+	}
+	return nil
+}
+
+func routeNote(routes []string) string {
+	if len(routes) == 0 {
+		return ""
+	}
+	return " " + sendWhy(routes)
+}
+
+func opNote(op string) string {
+	switch op {
+	case "update":
+		return ", edits the story's message"
+	case "reply":
+		return ", in the story's thread"
+	}
+	return ""
+}
+
+// colour reports whether to colour what goes to w: only a terminal, and not with NO_COLOR set
+// (https://no-color.org).
+func colour(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func explain(w io.Writer, plan notifier.Plan) {
@@ -190,62 +242,4 @@ func explain(w io.Writer, plan notifier.Plan) {
 		a := s.Alert
 		fmt.Fprintf(w, "suppress  %s: %s [%s %s] by rule %s: %s\n", a.EventID, a.Title, a.Kind, a.Event, s.Rule, s.Why)
 	}
-}
-
-func send(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c common
-	var webhook string
-	fs := flag.NewFlagSet("send", flag.ContinueOnError)
-	c.register(fs)
-	fs.StringVar(&webhook, "webhook-url", "", "webhook URL to post to (or set FOGHORN_WEBHOOK_URL, which keeps it out of shell history)")
-	path, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if webhook == "" {
-		webhook = os.Getenv("FOGHORN_WEBHOOK_URL")
-	}
-	if webhook == "" && c.config == "" {
-		return usageError{errors.New("send needs --webhook-url URL (or FOGHORN_WEBHOOK_URL)")}
-	}
-	if c.config != "" {
-		return usageError{errors.New("send posts to one webhook: use --webhook-url, not --config")}
-	}
-	doc, err := c.document()
-	if err != nil {
-		return err
-	}
-	recs, err := readInput(path, stdin)
-	if err != nil {
-		return err
-	}
-	secret := func(context.Context, string) (string, error) { return webhook, nil }
-	n, err := notifier.FromDocument(ctx, doc, secret, &deliver.Client{Clock: processing}, notifier.WithClock(processing))
-	if err != nil {
-		return usageError{fmt.Errorf("--webhook-url: %w", err)}
-	}
-	for _, why := range n.Broken() {
-		// The one destination is the URL given: a wrong one is the user's to fix now.
-		return usageError{fmt.Errorf("--webhook-url: %w", why)}
-	}
-	plan := n.Plan(ctx, recs)
-	if c.explain {
-		explain(stderr, plan)
-	}
-	res := n.Deliver(ctx, plan)
-	var failed []string
-	for _, o := range res.Outcomes {
-		if o.Err != nil {
-			failed = append(failed, fmt.Sprintf("%s (%s)", o.Message.Alert.Title, o.Err))
-			continue
-		}
-		fmt.Fprintf(stdout, "delivered: %s\n", o.Message.Alert.Title)
-	}
-	if len(plan.Messages) == 0 {
-		fmt.Fprintf(stdout, "nothing to post: %d record(s), all suppressed (use --explain)\n", plan.Records)
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d messages not delivered:\n  %s", len(failed), len(plan.Messages), strings.Join(failed, "\n  "))
-	}
-	return nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,56 +21,49 @@ var processing clock.Clock = clock.System
 
 // routes prints, for each alert in EVENT, which destinations the document at FILE sends it to
 // and by which route, or what kept it back.
-func routes(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("routes", flag.ContinueOnError)
-	pos, err := positional(fs, args)
+func routes(_ context.Context, _ *options, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+	if err := wantArgs("routes", args, 2, "a config document and an event file (or -)"); err != nil {
+		return err
+	}
+	doc, err := readDocument(args[0])
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return usageError{fmt.Errorf("routes wants a config document and an event file (or -), got %d argument(s)\n%s", len(pos), usage)}
-	}
-	doc, err := readDocument(pos[0], pos[0])
-	if err != nil {
-		return err
-	}
-	recs, err := readInput(pos[1], stdin)
+	recs, err := readInput(args[1], stdin)
 	if err != nil {
 		return err
 	}
 	n, err := notifier.New(doc, notifier.WithClock(processing))
 	if err != nil {
-		return usageError{fmt.Errorf("%s: %s", pos[0], oneLine(err))}
+		return usageError{fmt.Errorf("%s: %v", args[0], err)}
 	}
 	printRoutes(stdout, doc, n.Plan(context.Background(), recs))
 	return nil
 }
 
-// readDocument reads and validates a config document; every failure is one line naming the
-// file (as the user spelt it in label) and, for an invalid document, each key at fault.
-func readDocument(path, label string) (*config.Document, error) {
+// readDocument reads and validates a config document. A document that cannot be read is one
+// line; an invalid one is one line per key at fault, each naming it by its JSON path.
+func readDocument(path string) (*config.Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("cannot read config document: %w", err)}
 	}
 	doc, err := config.Parse(data)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("%s: %s", label, oneLine(err))}
+	if err == nil {
+		return doc, nil
 	}
-	return doc, nil
-}
-
-// oneLine joins the problems of a joined error with "; ", so a terminal shows one line.
-func oneLine(err error) string {
-	var j interface{ Unwrap() []error }
-	if errors.As(err, &j) {
-		parts := make([]string, 0, len(j.Unwrap()))
+	var lines []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
-			parts = append(parts, oneLine(e))
+			lines = append(lines, strings.TrimPrefix(e.Error(), "config: "))
 		}
-		return strings.Join(parts, "; ")
+	} else {
+		lines = []string{strings.TrimPrefix(err.Error(), "config: ")}
 	}
-	return strings.ReplaceAll(err.Error(), "\n", "; ")
+	if len(lines) == 1 {
+		return nil, usageError{fmt.Errorf("%s: %s", path, lines[0])}
+	}
+	return nil, usageError{fmt.Errorf("%s: %d problems:\n  %s", path, len(lines), strings.Join(lines, "\n  "))}
 }
 
 func printRoutes(w io.Writer, doc *config.Document, plan notifier.Plan) {

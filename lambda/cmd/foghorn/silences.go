@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,34 +18,25 @@ import (
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
-// silencesUsage is the silences command's part of the usage.
-const silencesUsage = `  foghorn silences list --table TABLE [--region REGION] [--json]
-  foghorn silences lift --table TABLE [--region REGION] ID...`
-
 // silences lists or lifts the silences set from chat, in the stack's state table (its
 // stateTableName output), through the AWS SDK with the usual credentials.
-func silences(ctx context.Context, args []string, stdout io.Writer) error {
+func silences(ctx context.Context, o *options, args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "lift") {
-		return usageError{errors.New("silences wants list or lift\n" + silencesUsage)}
+		return usageError{errors.New("silences wants list or lift (foghorn silences --help)")}
 	}
-	verb := args[0]
-	fs := flag.NewFlagSet("silences "+verb, flag.ContinueOnError)
-	table := fs.String("table", os.Getenv("FOGHORN_STATE_TABLE"), "the state table (pulumi stack output stateTableName)")
-	region := fs.String("region", "", "the table's region (default: the AWS SDK's, from AWS_REGION or the profile)")
-	endpoint := fs.String("endpoint-url", "", "a DynamoDB endpoint other than AWS's (a local emulator)")
-	asJSON := fs.Bool("json", false, "list as JSON, one object per line")
-	pos, err := positional(fs, args[1:])
-	if err != nil {
-		return err
-	}
+	verb, pos := args[0], args[1:]
+	table := cmpOr(o.table, os.Getenv(envStateTable))
 	switch {
-	case *table == "":
-		return usageError{errors.New("silences " + verb + " needs --table: the stack's state table, `pulumi stack output stateTableName`")}
+	case table == "":
+		return usageError{errors.New("silences " + verb + " needs --table (or " + envStateTable + "): the stack's state table, `pulumi stack output stateTableName`")}
 	case verb == "lift" && len(pos) == 0:
 		return usageError{errors.New("silences lift needs the ids of the silences to lift (silences list shows them)")}
 	case verb == "list" && len(pos) > 0:
 		return usageError{fmt.Errorf("silences list takes no arguments, got %q", pos)}
+	case verb == "lift" && o.asJSON:
+		return usageError{errors.New("--json is for silences list")}
 	}
+	region, endpoint, asJSON := &o.region, &o.endpointURL, &o.asJSON
 	var opts []func(*awsconfig.LoadOptions) error
 	if *region != "" {
 		opts = append(opts, awsconfig.WithRegion(*region))
@@ -63,7 +53,7 @@ func silences(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return os.Getenv(k)
 	}})
-	store := silence.New(state.NewDynamo(client, *table, processing), processing)
+	store := silence.New(state.NewDynamo(client, table, processing), processing)
 	if verb == "list" {
 		return listSilences(ctx, store, stdout, *asJSON)
 	}

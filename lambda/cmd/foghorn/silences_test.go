@@ -86,3 +86,43 @@ func TestSilencesCommand(t *testing.T) {
 		}
 	}
 }
+
+// fakeStateTable stands in for a stack's state table in commands written for one (the help's
+// and the READMEs' examples): a DynamoDB fake, obviously fake credentials, and a fixed
+// processing clock. standIn rewrites a silences command's arguments to use it: the table
+// the stack output names, the fake's endpoint, and for lift a silence of its own in place of
+// the id the example shows.
+func fakeStateTable(t *testing.T) (standIn func(args []string) []string) {
+	t.Helper()
+	srv := dynamofake.Start(dynamofake.Options{Table: "foghorn-state"})
+	t.Cleanup(srv.Close)
+	c := clock.NewFake(time.Date(2026, 8, 30, 15, 0, 0, 0, time.UTC))
+	old := processing
+	processing = c
+	t.Cleanup(func() { processing = old })
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKEFORTESTS")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+	store := silence.New(state.NewDynamo(state.NewDynamoDB(srv.Config()), "foghorn-state", c), c)
+	return func(args []string) []string {
+		out := append([]string(nil), args...)
+		for i, a := range out {
+			if a == "$(pulumi stack output stateTableName)" {
+				out[i] = "foghorn-state"
+			}
+		}
+		if len(out) > 1 && out[1] == "lift" {
+			s, err := store.Add(context.Background(), silence.Silence{Cluster: "prod", Service: "checkout-api",
+				Kinds: []alert.Kind{alert.KindCrashLoop}, Until: c.Now().Add(time.Hour), By: silence.User{Name: "ana"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[len(out)-1] = s.ID
+		}
+		return append(out, "--endpoint-url", srv.URL)
+	}
+}
