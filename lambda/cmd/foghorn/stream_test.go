@@ -29,9 +29,9 @@ func TestRenderStreamsAFile(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for name, content := range map[string]string{
-		"batch.json": string(batch),
-		"lines.json": string(events[0]) + "\n" + string(events[1]),
-		"array.json": "[" + string(events[0]) + "," + string(events[2]) + "]",
+		"batch.json":  string(batch),
+		"lines.json":  string(events[0]) + "\n" + string(events[1]),
+		"array.json":  "[" + string(events[0]) + "," + string(events[2]) + "]",
 		"broken.json": string(batch[:len(batch)/2]),
 	} {
 		path := filepath.Join(dir, name)
