@@ -231,7 +231,7 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 				acct := accountOf(table)
 				p := actionsPolicyArgs{
 					Account: acct, StateTableArn: table, LogGroupArn: v[1].(string),
-					FunctionArn:     "arn:" + acct.Partition + ":lambda:" + acct.Region + ":" + acct.ID + ":function:" + args.FunctionName,
+					FunctionArn:     acct.arn("lambda", "function:"+args.FunctionName),
 					ConfigParamArn:  acct.parameterArn(v[2].(string)),
 					SecretParamArns: []string{v[3].(string)},
 					KmsKeyArn:       v[5].(string),
@@ -325,7 +325,7 @@ func (a account) parameterArn(name string) string {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}
-	return "arn:" + a.Partition + ":ssm:" + a.Region + ":" + a.ID + ":parameter" + name
+	return a.arn("ssm", "parameter"+name)
 }
 
 // actionsPolicyArgs are the ARNs and the document the endpoint's role is scoped to.
@@ -347,15 +347,9 @@ type actionsPolicyArgs struct {
 // on exactly the configured services.
 func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 	st := []Statement{
-		{
-			// Read at cold start: the config document, the signing secret, the bot's token.
-			Sid: "ReadConfigAndSecrets", Effect: "Allow", Action: []string{"ssm:GetParameter"},
-			Resource: append([]string{p.ConfigParamArn}, p.SecretParamArns...),
-		},
-		{
-			Sid: "WriteOwnLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: []string{strings.TrimSuffix(p.LogGroupArn, ":*") + ":*"},
-		},
+		// Read at cold start: the config document, the signing secret, the bot's token.
+		readConfigAndSecrets(p.ConfigParamArn, p.SecretParamArns),
+		writeOwnLogs(p.LogGroupArn),
 		{
 			// The click ledger (a conditional write per click), the silences, and the
 			// acknowledgement on a crash-loop story: one item at a time.
@@ -375,16 +369,9 @@ func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 		deployments = append(deployments, strings.Replace(s, ":service/", ":service-deployment/", 1)+"/*")
 	}
 	if a.Logs != nil {
-		tail := notifierPolicyArgs{Account: p.Account, LogGroupPrefixes: p.LogTail.LogGroupPrefixes, LogRegions: p.LogRegions}
-		st = append(st,
-			Statement{
-				// "More logs" finds the container's stream in its task definition, which ECS
-				// grants on no narrower resource (see the notifier's ReadTaskDefinitions).
-				Sid: "ReadTaskDefinitions", Effect: "Allow", Action: []string{"ecs:DescribeTaskDefinition"}, Resource: []string{"*"},
-			},
-			Statement{
-				Sid: "ReadTaskLogTails", Effect: "Allow", Action: []string{"logs:GetLogEvents"}, Resource: tail.logStreamArns(false),
-			})
+		// "More logs" reads what the log tail reads.
+		st = append(st, readTaskDefinitions("ReadTaskDefinitions"),
+			readTaskLogTails(p.Account.logStreamArns(p.LogTail.LogGroupPrefixes, p.LogRegions)))
 	}
 	if a.Continue != nil || a.Rollback != nil {
 		// Continue, and roll back, a deployment paused at a lifecycle hook: the Service
@@ -409,13 +396,7 @@ func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 			})
 	}
 	if p.KmsKeyArn != "" {
-		st = append(st, Statement{
-			Sid: "DecryptSecretParameters", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{p.KmsKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {
-				"kms:ViaService":                      "ssm." + p.Account.Region + ".amazonaws.com",
-				"kms:EncryptionContext:PARAMETER_ARN": p.SecretParamArns,
-			}},
-		})
+		st = append(st, decryptSecretParameters(p.Account.Region, p.KmsKeyArn, p.SecretParamArns))
 	}
 	return doc(st...)
 }

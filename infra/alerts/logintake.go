@@ -368,7 +368,7 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 // logGroupArn is the ARN CloudWatch Logs invokes the function as, for a group (or a
 // pattern of groups: "*", "/ecs/*").
 func (a account) logGroupArn(group string) string {
-	return "arn:" + a.Partition + ":logs:" + a.Region + ":" + a.ID + ":log-group:" + group + ":*"
+	return a.arn("logs", "log-group:"+group+":*")
 }
 
 // SelectionCriteria is the account policy's selection: every log group but these.
@@ -400,12 +400,7 @@ func intakePolicy(queueArn, dlqArn, logGroupArn string) string {
 			Action:   []string{"sqs:SendMessage"},
 			Resource: []string{queueArn, dlqArn},
 		},
-		Statement{
-			Sid:      "WriteOwnLogs",
-			Effect:   "Allow",
-			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: []string{strings.TrimSuffix(logGroupArn, ":*") + ":*"},
-		},
+		writeOwnLogs(logGroupArn),
 	).String()
 }
 
@@ -419,7 +414,7 @@ func logMappingPolicy(clusterArns []string) string {
 	}
 	return doc(
 		Statement{Sid: "DescribeWatchedTasks", Effect: "Allow", Action: []string{"ecs:DescribeTasks"}, Resource: tasks},
-		Statement{Sid: "ReadTaskDefinitionsForLogStreams", Effect: "Allow", Action: []string{"ecs:DescribeTaskDefinition"}, Resource: []string{"*"}},
+		readTaskDefinitions("ReadTaskDefinitionsForLogStreams"),
 	).String()
 }
 
