@@ -104,7 +104,7 @@ func Build(classes []Class, f Filter) ([]Rule, error) {
 			return nil, fmt.Errorf("eventpattern: %s: %w", c, err)
 		}
 		if len(js) > MaxPatternSize {
-			return nil, &config.Error{Key: "clusterArns/serviceNames", Message: fmt.Sprintf(
+			return nil, &config.Error{Key: f.longerList(), Message: fmt.Sprintf(
 				"the %s rule's event pattern would be %d characters; EventBridge allows %d by default: list fewer clusters or services, or leave a list empty to match all",
 				c, len(js), MaxPatternSize)}
 		}
@@ -169,6 +169,21 @@ func (f Filter) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// longerList names the filter list that takes more room in the patterns, clusterArns or
+// serviceNames: the one to shorten first when a pattern is over its limit.
+func (f Filter) longerList() string {
+	size := func(list []string) (n int) {
+		for _, s := range list {
+			n += len(s)
+		}
+		return n
+	}
+	if size(f.ServiceNames) > size(f.ClusterArns) {
+		return "serviceNames"
+	}
+	return "clusterArns"
 }
 
 // serviceSuppressedBy maps a service action to the noise rule that suppresses it.
