@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -209,73 +207,48 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 	if err != nil {
 		return nil, err
 	}
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/aws/lambda/" + args.FunctionName),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Description:      pulumi.String("foghorn actions endpoint: acts on clicks in Slack, as the config document allows"),
-		AssumeRolePolicy: pulumi.String(assumeRolePolicy()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	keyArn := pulumi.StringPtr("").ToStringPtrOutput()
-	if args.KmsKeyArn != nil {
-		keyArn = args.KmsKeyArn.ToStringPtrOutput()
-	}
 	bot := pulumi.String("").ToStringOutput()
 	if args.BotTokenParameterName != nil {
 		bot = args.BotTokenParameterName.ToStringOutput()
 	}
-	rolePolicy, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.All(args.StateTableArn, logGroup.Arn, args.ConfigParameterName, secret.Arn, bot, keyArn).ApplyT(func(v []any) (string, error) {
-			table := v[0].(string)
-			acct := accountOf(table)
-			p := actionsPolicyArgs{
-				Account: acct, StateTableArn: table, LogGroupArn: v[1].(string),
-				FunctionArn:     "arn:" + acct.Partition + ":lambda:" + acct.Region + ":" + acct.ID + ":function:" + args.FunctionName,
-				ConfigParamArn:  acct.parameterArn(v[2].(string)),
-				SecretParamArns: []string{v[3].(string)},
-				Actions:         args.Document.Actions, LogTail: args.Document.Logs, LogRegions: args.LogRegions,
-			}
-			if b := v[4].(string); b != "" {
-				p.SecretParamArns = append(p.SecretParamArns, acct.parameterArn(b))
-			}
-			if k, ok := v[5].(*string); ok && k != nil {
-				p.KmsKeyArn = *k
-			}
-			js := actionsPolicy(p).String()
-			if len(js) > MaxRolePolicy {
-				return "", fmt.Errorf("the actions endpoint's role policy is %d characters, over IAM's %d: list fewer actionsServices", len(js), MaxRolePolicy)
-			}
-			return js, nil
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	fn, err := lambda.NewFunction(ctx, name, &lambda.FunctionArgs{
-		Name:          pulumi.String(args.FunctionName),
-		Description:   pulumi.String("foghorn actions endpoint: Slack buttons on alerts to silences, acknowledgements, logs and deployment decisions"),
-		Runtime:       pulumi.String("provided.al2023"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Handler:       pulumi.String("bootstrap"),
-		Code:          args.Code,
-		Role:          role.Arn,
-		MemorySize:    pulumi.Int(actionsMemorySize),
-		Timeout:       pulumi.Int(actionsTimeout),
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	fn, err := newFunction(ctx, name, functionArgs{
+		Name:        args.FunctionName,
+		Description: "foghorn actions endpoint: Slack buttons on alerts to silences, acknowledgements, logs and deployment decisions",
+		Code:        args.Code,
+		MemorySize:  actionsMemorySize,
+		Timeout:     actionsTimeout,
+		Environment: pulumi.StringMap{
 			EnvMode:        pulumi.String(ModeActions),
 			EnvConfigParam: args.ConfigParameterName,
 			EnvStateTable:  args.StateTableName,
 			EnvLogLevel:    pulumi.String(args.LogLevel),
-		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, rolePolicy}))
+		},
+		RoleName:        name,
+		RoleDescription: "foghorn actions endpoint: acts on clicks in Slack, as the config document allows",
+		Policy: func(logGroupArn pulumi.StringOutput) pulumi.StringOutput {
+			return pulumi.All(args.StateTableArn, logGroupArn, args.ConfigParameterName, secret.Arn, bot, stringOrEmpty(args.KmsKeyArn)).ApplyT(func(v []any) (string, error) {
+				table := v[0].(string)
+				acct := accountOf(table)
+				p := actionsPolicyArgs{
+					Account: acct, StateTableArn: table, LogGroupArn: v[1].(string),
+					FunctionArn:     acct.arn("lambda", "function:"+args.FunctionName),
+					ConfigParamArn:  acct.parameterArn(v[2].(string)),
+					SecretParamArns: []string{v[3].(string)},
+					KmsKeyArn:       v[5].(string),
+					Actions:         args.Document.Actions, LogTail: args.Document.Logs, LogRegions: args.LogRegions,
+				}
+				if b := v[4].(string); b != "" {
+					p.SecretParamArns = append(p.SecretParamArns, acct.parameterArn(b))
+				}
+				js := actionsPolicy(p).String()
+				if len(js) > MaxRolePolicy {
+					return "", fmt.Errorf("the actions endpoint's role policy is %d characters, over IAM's %d: list fewer actionsServices", len(js), MaxRolePolicy)
+				}
+				return js, nil
+			}).(pulumi.StringOutput)
+		},
+		LogRetentionDays: args.LogRetentionDays,
+	}, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +256,7 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 	// that failed could act twice (a second rollback), so it does not: the outcome, failed or
 	// not, is in the alert's thread.
 	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name, &lambda.FunctionEventInvokeConfigArgs{
-		FunctionName:             fn.Name,
+		FunctionName:             fn.Function.Name,
 		MaximumRetryAttempts:     pulumi.Int(0),
 		MaximumEventAgeInSeconds: pulumi.Int(15 * 60),
 	}, parent); err != nil {
@@ -300,7 +273,7 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 	integration, err := apigatewayv2.NewIntegration(ctx, name, &apigatewayv2.IntegrationArgs{
 		ApiId:                api.ID(),
 		IntegrationType:      pulumi.String("AWS_PROXY"),
-		IntegrationUri:       fn.Arn,
+		IntegrationUri:       fn.Function.Arn,
 		PayloadFormatVersion: pulumi.String("2.0"),
 		TimeoutMilliseconds:  pulumi.Int(actionsIntegration),
 	}, parent)
@@ -328,14 +301,14 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 	// API Gateway may invoke the function for this API's one route, and nobody else may.
 	if _, err := lambda.NewPermission(ctx, name, &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
-		Function:  fn.Name,
+		Function:  fn.Function.Name,
 		Principal: pulumi.String("apigateway.amazonaws.com"),
 		SourceArn: pulumi.Sprintf("%s/*/POST%s", api.ExecutionArn, ActionsPath),
 	}, parent); err != nil {
 		return nil, err
 	}
 
-	c.FunctionName, c.RoleArn, c.LogGroupName = fn.Name, role.Arn, logGroup.Name
+	c.FunctionName, c.RoleArn, c.LogGroupName = fn.Function.Name, fn.Role.Arn, fn.LogGroup.Name
 	c.Url = pulumi.Sprintf("%s%s", api.ApiEndpoint, ActionsPath)
 	c.SigningSecretParameterName = secret.Name
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -347,16 +320,12 @@ func NewActions(ctx *pulumi.Context, name string, args ActionsArgs, opts ...pulu
 	return c, nil
 }
 
-// The endpoint's environment: the notifier's variables, and the mode that makes the
-// notifier's binary the endpoint (lambda/actions_main.go reads it; never a secret).
-const ModeActions = "actions"
-
 // parameterArn is the ARN of the SSM parameter named name in the account.
 func (a account) parameterArn(name string) string {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}
-	return "arn:" + a.Partition + ":ssm:" + a.Region + ":" + a.ID + ":parameter" + name
+	return a.arn("ssm", "parameter"+name)
 }
 
 // actionsPolicyArgs are the ARNs and the document the endpoint's role is scoped to.
@@ -378,15 +347,9 @@ type actionsPolicyArgs struct {
 // on exactly the configured services.
 func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 	st := []Statement{
-		{
-			// Read at cold start: the config document, the signing secret, the bot's token.
-			Sid: "ReadConfigAndSecrets", Effect: "Allow", Action: []string{"ssm:GetParameter"},
-			Resource: append([]string{p.ConfigParamArn}, p.SecretParamArns...),
-		},
-		{
-			Sid: "WriteOwnLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: []string{strings.TrimSuffix(p.LogGroupArn, ":*") + ":*"},
-		},
+		// Read at cold start: the config document, the signing secret, the bot's token.
+		readConfigAndSecrets(p.ConfigParamArn, p.SecretParamArns),
+		writeOwnLogs(p.LogGroupArn),
 		{
 			// The click ledger (a conditional write per click), the silences, and the
 			// acknowledgement on a crash-loop story: one item at a time.
@@ -406,16 +369,9 @@ func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 		deployments = append(deployments, strings.Replace(s, ":service/", ":service-deployment/", 1)+"/*")
 	}
 	if a.Logs != nil {
-		tail := notifierPolicyArgs{Account: p.Account, LogGroupPrefixes: p.LogTail.LogGroupPrefixes, LogRegions: p.LogRegions}
-		st = append(st,
-			Statement{
-				// "More logs" finds the container's stream in its task definition, which ECS
-				// grants on no narrower resource (see the notifier's ReadTaskDefinitions).
-				Sid: "ReadTaskDefinitions", Effect: "Allow", Action: []string{"ecs:DescribeTaskDefinition"}, Resource: []string{"*"},
-			},
-			Statement{
-				Sid: "ReadTaskLogTails", Effect: "Allow", Action: []string{"logs:GetLogEvents"}, Resource: tail.logStreamArns(false),
-			})
+		// "More logs" reads what the log tail reads.
+		st = append(st, readTaskDefinitions("ReadTaskDefinitions"),
+			readTaskLogTails(p.Account.logStreamArns(p.LogTail.LogGroupPrefixes, p.LogRegions)))
 	}
 	if a.Continue != nil || a.Rollback != nil {
 		// Continue, and roll back, a deployment paused at a lifecycle hook: the Service
@@ -440,13 +396,7 @@ func actionsPolicy(p actionsPolicyArgs) PolicyDocument {
 			})
 	}
 	if p.KmsKeyArn != "" {
-		st = append(st, Statement{
-			Sid: "DecryptSecretParameters", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{p.KmsKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {
-				"kms:ViaService":                      "ssm." + p.Account.Region + ".amazonaws.com",
-				"kms:EncryptionContext:PARAMETER_ARN": p.SecretParamArns,
-			}},
-		})
+		st = append(st, decryptSecretParameters(p.Account.Region, p.KmsKeyArn, p.SecretParamArns))
 	}
 	return doc(st...)
 }

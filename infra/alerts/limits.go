@@ -188,9 +188,7 @@ func (a EcsChatAlertsArgs) longestPolicyArgs(name string, secrets []DestinationS
 	if a.Region != "" {
 		acct.Partition, acct.Region = event.PartitionOfRegion(a.Region), a.Region
 	}
-	arn := func(service, resource string) string {
-		return "arn:" + acct.Partition + ":" + service + ":" + acct.Region + ":" + acct.ID + ":" + resource
-	}
+	arn := acct.arn
 	var params []string
 	for _, n := range secretParamNames(secrets) {
 		params = append(params, arn("ssm", "parameter/"+n))

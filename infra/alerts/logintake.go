@@ -57,14 +57,6 @@ const (
 	DefaultLogAlertDeploymentWindow = config.DefaultPatternDeploymentWindow
 )
 
-// The intake's environment: the mode that makes the notifier's binary the intake, and the
-// queue it sends to (lambda/intake reads them; never a secret).
-const (
-	EnvMode     = "FOGHORN_MODE"
-	ModeIntake  = "intake"
-	EnvQueueURL = "FOGHORN_QUEUE_URL"
-)
-
 // LogServiceArgs maps a log group to an ECS service (the document's logPatterns.services).
 type LogServiceArgs struct {
 	LogGroup     string `pulumi:"logGroup" json:"logGroup"`
@@ -269,58 +261,39 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 	}
 	parent := pulumi.Parent(c)
 
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/aws/lambda/" + args.FunctionName),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name+"-intake", &iam.RoleArgs{
-		Description:      pulumi.String("foghorn log intake: puts CloudWatch Logs deliveries on the buffer queue, writes its logs"),
-		AssumeRolePolicy: pulumi.String(assumeRolePolicy()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-intake", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.All(args.QueueArn, args.DlqArn, logGroup.Arn).ApplyT(func(v []any) string {
-			return intakePolicy(v[0].(string), v[1].(string), v[2].(string))
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	fn, err := lambda.NewFunction(ctx, name, &lambda.FunctionArgs{
-		Name:          pulumi.String(args.FunctionName),
-		Description:   pulumi.String("foghorn log intake: CloudWatch Logs subscription deliveries to the buffer queue"),
-		Runtime:       pulumi.String("provided.al2023"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Handler:       pulumi.String("bootstrap"),
-		Code:          args.Code,
-		Role:          role.Arn,
-		MemorySize:    pulumi.Int(128),
-		Timeout:       pulumi.Int(30),
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	fn, err := newFunction(ctx, name, functionArgs{
+		Name:        args.FunctionName,
+		Description: "foghorn log intake: CloudWatch Logs subscription deliveries to the buffer queue",
+		Code:        args.Code,
+		MemorySize:  128,
+		Timeout:     30,
+		Environment: pulumi.StringMap{
 			EnvMode:     pulumi.String(ModeIntake),
 			EnvQueueURL: args.QueueUrl,
 			EnvLogLevel: pulumi.String(args.LogLevel),
-		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, rolePolicy}))
+		},
+		RoleName:        name + "-intake",
+		RoleDescription: "foghorn log intake: puts CloudWatch Logs deliveries on the buffer queue, writes its logs",
+		Policy: func(logGroupArn pulumi.StringOutput) pulumi.StringOutput {
+			return pulumi.All(args.QueueArn, args.DlqArn, logGroupArn).ApplyT(func(v []any) string {
+				return intakePolicy(v[0].(string), v[1].(string), v[2].(string))
+			}).(pulumi.StringOutput)
+		},
+		LogRetentionDays: args.LogRetentionDays,
+	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	// Subscription delivery is an asynchronous invoke: after Lambda's own retries, the
 	// event goes to the DLQ, where the watchdog alarm sees it; nothing is dropped.
 	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name, &lambda.FunctionEventInvokeConfigArgs{
-		FunctionName:             fn.Name,
+		FunctionName:             fn.Function.Name,
 		MaximumRetryAttempts:     pulumi.Int(2),
 		MaximumEventAgeInSeconds: pulumi.Int(6 * 60 * 60),
 		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
 			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: args.DlqArn},
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy})); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{fn.RolePolicy})); err != nil {
 		return nil, err
 	}
 
@@ -328,7 +301,7 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 	permission := func(logical string, sourceArn func(account) string) (*lambda.Permission, error) {
 		return lambda.NewPermission(ctx, logical, &lambda.PermissionArgs{
 			Action:    pulumi.String("lambda:InvokeFunction"),
-			Function:  fn.Name,
+			Function:  fn.Function.Name,
 			Principal: pulumi.String("logs.amazonaws.com"),
 			SourceArn: acct.ApplyT(func(v any) string { return sourceArn(v.(account)) }).(pulumi.StringOutput),
 			SourceAccount: acct.ApplyT(func(v any) string {
@@ -347,7 +320,7 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 			PolicyName: pulumi.String(args.FunctionName),
 			PolicyType: pulumi.String("SUBSCRIPTION_FILTER_POLICY"),
 			Scope:      pulumi.String("ALL"),
-			PolicyDocument: fn.Arn.ApplyT(func(arn string) string {
+			PolicyDocument: fn.Function.Arn.ApplyT(func(arn string) string {
 				return accountSubscriptionPolicy(arn, args.FilterPattern)
 			}).(pulumi.StringOutput),
 			SelectionCriteria: pulumi.String(SelectionCriteria(args.Exclude)),
@@ -376,14 +349,14 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 				Name:           pulumi.String(args.FunctionName),
 				LogGroup:       pulumi.String(g),
 				FilterPattern:  pulumi.String(args.FilterPattern),
-				DestinationArn: fn.Arn,
+				DestinationArn: fn.Function.Arn,
 			}, parent, pulumi.DependsOn(deps)); err != nil {
 				return nil, err
 			}
 		}
 	}
 
-	c.FunctionName, c.FunctionArn, c.RoleArn, c.LogGroupName = fn.Name, fn.Arn, role.Arn, logGroup.Name
+	c.FunctionName, c.FunctionArn, c.RoleArn, c.LogGroupName = fn.Function.Name, fn.Function.Arn, fn.Role.Arn, fn.LogGroup.Name
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"functionName": c.FunctionName, "functionArn": c.FunctionArn, "roleArn": c.RoleArn, "logGroupName": c.LogGroupName,
 	}); err != nil {
@@ -395,7 +368,7 @@ func NewLogIntake(ctx *pulumi.Context, name string, args LogIntakeArgs, opts ...
 // logGroupArn is the ARN CloudWatch Logs invokes the function as, for a group (or a
 // pattern of groups: "*", "/ecs/*").
 func (a account) logGroupArn(group string) string {
-	return "arn:" + a.Partition + ":logs:" + a.Region + ":" + a.ID + ":log-group:" + group + ":*"
+	return a.arn("logs", "log-group:"+group+":*")
 }
 
 // SelectionCriteria is the account policy's selection: every log group but these.
@@ -427,12 +400,7 @@ func intakePolicy(queueArn, dlqArn, logGroupArn string) string {
 			Action:   []string{"sqs:SendMessage"},
 			Resource: []string{queueArn, dlqArn},
 		},
-		Statement{
-			Sid:      "WriteOwnLogs",
-			Effect:   "Allow",
-			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: []string{strings.TrimSuffix(logGroupArn, ":*") + ":*"},
-		},
+		writeOwnLogs(logGroupArn),
 	).String()
 }
 
@@ -446,7 +414,7 @@ func logMappingPolicy(clusterArns []string) string {
 	}
 	return doc(
 		Statement{Sid: "DescribeWatchedTasks", Effect: "Allow", Action: []string{"ecs:DescribeTasks"}, Resource: tasks},
-		Statement{Sid: "ReadTaskDefinitionsForLogStreams", Effect: "Allow", Action: []string{"ecs:DescribeTaskDefinition"}, Resource: []string{"*"}},
+		readTaskDefinitions("ReadTaskDefinitionsForLogStreams"),
 	).String()
 }
 

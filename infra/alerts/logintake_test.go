@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -255,6 +256,34 @@ func TestInvalidLogAlertArgs(t *testing.T) {
 				t.Errorf("errors name %v, want %s: %v", keys, tc.key, err)
 			}
 		})
+	}
+}
+
+// TestAccountPolicyExclusions: the account-level policy excludes foghorn's own three log
+// groups and at most 47 more (50 in all); the 48th is refused under logAlertExcludeGroups, as
+// Pulumi.yaml says.
+func TestAccountPolicyExclusions(t *testing.T) {
+	for _, tc := range []struct {
+		groups int
+		ok     bool
+	}{{1, true}, {47, true}, {48, false}} {
+		a := logAlertArgs(t)
+		a.LogAlertSubscription = alerts.SubscriptionAccount
+		a.LogAlertGroups = nil
+		for i := range tc.groups {
+			a.LogAlertExcludeGroups = append(a.LogAlertExcludeGroups, fmt.Sprintf("/aws/lambda/batch-%02d", i))
+		}
+		err := alerts.ValidateArgs(name, testStack, a)
+		var keys []string
+		for _, ae := range argErrors(err) {
+			keys = append(keys, ae.Key)
+		}
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%d excluded groups: %v", tc.groups, err)
+		case !tc.ok && !slices.Equal(keys, []string{"logAlertExcludeGroups"}):
+			t.Errorf("%d excluded groups: errors name %v, want logAlertExcludeGroups: %v", tc.groups, keys, err)
+		}
 	}
 }
 

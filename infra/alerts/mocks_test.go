@@ -29,6 +29,8 @@ type registered struct {
 	Custom             bool
 	Inputs             resource.PropertyMap
 	Physical           string
+	// Deps are the URNs the resource depends on: DependsOn and the inputs' resources.
+	Deps []string
 }
 
 // recorder is a mock resource monitor that records every registration and returns outputs
@@ -81,11 +83,13 @@ func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.Prop
 		outs["name"] = resource.NewStringProperty(physical)
 	}
 	parent := ""
+	var deps []string
 	if a.RegisterRPC != nil {
 		parent = a.RegisterRPC.GetParent()
+		deps = a.RegisterRPC.GetDependencies()
 	}
 	r.mu.Lock()
-	r.resources = append(r.resources, registered{Type: a.TypeToken, Name: a.Name, Parent: parent, Custom: a.Custom, Inputs: a.Inputs, Physical: physical})
+	r.resources = append(r.resources, registered{Type: a.TypeToken, Name: a.Name, Parent: parent, Custom: a.Custom, Inputs: a.Inputs, Physical: physical, Deps: deps})
 	r.mu.Unlock()
 	return a.Name + "-id", outs, nil
 }

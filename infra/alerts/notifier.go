@@ -3,26 +3,11 @@ package alerts
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/foghornhq/foghorn/lambda/config"
-)
-
-// Environment variables the notifier reads. The function's environment holds parameter names
-// and plain settings only, never a secret.
-const (
-	EnvConfigParam = "FOGHORN_CONFIG_PARAM"
-	EnvLogLevel    = "FOGHORN_LOG_LEVEL"
-	// EnvStateTable names the DynamoDB table of crash-loop stories, the delivery ledger and the
-	// last config document that worked.
-	EnvStateTable = "FOGHORN_STATE_TABLE"
-	// EnvOpsTopicArn names the ops topic, where the notifier tells what is wrong with its
-	// configuration (a broken destination, a document it could not use).
-	EnvOpsTopicArn = "FOGHORN_OPS_TOPIC_ARN"
 )
 
 // NotifierArgs configures the function and what it reads.
@@ -152,82 +137,49 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 		return nil, err
 	}
 
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		// The one fixed physical name: Lambda writes to /aws/lambda/<function name>.
-		Name:            pulumi.String("/aws/lambda/" + args.FunctionName),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	role, err := iam.NewRole(ctx, name+"-notifier", &iam.RoleArgs{
-		Description:      pulumi.String("foghorn notifier: reads its parameters, consumes its queue, writes its logs"),
-		AssumeRolePolicy: pulumi.String(assumeRolePolicy()),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	keyArn := pulumi.StringPtr("").ToStringPtrOutput()
-	if args.KmsKeyArn != nil {
-		keyArn = args.KmsKeyArn.ToStringPtrOutput()
-	}
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-notifier", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.All(args.QueueArn, logGroup.Arn, cfg.Arn, paramArns.ToStringArrayOutput(), keyArn, args.StateTableArn, args.OpsTopicArn).ApplyT(func(v []any) (string, error) {
-			key := ""
-			if k, ok := v[4].(*string); ok && k != nil {
-				key = *k
-			}
-			queue := v[0].(string)
-			return notifierPolicy(notifierPolicyArgs{
-				Account:          accountOf(queue),
-				QueueArn:         queue,
-				LogGroupArn:      v[1].(string),
-				ConfigParamArn:   v[2].(string),
-				SecretParamArns:  v[3].([]string),
-				KmsKeyArn:        key,
-				StateTableArn:    v[5].(string),
-				OpsTopicArn:      v[6].(string),
-				ClusterArns:      args.ClusterArns,
-				ServiceNames:     args.ServiceNames,
-				LogTail:          args.Document.Logs.Enabled,
-				LogGroupPrefixes: args.Document.Logs.LogGroupPrefixes,
-				LogRegions:       args.LogRegions,
-			})
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	fn, err := lambda.NewFunction(ctx, name, &lambda.FunctionArgs{
-		Name:          pulumi.String(args.FunctionName),
-		Description:   pulumi.String("foghorn notifier: ECS and CloudWatch events to chat"),
-		Runtime:       pulumi.String("provided.al2023"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Handler:       pulumi.String("bootstrap"),
-		Code:          args.Code,
-		Role:          role.Arn,
-		MemorySize:    pulumi.Int(args.MemorySize),
-		Timeout:       pulumi.Int(args.Timeout),
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	fn, err := newFunction(ctx, name, functionArgs{
+		Name:        args.FunctionName,
+		Description: "foghorn notifier: ECS and CloudWatch events to chat",
+		Code:        args.Code,
+		MemorySize:  args.MemorySize,
+		Timeout:     args.Timeout,
+		Environment: pulumi.StringMap{
 			EnvConfigParam: cfg.Name,
 			EnvLogLevel:    pulumi.String(args.LogLevel),
 			EnvStateTable:  args.StateTableName,
 			EnvOpsTopicArn: args.OpsTopicArn,
-		}},
-	}, parent,
-		// The log group first, so Lambda does not create it without a retention; the role
-		// policy first, so the first cold start can read its parameters.
-		pulumi.DependsOn([]pulumi.Resource{logGroup, rolePolicy}))
+		},
+		RoleName:        name + "-notifier",
+		RoleDescription: "foghorn notifier: reads its parameters, consumes its queue, writes its logs",
+		Policy: func(logGroupArn pulumi.StringOutput) pulumi.StringOutput {
+			return pulumi.All(args.QueueArn, logGroupArn, cfg.Arn, paramArns.ToStringArrayOutput(), stringOrEmpty(args.KmsKeyArn), args.StateTableArn, args.OpsTopicArn).ApplyT(func(v []any) (string, error) {
+				queue := v[0].(string)
+				return notifierPolicy(notifierPolicyArgs{
+					Account:          accountOf(queue),
+					QueueArn:         queue,
+					LogGroupArn:      v[1].(string),
+					ConfigParamArn:   v[2].(string),
+					SecretParamArns:  v[3].([]string),
+					KmsKeyArn:        v[4].(string),
+					StateTableArn:    v[5].(string),
+					OpsTopicArn:      v[6].(string),
+					ClusterArns:      args.ClusterArns,
+					ServiceNames:     args.ServiceNames,
+					LogTail:          args.Document.Logs.Enabled,
+					LogGroupPrefixes: args.Document.Logs.LogGroupPrefixes,
+					LogRegions:       args.LogRegions,
+				})
+			}).(pulumi.StringOutput)
+		},
+		LogRetentionDays: args.LogRetentionDays,
+	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	if _, err := lambda.NewEventSourceMapping(ctx, name, &lambda.EventSourceMappingArgs{
 		EventSourceArn:                 args.QueueArn,
-		FunctionName:                   fn.Arn,
+		FunctionName:                   fn.Function.Arn,
 		BatchSize:                      pulumi.Int(args.BatchSize),
 		MaximumBatchingWindowInSeconds: pulumi.Int(args.BatchingWindow),
 		// Failed records go back one by one; the rest of the batch is not retried.
@@ -235,12 +187,12 @@ func NewNotifier(ctx *pulumi.Context, name string, args NotifierArgs, opts ...pu
 		ScalingConfig: &lambda.EventSourceMappingScalingConfigArgs{
 			MaximumConcurrency: pulumi.Int(args.MaxConcurrency),
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy})); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{fn.RolePolicy})); err != nil {
 		return nil, err
 	}
 
-	n.FunctionName, n.FunctionArn, n.RoleArn = fn.Name, fn.Arn, role.Arn
-	n.ConfigParameterName, n.SecretParameterNames, n.LogGroupName = cfg.Name, paramNames.ToStringArrayOutput(), logGroup.Name
+	n.FunctionName, n.FunctionArn, n.RoleArn = fn.Function.Name, fn.Function.Arn, fn.Role.Arn
+	n.ConfigParameterName, n.SecretParameterNames, n.LogGroupName = cfg.Name, paramNames.ToStringArrayOutput(), fn.LogGroup.Name
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"functionName": n.FunctionName, "functionArn": n.FunctionArn, "roleArn": n.RoleArn,
 		"configParameterName": n.ConfigParameterName, "secretParameterNames": n.SecretParameterNames,

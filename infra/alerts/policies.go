@@ -10,7 +10,7 @@ import (
 // The resource policies and the role policy, built as plain JSON from known ARNs so tests can
 // parse and check them without a provider. Every statement names the exact resources it
 // needs. A Resource of "*" appears in the KMS key policy, where it means "this key", and for
-// ecs:DescribeTaskDefinition, which has no resource-level permissions (see notifierPolicy).
+// ecs:DescribeTaskDefinition, which has no resource-level permissions (see readTaskDefinitions).
 
 // PolicyDocument is an IAM policy document.
 type PolicyDocument struct {
@@ -47,9 +47,36 @@ type account struct {
 	Partition, Region, ID string
 }
 
+// arn is the ARN of a resource of a regional service in the account and region.
+func (a account) arn(service, resource string) string {
+	return "arn:" + a.Partition + ":" + service + ":" + a.Region + ":" + a.ID + ":" + resource
+}
+
 // alarmArns matches the CloudWatch alarms of this account and region whose names start with prefix.
 func (a account) alarmArns(prefix string) string {
-	return "arn:" + a.Partition + ":cloudwatch:" + a.Region + ":" + a.ID + ":alarm:" + prefix + "*"
+	return a.arn("cloudwatch", "alarm:"+prefix+"*")
+}
+
+// fromSource is the condition that limits a service principal to requests made for this
+// account's resources whose ARNs match sourceArns under op (ArnEquals for exact ARNs,
+// ArnLike for a pattern), so that no other account's resource can use the grant.
+func fromSource(acct account, op string, sourceArns any) map[string]map[string]any {
+	return map[string]map[string]any{
+		"StringEquals": {"aws:SourceAccount": acct.ID},
+		op:             {"aws:SourceArn": sourceArns},
+	}
+}
+
+// publishFrom lets a service publish to a topic for the resources fromSource admits.
+func publishFrom(sid, principal, topicArn string, acct account, op string, sourceArns any) Statement {
+	return Statement{
+		Sid:       sid,
+		Effect:    "Allow",
+		Principal: service(principal),
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{topicArn},
+		Condition: fromSource(acct, op, sourceArns),
+	}
 }
 
 // topicPolicy lets the stack's EventBridge rules and the account's CloudWatch alarms publish
@@ -57,44 +84,16 @@ func (a account) alarmArns(prefix string) string {
 // suffice within one account.
 func topicPolicy(acct account, topicArn string, ruleArns []string) string {
 	return doc(
-		Statement{
-			Sid:       "EventBridgeRulesPublish",
-			Effect:    "Allow",
-			Principal: service("events.amazonaws.com"),
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicArn},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": acct.ID},
-				"ArnEquals":    {"aws:SourceArn": ruleArns},
-			},
-		},
-		Statement{
-			Sid:       "CloudWatchAlarmsPublish",
-			Effect:    "Allow",
-			Principal: service("cloudwatch.amazonaws.com"),
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicArn},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": acct.ID},
-				"ArnLike":      {"aws:SourceArn": acct.alarmArns("")},
-			},
-		},
+		publishFrom("EventBridgeRulesPublish", "events.amazonaws.com", topicArn, acct, "ArnEquals", ruleArns),
+		publishFrom("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", topicArn, acct, "ArnLike", acct.alarmArns("")),
 	).String()
 }
 
 // opsTopicPolicy lets only the stack's own watchdog alarms publish to the ops topic.
 func opsTopicPolicy(acct account, topicArn, watchdogPrefix string) string {
-	return doc(Statement{
-		Sid:       "WatchdogAlarmsPublish",
-		Effect:    "Allow",
-		Principal: service("cloudwatch.amazonaws.com"),
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicArn},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": acct.ID},
-			"ArnLike":      {"aws:SourceArn": acct.alarmArns(watchdogPrefix)},
-		},
-	}).String()
+	return doc(
+		publishFrom("WatchdogAlarmsPublish", "cloudwatch.amazonaws.com", topicArn, acct, "ArnLike", acct.alarmArns(watchdogPrefix)),
+	).String()
 }
 
 // queuePolicy lets the alert topic, and nothing else, deliver into the buffer queue.
@@ -152,15 +151,12 @@ func keyPolicy(acct account) string {
 			Principal: service("cloudwatch.amazonaws.com"),
 			Action:    []string{"kms:GenerateDataKey*", "kms:Decrypt"},
 			Resource:  self,
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": acct.ID},
-				"ArnLike":      {"aws:SourceArn": acct.alarmArns("")},
-			},
+			Condition: fromSource(acct, "ArnLike", acct.alarmArns("")),
 		},
 	).String()
 }
 
-// assumeRolePolicy lets the Lambda service assume the notifier's role. A trust policy has no
+// assumeRolePolicy lets the Lambda service assume a function's role. A trust policy has no
 // Resource: the role is the resource.
 func assumeRolePolicy() string {
 	return doc(Statement{
@@ -169,6 +165,66 @@ func assumeRolePolicy() string {
 		Principal: service("lambda.amazonaws.com"),
 		Action:    []string{"sts:AssumeRole"},
 	}).String()
+}
+
+// The statements more than one function's role holds, each with the same meaning.
+
+// readConfigAndSecrets lets a function read, at cold start, the config document and the
+// secrets it names.
+func readConfigAndSecrets(configParamArn string, secretParamArns []string) Statement {
+	return Statement{
+		Sid:      "ReadConfigAndSecrets",
+		Effect:   "Allow",
+		Action:   []string{"ssm:GetParameter"},
+		Resource: append([]string{configParamArn}, secretParamArns...),
+	}
+}
+
+// writeOwnLogs lets a function write to its log group. The group exists already (the stack
+// creates it with its retention), so no logs:CreateLogGroup. The ":*" form covers the
+// group's streams.
+func writeOwnLogs(logGroupArn string) Statement {
+	return Statement{
+		Sid:      "WriteOwnLogs",
+		Effect:   "Allow",
+		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resource: []string{strings.TrimSuffix(logGroupArn, ":*") + ":*"},
+	}
+}
+
+// readTaskDefinitions lets a function find a container's log group and stream in its task
+// definition. ECS offers no resource-level permission for DescribeTaskDefinition (the
+// Service Authorization Reference lists no resource type for it), so "*" is the only grant
+// possible. It is read-only; task definitions can hold plain environment values, which is
+// why a role gets it only with a feature that needs a container's log settings (the log
+// tail, More logs, placing log alerts on services).
+func readTaskDefinitions(sid string) Statement {
+	return Statement{Sid: sid, Effect: "Allow", Action: []string{"ecs:DescribeTaskDefinition"}, Resource: []string{"*"}}
+}
+
+// readTaskLogTails lets a function read the last lines of a container's log stream, in the
+// groups and regions of logStreamArns.
+func readTaskLogTails(logStreamArns []string) Statement {
+	return Statement{Sid: "ReadTaskLogTails", Effect: "Allow", Action: []string{"logs:GetLogEvents"}, Resource: logStreamArns}
+}
+
+// decryptSecretParameters lets a function decrypt the SecureString parameters it reads when
+// a customer-managed key encrypts them: only through SSM, and, unless paramArns is nil, only
+// for those parameters (SSM sets PARAMETER_ARN as the encryption context; a list under
+// StringEquals matches any one of them). The default aws/ssm key needs no statement: its key
+// policy already allows every principal of the account to decrypt through SSM.
+func decryptSecretParameters(region, keyArn string, paramArns []string) Statement {
+	cond := map[string]any{"kms:ViaService": "ssm." + region + ".amazonaws.com"}
+	if paramArns != nil {
+		cond["kms:EncryptionContext:PARAMETER_ARN"] = paramArns
+	}
+	return Statement{
+		Sid:       "DecryptSecretParameters",
+		Effect:    "Allow",
+		Action:    []string{"kms:Decrypt"},
+		Resource:  []string{keyArn},
+		Condition: map[string]map[string]any{"StringEquals": cond},
+	}
 }
 
 // notifierPolicyArgs are the ARNs the notifier's role is scoped to.
@@ -224,7 +280,8 @@ var policyShapes = []policyShape{
 }
 
 // MaxRolePolicy is IAM's limit on a role's inline policies, all together, in characters not
-// counting white space. The notifier's role has one inline policy.
+// counting white space. The notifier's role has one inline policy, and a second with log
+// alerts on watched clusters (checkLogMappingLimit measures the two together).
 const MaxRolePolicy = 10240
 
 // serviceArns are the ECS services the rules deliver events of, as IAM resources. Without
@@ -245,7 +302,7 @@ func (p notifierPolicyArgs) serviceArns(byCluster bool) []string {
 			}
 		}
 	default:
-		base := "arn:" + p.Account.Partition + ":ecs:" + p.Account.Region + ":" + p.Account.ID + ":service/"
+		base := p.Account.arn("ecs", "service/")
 		if len(p.ServiceNames) == 0 {
 			out = append(out, base+"*")
 		}
@@ -262,7 +319,7 @@ func (p notifierPolicyArgs) serviceArns(byCluster bool) []string {
 // They name no service: see DescribeWatchedServiceDeployments.
 func (p notifierPolicyArgs) serviceDeploymentArns() []string {
 	if len(p.ClusterArns) == 0 {
-		return []string{"arn:" + p.Account.Partition + ":ecs:" + p.Account.Region + ":" + p.Account.ID + ":service-deployment/*"}
+		return []string{p.Account.arn("ecs", "service-deployment/*")}
 	}
 	out := make([]string, len(p.ClusterArns))
 	for i, c := range p.ClusterArns {
@@ -280,24 +337,34 @@ func (p notifierPolicyArgs) logRegions() []string {
 }
 
 // logStreamArns are the streams of the log groups under the prefixes (of every group without
-// prefixes), in each region: GetLogEvents is authorized on the log stream. With anyRegion the
-// region is left to a condition.
-func (p notifierPolicyArgs) logStreamArns(anyRegion bool) []string {
-	prefixes := p.LogGroupPrefixes
+// prefixes), in each region (the account's without regions): GetLogEvents is authorized on
+// the log stream.
+func (a account) logStreamArns(prefixes, regions []string) []string {
 	if len(prefixes) == 0 {
 		prefixes = []string{""} // every group: logGroupsAll
 	}
+	if len(regions) == 0 {
+		regions = []string{a.Region}
+	}
+	var out []string
+	for _, r := range regions {
+		in := a
+		in.Region = r
+		for _, prefix := range prefixes {
+			out = append(out, in.arn("logs", "log-group:"+prefix+"*:log-stream:*"))
+		}
+	}
+	return out
+}
+
+// logStreamArns are the log tail's streams in its regions; with anyRegion the region is left
+// to a condition.
+func (p notifierPolicyArgs) logStreamArns(anyRegion bool) []string {
 	regions := p.logRegions()
 	if anyRegion {
 		regions = []string{"*"}
 	}
-	var out []string
-	for _, r := range regions {
-		for _, prefix := range prefixes {
-			out = append(out, "arn:"+p.Account.Partition+":logs:"+r+":"+p.Account.ID+":log-group:"+prefix+"*:log-stream:*")
-		}
-	}
-	return out
+	return p.Account.logStreamArns(p.LogGroupPrefixes, regions)
 }
 
 // notifierPolicy is the notifier's least-privilege role policy, in the first of policyShapes
@@ -314,16 +381,10 @@ func notifierPolicy(p notifierPolicyArgs) (string, error) {
 }
 
 // document writes the role policy in one shape. Every statement names its resources, except
-// ecs:DescribeTaskDefinition's, which cannot (see below).
+// ecs:DescribeTaskDefinition's, which cannot (readTaskDefinitions).
 func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 	st := []Statement{
-		{
-			// Read at cold start: the config document and the secrets it names.
-			Sid:      "ReadConfigAndSecrets",
-			Effect:   "Allow",
-			Action:   []string{"ssm:GetParameter"},
-			Resource: append([]string{p.ConfigParamArn}, p.SecretParamArns...),
-		},
+		readConfigAndSecrets(p.ConfigParamArn, p.SecretParamArns),
 		{
 			// What the SQS event source mapping does with the function's role.
 			Sid:      "ConsumeBufferQueue",
@@ -331,14 +392,7 @@ func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 			Action:   []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
 			Resource: []string{p.QueueArn},
 		},
-		{
-			// The log group exists already (the stack creates it with its retention), so no
-			// logs:CreateLogGroup. The ":*" form covers the group's streams.
-			Sid:      "WriteOwnLogs",
-			Effect:   "Allow",
-			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: []string{strings.TrimSuffix(p.LogGroupArn, ":*") + ":*"},
-		},
+		writeOwnLogs(p.LogGroupArn),
 		{
 			// Crash-loop stories and the delivery ledger: one item at a time, read
 			// consistently and written on a version condition. No Query, Scan, Update or Delete.
@@ -377,51 +431,21 @@ func (p notifierPolicyArgs) document(shape policyShape) PolicyDocument {
 		},
 	}
 	if p.LogTail {
-		tails := Statement{
-			// The last lines of a stopped container, from the configured log groups only, in
-			// the configured regions: awslogs-region may name another region than the stack's.
-			Sid:      "ReadTaskLogTails",
-			Effect:   "Allow",
-			Action:   []string{"logs:GetLogEvents"},
-			Resource: p.logStreamArns(false),
-		}
+		// The last lines of a stopped container, from the configured log groups only, in the
+		// configured regions: awslogs-region may name another region than the stack's.
+		tails := readTaskLogTails(p.logStreamArns(false))
 		if shape.logsByRegionCondition && len(p.logRegions()) > 1 {
 			tails.Resource = p.logStreamArns(true)
 			tails.Condition = map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.logRegions()}}
 		}
-		st = append(st,
-			Statement{
-				// The log tail finds a container's log group and stream in its task
-				// definition. ECS offers no resource-level permission for
-				// DescribeTaskDefinition (the Service Authorization Reference lists no resource
-				// type for it), so "*" is the only grant possible. It is read-only; task
-				// definitions can hold plain environment values, which is why it is granted
-				// only with the log tail on.
-				Sid:      "ReadTaskDefinitions",
-				Effect:   "Allow",
-				Action:   []string{"ecs:DescribeTaskDefinition"},
-				Resource: []string{"*"},
-			},
-			tails,
-		)
+		st = append(st, readTaskDefinitions("ReadTaskDefinitions"), tails)
 	}
 	if p.KmsKeyArn != "" {
-		// With a customer-managed key, reading a SecureString needs kms:Decrypt on it. Only
-		// through SSM, and only for these parameters (SSM sets PARAMETER_ARN as the encryption
-		// context; a list under StringEquals matches any one of them). The default aws/ssm key
-		// needs no statement: its key policy already allows every principal of the account to
-		// decrypt through SSM.
-		cond := map[string]any{"kms:ViaService": "ssm." + p.Account.Region + ".amazonaws.com"}
-		if !shape.decryptThroughSSM {
-			cond["kms:EncryptionContext:PARAMETER_ARN"] = p.SecretParamArns
+		params := p.SecretParamArns
+		if shape.decryptThroughSSM {
+			params = nil
 		}
-		st = append(st, Statement{
-			Sid:       "DecryptSecretParameters",
-			Effect:    "Allow",
-			Action:    []string{"kms:Decrypt"},
-			Resource:  []string{p.KmsKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": cond},
-		}, Statement{
+		st = append(st, decryptSecretParameters(p.Account.Region, p.KmsKeyArn, params), Statement{
 			// The same key encrypts the ops topic; a publisher to an encrypted topic needs a
 			// data key from it. Only through SNS, and only for the ops topic (SNS sets the
 			// topic's ARN as the encryption context).

@@ -104,7 +104,7 @@ func Build(classes []Class, f Filter) ([]Rule, error) {
 			return nil, fmt.Errorf("eventpattern: %s: %w", c, err)
 		}
 		if len(js) > MaxPatternSize {
-			return nil, &config.Error{Key: "clusterArns/serviceNames", Message: fmt.Sprintf(
+			return nil, &config.Error{Key: f.longerList(), Message: fmt.Sprintf(
 				"the %s rule's event pattern would be %d characters; EventBridge allows %d by default: list fewer clusters or services, or leave a list empty to match all",
 				c, len(js), MaxPatternSize)}
 		}
@@ -169,6 +169,21 @@ func (f Filter) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// longerList names the filter list that takes more room in the patterns, clusterArns or
+// serviceNames: the one to shorten first when a pattern is over its limit.
+func (f Filter) longerList() string {
+	size := func(list []string) (n int) {
+		for _, s := range list {
+			n += len(s)
+		}
+		return n
+	}
+	if size(f.ServiceNames) > size(f.ClusterArns) {
+		return "serviceNames"
+	}
+	return "clusterArns"
 }
 
 // serviceSuppressedBy maps a service action to the noise rule that suppresses it.
@@ -300,11 +315,28 @@ func (b builder) serviceResources() []any {
 	return out
 }
 
-func (b builder) taskState() obj {
+// clusterDetail is the detail of an ECS event of the watched clusters: every cluster's when
+// none is listed.
+func (b builder) clusterDetail() obj {
 	detail := obj{}
 	if len(b.f.ClusterArns) > 0 {
 		detail["clusterArn"] = strs(b.f.ClusterArns...)
 	}
+	return detail
+}
+
+// ecsPattern matches ECS events of the detail types whose detail matches detail; with no
+// condition on the detail, the pattern has none.
+func ecsPattern(detail obj, detailTypes ...string) obj {
+	p := obj{"source": strs(sourceECS), "detail-type": strs(detailTypes...)}
+	if len(detail) > 0 {
+		p["detail"] = detail
+	}
+	return p
+}
+
+func (b builder) taskState() obj {
+	detail := b.clusterDetail()
 	if len(b.f.ServiceNames) > 0 {
 		var groups []string
 		for _, s := range b.f.ServiceNames {
@@ -341,11 +373,7 @@ func (b builder) taskState() obj {
 		branches = append(branches, obj{"desiredStatus": stopped, "stopCode": strs("TerminationNotice", "SpotInterruption")})
 	}
 	or(detail, branches...)
-	p := obj{"source": strs(sourceECS), "detail-type": strs(detailTaskState)}
-	if len(detail) > 0 {
-		p["detail"] = detail
-	}
-	return p
+	return ecsPattern(detail, detailTaskState)
 }
 
 // eventNames is the eventName condition: the configured allow-list, or everything but the
@@ -392,19 +420,12 @@ func (b builder) deployment() obj {
 }
 
 func (b builder) containerInstance() obj {
-	detail := obj{}
-	if len(b.f.ClusterArns) > 0 {
-		detail["clusterArn"] = strs(b.f.ClusterArns...)
-	}
+	detail := b.clusterDetail()
 	if b.on("container-instance-routine") {
 		// Routine is ACTIVE with the agent connected; anything else is worth a look.
 		or(detail, obj{"status": anythingBut("ACTIVE")}, obj{"agentConnected": []any{false}})
 	}
-	p := obj{"source": strs(sourceECS), "detail-type": strs(detailContainerInstance)}
-	if len(detail) > 0 {
-		p["detail"] = detail
-	}
-	return p
+	return ecsPattern(detail, detailContainerInstance)
 }
 
 func (b builder) alarmName() []any {
@@ -542,44 +563,26 @@ func (b builder) hook() obj {
 		// HOOK_SUCCEEDED is routine too, but it ends a paused deployment's thread.
 		detail["eventName"] = anythingBut(event.HookInProgress)
 	}
-	p := obj{"source": strs(sourceECS), "detail-type": strs(detailHook)}
-	if len(detail) > 0 {
-		p["detail"] = detail
-	}
-	return p
+	return ecsPattern(detail, detailHook)
 }
 
 func (b builder) daemon() obj {
-	detail := obj{}
-	if len(b.f.ClusterArns) > 0 {
-		detail["clusterArn"] = strs(b.f.ClusterArns...)
-	}
+	detail := b.clusterDetail()
 	if b.on("daemon-deployment-routine") {
 		// The daemon service action's one name, DAEMON_TASK_START_IMPAIRED, is never routine.
 		detail["eventName"] = anythingBut(policy.RoutineDaemonDeploymentEvents...)
 	}
-	p := obj{"source": strs(sourceECS), "detail-type": strs(detailDaemonServiceAction, detailDaemonDeployment)}
-	if len(detail) > 0 {
-		p["detail"] = detail
-	}
-	return p
+	return ecsPattern(detail, detailDaemonServiceAction, detailDaemonDeployment)
 }
 
 func (b builder) instanceHealth() obj {
-	detail := obj{}
-	if len(b.f.ClusterArns) > 0 {
-		detail["clusterArn"] = strs(b.f.ClusterArns...)
-	}
+	detail := b.clusterDetail()
 	if b.on("container-instance-routine") {
 		// OK stays: it ends an impaired instance's thread (instance-health-ok keeps the rest
 		// out of chat).
 		detail["overallStatus"] = anythingBut(event.HealthInitializing, event.HealthInsufficientData)
 	}
-	p := obj{"source": strs(sourceECS), "detail-type": strs(detailInstanceHealth)}
-	if len(detail) > 0 {
-		p["detail"] = detail
-	}
-	return p
+	return ecsPattern(detail, detailInstanceHealth)
 }
 
 func (b builder) taskLaunch() obj {

@@ -3,6 +3,7 @@ package eventpattern_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -543,5 +544,36 @@ func TestPatternSizeLimit(t *testing.T) {
 	_, err := eventpattern.Build(eventpattern.Classes, eventpattern.Filter{ClusterArns: clusters, ServiceNames: services})
 	if err == nil || !strings.Contains(err.Error(), "2048") {
 		t.Fatalf("want an error naming the 2048-character quota, got %v", err)
+	}
+}
+
+// TestPatternSizeLimitNamesKey: a pattern over the limit is refused under one key, the list
+// that takes the most room, so that the stack's preview names a key to change.
+func TestPatternSizeLimitNamesKey(t *testing.T) {
+	many := func(n int, prefix string) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("%s%03d", prefix, i))
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		f    eventpattern.Filter
+		key  string
+	}{
+		{"many clusters", eventpattern.Filter{ClusterArns: many(60, "arn:aws:ecs:eu-west-1:123456789012:cluster/cluster-"), ServiceNames: []string{"web"}}, "clusterArns"},
+		{"many services", eventpattern.Filter{ClusterArns: []string{"arn:aws:ecs:eu-west-1:123456789012:cluster/prod"}, ServiceNames: many(120, "service-with-a-long-name-")}, "serviceNames"},
+	}
+	for _, c := range cases {
+		_, err := eventpattern.Build(eventpattern.Classes, c.f)
+		var fe *config.Error
+		if !errors.As(err, &fe) {
+			t.Errorf("%s: got %v, want a field error", c.name, err)
+			continue
+		}
+		if fe.Key != c.key || !strings.Contains(fe.Message, "2048") {
+			t.Errorf("%s: got %q, want key %s and the 2048-character quota", c.name, err, c.key)
+		}
 	}
 }
