@@ -2,7 +2,6 @@ package gchat
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -12,12 +11,8 @@ import (
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
-func TestGoldenSamples(t *testing.T) {
-	fixtures.GoldenSamples(t, "testdata", fixtures.Samples(), Render, assertAccepted, assertSafe)
-}
-
-func TestGoldenFixtures(t *testing.T) {
-	fixtures.GoldenFixtures(t, filepath.Join("testdata", "fixtures"), Render, assertAccepted, assertSafe)
+func TestGolden(t *testing.T) {
+	fixtures.GoldenRenders(t, "testdata", fixtures.Samples(), Render, assertAccepted, assertSafe)
 }
 
 func assertAccepted(t *testing.T, body []byte) {
@@ -133,10 +128,7 @@ func TestShrinkOrder(t *testing.T) {
 	if len(body) > MaxBody || len(body) < MaxBody-3000 {
 		t.Errorf("body of %d bytes, want just under %d", len(body), MaxBody)
 	}
-	a := alert.Alert{Title: "t", Severity: alert.Critical, Facts: []alert.Fact{{Label: "Cluster", Value: "prod"}}}
-	for i := range 200 {
-		a.LogLines = append(a.LogLines, strings.Repeat("x", 390)+string(rune('a'+i%26)))
-	}
+	a, newest := fixtures.LongLogTail()
 	body, err = Render(a)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +136,7 @@ func TestShrinkOrder(t *testing.T) {
 	if len(body) > MaxBody || !strings.Contains(string(body), `"topLabel":"Cluster"`) {
 		t.Errorf("facts lost or body too big (%d)", len(body))
 	}
-	if !strings.Contains(string(body), strings.Repeat("x", 390)+string(rune('a'+199%26))) {
+	if !strings.Contains(string(body), newest) {
 		t.Error("the newest log line was dropped")
 	}
 }
@@ -160,8 +152,6 @@ func TestCutKeepsEntitiesWhole(t *testing.T) {
 }
 
 func FuzzRender(f *testing.F) {
-	f.Add(fixtures.Hostile, "```", "é&<>", 3, 2)
-	f.Add("", "", "", 0, 0)
 	f.Add(strings.Repeat("🚨", 200), "\x00\xff\u202e", "<users/all>", 40, 30)
 	f.Add("&amp;", "<b>x</b>", "<a href='x'>", 119, 39)
 	fixtures.Fuzz(f, Render, assertAccepted, assertSafe)

@@ -7,12 +7,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
-// TestGoldenFixtures: the webhook's body for every shared AWS fixture, each accepted by the
-// fake Slack and safe.
-func TestGoldenFixtures(t *testing.T) {
-	fixtures.GoldenFixtures(t, filepath.Join("testdata", "fixtures"), Render, assertAccepted, assertSafe)
-}
-
 // TestGoldenBotFixtures: the bot's body for every shared AWS fixture, each accepted by the
 // fake Slack.
 func TestGoldenBotFixtures(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -17,12 +16,8 @@ import (
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
-func TestGoldenSamples(t *testing.T) {
-	fixtures.GoldenSamples(t, "testdata", fixtures.Samples(), Render, assertValid)
-}
-
-func TestGoldenFixtures(t *testing.T) {
-	fixtures.GoldenFixtures(t, filepath.Join("testdata", "fixtures"), Render, assertValid)
+func TestGolden(t *testing.T) {
+	fixtures.GoldenRenders(t, "testdata", fixtures.Samples(), Render, assertValid)
 }
 
 // assertValid checks a body against SCHEMA.md: the always-present fields, the enums, and
@@ -269,8 +264,6 @@ func TestShrinkToMaxBody(t *testing.T) {
 }
 
 func FuzzRender(f *testing.F) {
-	f.Add(fixtures.Hostile, "```", "é&<>", 3, 2)
-	f.Add("", "", "", 0, 0)
 	f.Add(strings.Repeat("🚨", 200), "\x00\xff\u202e", "\"\\", 40, 30)
 	fixtures.Fuzz(f, Render, assertValid)
 }
