@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
@@ -20,62 +21,47 @@ const (
 	fakeWebhookURL = "https://discord.example" + fakePath
 )
 
-var secrets = []string{fakeToken, fakeWebhookURL, "0000/fake"}
-
-func okBody() []byte { return fixtures.SampleBody(Render) }
-
-func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
-	return NewWebhook(fakeWebhookURL, h.Client).Post(ctx, body)
-}
+var target = fixtures.Target{URL: fakeWebhookURL, Key: fakePath, Body: fixtures.SampleBody(Render),
+	New:     func(h *fixtures.Harness, url string) chat.Target { return NewWebhook(url, h.Client) },
+	Secrets: []string{fakeToken, fakeWebhookURL, "0000/fake"}}
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
-	cases := []fixtures.DeliveryCase{
-		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
+	fixtures.RunDeliveries(t, target, []fixtures.DeliveryCase{
 		{Name: "429 retry_after float wins over the rounded header",
-			Setup: script(chatfake.DiscordRateLimited(1.5, false)),
+			Setup: target.Script(chatfake.DiscordRateLimited(1.5, false)),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{1500 * ms}},
 		{Name: "429 global",
-			Setup: script(chatfake.DiscordRateLimited(0.25, true)),
+			Setup: target.Script(chatfake.DiscordRateLimited(0.25, true)),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{250 * ms}},
 		{Name: "429 without a body: the header",
-			Setup: script(chatfake.RateLimited("3")),
+			Setup: target.Script(chatfake.Fault{Status: 429, Header: map[string]string{"Retry-After": "3"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{3 * s}},
 		{Name: "429 longer than the deadline: fail fast",
-			Setup:    script(chatfake.DiscordRateLimited(64.57, false)),
+			Setup:    target.Script(chatfake.DiscordRateLimited(64.57, false)),
 			Deadline: 20 * s,
 			Class:    deliver.RateLimited, Status: 429, Requests: 1},
 		{Name: "rate limiter of the fake: 5 per 2 s spent, then wait as told",
 			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				for range 5 {
-					if err := NewWebhook(fakeWebhookURL, h.Client).Post(context.Background(), okBody()); err != nil {
+					if err := target.Post(context.Background(), h, target.Body); err != nil {
 						panic(err)
 					}
 				}
 			},
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{400 * ms}},
-		{Name: "500 html, 502 empty, then ok",
-			Setup: script(chatfake.HTMLError(500), chatfake.Empty(502)),
-			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "5xx until attempts run out",
-			Setup: script(chatfake.Empty(503).Forever()),
-			Class: deliver.Retryable, Status: 503, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "tcp reset after the request, then ok",
-			Setup: script(chatfake.ResetConn()),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
 		{Name: "unknown webhook: gone, no retry",
-			Setup: fixtures.SetState(fakePath, chatfake.Deleted),
+			Setup: target.SetState(chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "10015", Requests: 1},
 		{Name: "invalid webhook token: gone, no retry",
-			Setup: fixtures.SetState(fakePath, chatfake.Revoked),
+			Setup: target.SetState(chatfake.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "50027", Requests: 1},
 		{Name: "404 without Discord's code: permanent, not gone",
-			Setup: script(chatfake.Answer(404, "<html>not found</html>")),
+			Setup: target.Script(chatfake.Answer(404, "<html>not found</html>")),
 			Class: deliver.Permanent, Status: 404, Requests: 1},
 		{Name: "missing permissions: permanent",
-			Setup: script(chatfake.DiscordError(403, 50013, "Missing Permissions")),
+			Setup: target.Script(chatfake.DiscordError(403, 50013, "Missing Permissions")),
 			Class: deliver.Permanent, Status: 403, Code: "50013", Requests: 1},
 		{Name: "over the 6000 total: invalid form body, permanent",
 			Body:  []byte(`{"embeds":[{"title":"t","description":"` + strings.Repeat("x", 4000) + `","fields":[{"name":"n","value":"` + strings.Repeat("y", 1024) + `"},{"name":"n","value":"` + strings.Repeat("y", 1024) + `"}]}]}`),
@@ -86,14 +72,13 @@ func TestWebhookDeliveryClasses(t *testing.T) {
 		{Name: "invalid JSON: permanent",
 			Body:  []byte(`{"content":`),
 			Class: deliver.Permanent, Status: 400, Code: "50109", Requests: 1},
-	}
-	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
+	})
 }
 
 // The body goes out with wait=true, and the 200 with the message counts as delivered.
 func TestWebhookWaits(t *testing.T) {
 	h := fixtures.NewHarness(t, chatfake.Options{})
-	if err := post(context.Background(), h, okBody()); err != nil {
+	if err := target.Post(context.Background(), h, target.Body); err != nil {
 		t.Fatal(err)
 	}
 	reqs := h.Fake.Requests(fakePath)
@@ -113,18 +98,9 @@ func TestWebhookWaits(t *testing.T) {
 // A dead webhook is asked once per post, never in a loop: Discord bans IPs that send many
 // 401/403/429 answers.
 func TestWebhookGoneIsNotHammered(t *testing.T) {
-	h := fixtures.NewHarness(t, chatfake.Options{})
-	h.Fake.Script(fakePath, chatfake.Dies(chatfake.Deleted))
-	for range 3 {
-		if err := post(context.Background(), h, okBody()); deliver.ClassOf(err) != deliver.Gone {
-			t.Fatalf("%v, want gone", err)
-		}
-	}
-	if n := len(h.Fake.Requests(fakePath)); n != 3 {
-		t.Errorf("%d requests for 3 posts", n)
-	}
+	h := fixtures.AssertGoneStaysGone(t, target, chatfake.Deleted)
 	h.Fake.SetState(fakePath, chatfake.Revoked)
-	_ = post(context.Background(), h, okBody())
+	_ = target.Post(context.Background(), h, target.Body)
 	if n := h.Fake.InvalidAnswers(); n != 1 {
 		t.Errorf("%d invalid answers (401/403/429), want 1", n)
 	}
@@ -133,9 +109,7 @@ func TestWebhookGoneIsNotHammered(t *testing.T) {
 // The webhook token must not leak through any error path: transport failures, a malformed
 // URL, logs, or printing the webhook itself.
 func TestWebhookNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, chatfake.Options{})
-	fixtures.AssertNeverLeaks(t, h, NewWebhook(fakeWebhookURL, h.Client),
-		NewWebhook(fakeWebhookURL+"/\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
+	fixtures.AssertNeverLeaks(t, target)
 }
 
 func TestCheck(t *testing.T) {

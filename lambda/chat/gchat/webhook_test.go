@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
@@ -21,60 +22,54 @@ const (
 	fakeURL   = "https://chat.googleapis.example" + fakePath + "?key=" + fakeKey + "&token=" + fakeToken
 )
 
-var secrets = []string{fakeKey, fakeToken, fakeURL}
-
-func okBody() []byte { return fixtures.SampleBody(Render) }
-
-func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
-	return NewWebhook(fakeURL, h.Client).Post(ctx, body)
-}
+var target = fixtures.Target{URL: fakeURL, Key: fakePath, Body: fixtures.SampleBody(Render),
+	New:     func(h *fixtures.Harness, url string) chat.Target { return NewWebhook(url, h.Client) },
+	Secrets: []string{fakeKey, fakeToken, fakeURL}}
 
 func TestWebhookDeliveryClasses(t *testing.T) {
 	ms := time.Millisecond
-	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
 	exhausted := chatfake.GoogleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).")
-	cases := []fixtures.DeliveryCase{
-		{Name: "delivered", Class: deliver.Delivered, Requests: 1},
+	fixtures.RunDeliveries(t, target, []fixtures.DeliveryCase{
 		{Name: "RESOURCE_EXHAUSTED: backoff, then ok",
-			Setup: script(exhausted),
+			Setup: target.Script(exhausted),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "RESOURCE_EXHAUSTED until attempts run out",
-			Setup: script(exhausted.Forever()),
+			Setup: target.Script(exhausted.Forever()),
 			Class: deliver.RateLimited, Status: 429, Code: "RESOURCE_EXHAUSTED", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "the fake's quota: 60 a minute per space",
 			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				h.Client.MaxAttempts = 1
 				for range 60 {
-					if err := post(context.Background(), h, okBody()); err != nil {
+					if err := target.Post(context.Background(), h, target.Body); err != nil {
 						panic(err)
 					}
 				}
 			},
 			Class: deliver.RateLimited, Status: 429, Code: "RESOURCE_EXHAUSTED", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Revoked),
+			Setup: target.SetState(chatfake.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "UNAUTHENTICATED", Requests: 1},
 		{Name: "webhook forbidden: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Archived),
+			Setup: target.SetState(chatfake.Archived),
 			Class: deliver.Gone, Status: 403, Code: "PERMISSION_DENIED", Requests: 1},
 		{Name: "space deleted: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Deleted),
+			Setup: target.SetState(chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "NOT_FOUND", Requests: 1},
 		{Name: "invalid argument: permanent",
 			Body:  []byte(`{"cardsV2":[{"card":{}}]}`),
 			Class: deliver.Permanent, Status: 400, Code: "INVALID_ARGUMENT", Requests: 1},
-		{Name: "503 then ok",
-			Setup: script(chatfake.GoogleError(503, "UNAVAILABLE", "The service is currently unavailable.")),
+		{Name: "503 in Google's envelope, then ok",
+			Setup: target.Script(chatfake.GoogleError(503, "UNAVAILABLE", "The service is currently unavailable.")),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "500 html until attempts run out",
-			Setup: script(chatfake.HTMLError(500).Forever()),
+			Setup: target.Script(chatfake.HTMLError(500).Forever()),
 			Class: deliver.Retryable, Status: 500, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "reset, then ok",
-			Setup: script(chatfake.ResetConn()),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	}
-	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
+	})
+}
+
+func TestWebhookGoneStaysGone(t *testing.T) {
+	fixtures.AssertGoneStaysGone(t, target, chatfake.Deleted)
 }
 
 // Alerts of one service land in one thread; another service gets its own.
@@ -86,7 +81,7 @@ func TestWebhookThreadsPerService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := post(context.Background(), h, body); err != nil {
+		if err := target.Post(context.Background(), h, body); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,9 +105,7 @@ func TestWebhookThreadsPerService(t *testing.T) {
 }
 
 func TestWebhookNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, chatfake.Options{})
-	fixtures.AssertNeverLeaks(t, h, NewWebhook(fakeURL, h.Client),
-		NewWebhook(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
+	fixtures.AssertNeverLeaks(t, target)
 }
 
 func TestThreadURL(t *testing.T) {

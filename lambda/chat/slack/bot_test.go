@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,18 +30,19 @@ func newBot(h *fixtures.Harness) *Bot {
 
 func botBody() []byte { return fixtures.SampleBody(NewBot(fakeBotToken, fakeChannel, nil).Render) }
 
+// botTarget's URL is the Web API's; chat.postMessage's destination is its channel.
+var botTarget = fixtures.Target{URL: fakeAPIURL, Key: chatfake.SlackChannelKey(fakeChannel), Body: botBody(),
+	New: func(h *fixtures.Harness, url string) chat.Target {
+		b := NewBot(fakeBotToken, fakeChannel, h.Client)
+		b.APIURL = url
+		return b
+	},
+	Secrets: botSecrets}
+
 func TestBotDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	key := chatfake.SlackChannelKey(fakeChannel)
-	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(key, f...) }
-	post := func(ctx context.Context, h *fixtures.Harness, body []byte) error {
-		return newBot(h).Post(ctx, body)
-	}
-	cases := []fixtures.DeliveryCase{
-		{Name: "ok", Class: deliver.Delivered, Requests: 1},
-		{Name: "429 ratelimited with Retry-After, then ok",
-			Setup: script(chatfake.RateLimited("2")),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
+	script, setState := botTarget.Script, botTarget.SetState
+	fixtures.RunDeliveries(t, botTarget, []fixtures.DeliveryCase{
 		{Name: "the fake's limit: 1 a second per channel",
 			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
@@ -64,13 +64,13 @@ func TestBotDeliveryClasses(t *testing.T) {
 			Setup: script(chatfake.Fault{Status: 200, Body: `{"ok":false,"error":"ratelimited"}`, Header: map[string]string{"Retry-After": "1"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{s}},
 		{Name: "archived: gone, no retry",
-			Setup: fixtures.SetState(key, chatfake.Archived),
+			Setup: setState(chatfake.Archived),
 			Class: deliver.Gone, Status: 200, Code: "is_archived", Requests: 1},
 		{Name: "channel not found: gone",
-			Setup: fixtures.SetState(key, chatfake.Deleted),
+			Setup: setState(chatfake.Deleted),
 			Class: deliver.Gone, Status: 200, Code: "channel_not_found", Requests: 1},
 		{Name: "token revoked: gone",
-			Setup: fixtures.SetState(key, chatfake.Revoked),
+			Setup: setState(chatfake.Revoked),
 			Class: deliver.Gone, Status: 200, Code: "token_revoked", Requests: 1},
 		{Name: "not in channel: gone", Setup: script(chatfake.SlackAPIError("not_in_channel")),
 			Class: deliver.Gone, Status: 200, Code: "not_in_channel", Requests: 1},
@@ -88,12 +88,11 @@ func TestBotDeliveryClasses(t *testing.T) {
 			Class: deliver.Permanent, Status: 200, Code: "missing_scope", Requests: 1},
 		{Name: "200 that is not JSON: permanent", Setup: script(chatfake.NotOK("<html>maintenance</html>")),
 			Class: deliver.Permanent, Status: 200, Code: "unexpected_answer", Requests: 1},
-		{Name: "502 empty then 500 html then ok", Setup: script(chatfake.Empty(502), chatfake.HTMLError(500)),
-			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "reset, then ok", Setup: script(chatfake.ResetConn()),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	}
-	fixtures.RunDeliveries(t, cases, chatfake.TargetSlackAPI, botBody(), post, botSecrets...)
+	})
+}
+
+func TestBotGoneStaysGone(t *testing.T) {
+	fixtures.AssertGoneStaysGone(t, botTarget, chatfake.Archived)
 }
 
 // Post, edit in place, reply in the thread: the fake sees chat.postMessage, chat.update with
@@ -181,9 +180,7 @@ func TestBotNeverLeaksToken(t *testing.T) {
 		t.Fatalf("unknown token: %v", err)
 	}
 	fixtures.AssertNoSecret(t, "invalid_auth error", fixtures.ErrString(err), botSecrets...)
-	bad := NewBot(fakeBotToken, fakeChannel, &deliver.Client{MaxAttempts: 1})
-	bad.APIURL = "https://slack.example/api/\x7f"
-	fixtures.AssertNeverLeaks(t, h, b, bad, botBody(), botSecrets...) // closes the fake
+	fixtures.AssertNeverLeaksVia(t, h, b, botTarget.New(h, fakeAPIURL+"\x7f"), botBody(), botSecrets...) // closes the fake
 	for _, call := range []func() error{
 		func() error { return b.Update(context.Background(), chat.Ref{Channel: "C1", ID: "1.0"}, botBody()) },
 		func() error { return b.Reply(context.Background(), chat.Ref{Channel: "C1", ID: "1.0"}, botBody()) },
@@ -195,7 +192,7 @@ func TestBotNeverLeaksToken(t *testing.T) {
 		fixtures.AssertNoSecret(t, "connection error", fixtures.ErrString(err), botSecrets...)
 	}
 	fixtures.AssertNoSecret(t, "log", h.Logs(), botSecrets...)
-	fixtures.AssertNoSecret(t, "%#v", fmt.Sprintf("%#v %#v", b, *b), botSecrets...) // GoString too
+	fixtures.AssertGoStringHides(t, b, botSecrets...)
 }
 
 func TestCheckAPI(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
@@ -20,37 +21,29 @@ const (
 		"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + fakeSig
 )
 
-var secrets = []string{fakeSig, fakeURL, "sig="}
+var target = fixtures.Target{URL: fakeURL, Key: fakePath, Body: fixtures.SampleBody(Render),
+	New:     func(h *fixtures.Harness, url string) chat.Target { return NewWorkflow(url, h.Client) },
+	Secrets: []string{fakeSig, fakeURL, "sig="}}
 
-func okBody() []byte { return fixtures.SampleBody(Render) }
-
-func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
-	return NewWorkflow(fakeURL, h.Client).Post(ctx, body)
-}
-
+// The shared table's "delivered, once" is the trigger's 202.
 func TestWorkflowDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	script := func(f ...chatfake.Fault) func(h *fixtures.Harness) { return fixtures.Script(fakePath, f...) }
-	cases := []fixtures.DeliveryCase{
-		{Name: "202 accepted is delivered, once", Class: deliver.Delivered, Requests: 1},
-		{Name: "200 is delivered too", Setup: script(chatfake.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
+	fixtures.RunDeliveries(t, target, []fixtures.DeliveryCase{
+		{Name: "200 is delivered too", Setup: target.Script(chatfake.Answer(200, "")), Class: deliver.Delivered, Requests: 1},
 		{Name: "a bad card is still 202: delivered, the flow fails later",
 			Body:  []byte(`{"type":"message","attachments":null}`),
 			Class: deliver.Delivered, Requests: 1},
-		{Name: "429 with Retry-After",
-			Setup: script(chatfake.RateLimited("2")),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
 		{Name: "legacy 200 saying HTTP error 429: rate limited, then ok",
-			Setup: script(chatfake.TeamsLegacyRateLimited()),
+			Setup: target.Script(chatfake.TeamsLegacyRateLimited()),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}},
 		{Name: "legacy 429 text forever: rate limited in the end",
-			Setup: script(chatfake.TeamsLegacyRateLimited().Forever()),
+			Setup: target.Script(chatfake.TeamsLegacyRateLimited().Forever()),
 			Class: deliver.RateLimited, Status: 200, Code: "legacy_429", Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
 		{Name: "rate limiter of the fake: 4 a second",
 			Opts: chatfake.Options{RateLimit: true},
 			Setup: func(h *fixtures.Harness) {
 				for range 4 {
-					if err := post(context.Background(), h, okBody()); err != nil {
+					if err := target.Post(context.Background(), h, target.Body); err != nil {
 						panic(err)
 					}
 				}
@@ -63,32 +56,26 @@ func TestWorkflowDeliveryClasses(t *testing.T) {
 			Body:  []byte(`{"type":`),
 			Class: deliver.Permanent, Status: 400, Code: "InvalidRequestContent", Requests: 1},
 		{Name: "sig regenerated: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Revoked),
+			Setup: target.SetState(chatfake.Revoked),
 			Class: deliver.Gone, Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Requests: 1},
 		{Name: "flow turned off: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Archived),
+			Setup: target.SetState(chatfake.Archived),
 			Class: deliver.Gone, Status: 403, Code: "WorkflowDisabled", Requests: 1},
 		{Name: "flow deleted: gone",
-			Setup: fixtures.SetState(fakePath, chatfake.Deleted),
+			Setup: target.SetState(chatfake.Deleted),
 			Class: deliver.Gone, Status: 404, Code: "WorkflowNotFound", Requests: 1},
-		{Name: "502 empty, 500 html, then ok",
-			Setup: script(chatfake.Empty(502), chatfake.HTMLError(500)),
-			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "5xx until attempts run out",
-			Setup: script(chatfake.Empty(503).Forever()),
-			Class: deliver.Retryable, Status: 503, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "reset, then ok",
-			Setup: script(chatfake.ResetConn()),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	}
-	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
+	})
+}
+
+func TestWorkflowGoneStaysGone(t *testing.T) {
+	fixtures.AssertGoneStaysGone(t, target, chatfake.Deleted)
 }
 
 // The fake records a 202 with a failed flow for a bad envelope: the sender cannot tell, which
 // is why the renderer's tests check every card against the same rules.
 func TestWorkflowBadCardFailsAfterTheFact(t *testing.T) {
 	h := fixtures.NewHarness(t, chatfake.Options{})
-	if err := post(context.Background(), h, []byte(`{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"type":"AdaptiveCard","version":"1.4","body":[],"actions":[{"type":"Action.Submit","title":"x"}]}}]}`)); err != nil {
+	if err := target.Post(context.Background(), h, []byte(`{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"type":"AdaptiveCard","version":"1.4","body":[],"actions":[{"type":"Action.Submit","title":"x"}]}}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	reqs := h.Fake.Requests(fakePath)
@@ -98,9 +85,7 @@ func TestWorkflowBadCardFailsAfterTheFact(t *testing.T) {
 }
 
 func TestWorkflowNeverLeaksURL(t *testing.T) {
-	h := fixtures.NewHarness(t, chatfake.Options{})
-	fixtures.AssertNeverLeaks(t, h, NewWorkflow(fakeURL, h.Client),
-		NewWorkflow(fakeURL+"\x7f", &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
+	fixtures.AssertNeverLeaks(t, target)
 }
 
 func TestCheck(t *testing.T) {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/chat/webhook/signature"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
@@ -23,55 +23,44 @@ const (
 	fakeURL  = "https://hooks.receiver.example" + fakePath
 )
 
-var secrets = []string{fakeKey, fakeURL, "fake-receiver"}
-
-func okBody() []byte { return fixtures.SampleBody(Render) }
-
-func newHook(h *fixtures.Harness) *Webhook {
-	w := NewWebhook(fakeURL, fakeKey, h.Client)
-	w.Clock = h.Clock
-	return w
-}
-
-func post(ctx context.Context, h *fixtures.Harness, body []byte) error {
-	return newHook(h).Post(ctx, body)
-}
-
 // register makes the fake's receiver at fakePath verify with fakeKey (or another key).
 func register(key string) func(h *fixtures.Harness) {
 	return func(h *fixtures.Harness) { h.Fake.WebhookURL("fake-receiver-for-tests", key) }
 }
 
+// target signs on the harness's clock; its receiver verifies with fakeKey unless a case
+// registers another.
+var target = fixtures.Target{URL: fakeURL, Key: fakePath, Body: fixtures.SampleBody(Render),
+	New: func(h *fixtures.Harness, url string) chat.Target {
+		w := NewWebhook(url, fakeKey, h.Client)
+		w.Clock = h.Clock
+		return w
+	},
+	Prepare: register(fakeKey),
+	Secrets: []string{fakeKey, fakeURL, "fake-receiver"}}
+
 func TestWebhookDeliveryClasses(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	then := func(first func(h *fixtures.Harness), f ...chatfake.Fault) func(h *fixtures.Harness) {
-		return func(h *fixtures.Harness) { first(h); h.Fake.Script(fakePath, f...) }
-	}
-	ok := register(fakeKey)
-	cases := []fixtures.DeliveryCase{
-		{Name: "signed and accepted", Setup: ok, Class: deliver.Delivered, Requests: 1},
+	fixtures.RunDeliveries(t, target, []fixtures.DeliveryCase{
 		{Name: "signed with another key: 401, permanent", Setup: register("another-fake-key"),
 			Class: deliver.Permanent, Status: 401, Requests: 1},
-		{Name: "not a foghorn document: 400, permanent", Setup: ok, Body: []byte(`{"schema":"other"}`),
+		{Name: "not a foghorn document: 400, permanent", Body: []byte(`{"schema":"other"}`),
 			Class: deliver.Permanent, Status: 400, Requests: 1},
-		{Name: "429 with Retry-After", Setup: then(ok, chatfake.RateLimited("3")),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{3 * s}},
-		{Name: "503 with Retry-After: honoured", Setup: then(ok, chatfake.Fault{Status: 503, Header: map[string]string{"Retry-After": "2"}}),
+		{Name: "503 with Retry-After: honoured", Setup: target.Script(chatfake.Fault{Status: 503, Header: map[string]string{"Retry-After": "2"}}),
 			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{2 * s}},
-		{Name: "408 then 500 then ok", Setup: then(ok, chatfake.Empty(408), chatfake.HTMLError(500)),
+		{Name: "408 then 500 then ok", Setup: target.Script(chatfake.Empty(408), chatfake.HTMLError(500)),
 			Class: deliver.Delivered, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "5xx until attempts run out", Setup: then(ok, chatfake.Empty(502).Forever()),
-			Class: deliver.Retryable, Status: 502, Requests: 3, Waits: []time.Duration{100 * ms, 200 * ms}},
-		{Name: "410: gone, no retry", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, chatfake.Deleted) },
+		{Name: "410: gone, no retry", Setup: target.SetState(chatfake.Deleted),
 			Class: deliver.Gone, Status: 410, Requests: 1},
-		{Name: "403: permanent, not gone", Setup: func(h *fixtures.Harness) { ok(h); h.Fake.SetState(fakePath, chatfake.Revoked) },
+		{Name: "403: permanent, not gone", Setup: target.SetState(chatfake.Revoked),
 			Class: deliver.Permanent, Status: 403, Requests: 1},
-		{Name: "404: permanent", Setup: then(ok, chatfake.Empty(404)),
+		{Name: "404: permanent", Setup: target.Script(chatfake.Empty(404)),
 			Class: deliver.Permanent, Status: 404, Requests: 1},
-		{Name: "reset, then ok", Setup: then(ok, chatfake.ResetConn()),
-			Class: deliver.Delivered, Requests: 2, Waits: []time.Duration{100 * ms}, Ambig: 1},
-	}
-	fixtures.RunDeliveries(t, cases, fakePath, okBody(), post, secrets...)
+	})
+}
+
+func TestWebhookGoneStaysGone(t *testing.T) {
+	fixtures.AssertGoneStaysGone(t, target, chatfake.Deleted)
 }
 
 // What goes out: the body as rendered, the timestamp of the signing clock, a signature the
@@ -80,8 +69,8 @@ func TestWebhookSignsRequests(t *testing.T) {
 	h := fixtures.NewHarness(t, chatfake.Options{})
 	register(fakeKey)(h)
 	h.Fake.Script(fakePath, chatfake.Empty(503))
-	body := okBody()
-	if err := post(context.Background(), h, body); err != nil {
+	body := target.Body
+	if err := target.Post(context.Background(), h, body); err != nil {
 		t.Fatal(err)
 	}
 	reqs := h.Fake.Requests(fakePath)
@@ -159,10 +148,8 @@ func TestVerify(t *testing.T) {
 
 // Neither the URL nor the signing key leaks through errors, logs, or printing the target.
 func TestWebhookNeverLeaksSecrets(t *testing.T) {
-	h := fixtures.NewHarness(t, chatfake.Options{})
-	w := newHook(h)
-	fixtures.AssertNeverLeaks(t, h, w, NewWebhook(fakeURL+"\x7f", fakeKey, &deliver.Client{MaxAttempts: 1}), okBody(), secrets...)
-	fixtures.AssertNoSecret(t, "%#v", fmt.Sprintf("%#v %#v", w, *w), secrets...) // GoString too
+	_, w := fixtures.AssertNeverLeaks(t, target)
+	fixtures.AssertGoStringHides(t, w, target.Secrets...)
 }
 
 func TestCheck(t *testing.T) {
