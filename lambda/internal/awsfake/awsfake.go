@@ -59,11 +59,14 @@ type endpoint struct {
 	closed      chan struct{}
 	closeOnce   sync.Once
 
-	mu       sync.Mutex
-	problems []string
-	hold     bool
-	delay    time.Duration
-	calls    int
+	// problems has a lock of its own so that a fake may record one while it holds mu.
+	problemsMu sync.Mutex
+	problems   []string
+
+	mu    sync.Mutex
+	hold  bool
+	delay time.Duration
+	calls int
 }
 
 // request is an authenticated call as the transport checks see it.
@@ -98,8 +101,8 @@ func (e *endpoint) Close() {
 
 // Problems lists the requests a real endpoint would have rejected as malformed, and why.
 func (e *endpoint) Problems() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.problemsMu.Lock()
+	defer e.problemsMu.Unlock()
 	return append([]string(nil), e.problems...)
 }
 
@@ -126,9 +129,9 @@ func (e *endpoint) SetDelay(d time.Duration) {
 }
 
 func (e *endpoint) problem(format string, args ...any) {
-	e.mu.Lock()
+	e.problemsMu.Lock()
 	e.problems = append(e.problems, fmt.Sprintf(format, args...))
-	e.mu.Unlock()
+	e.problemsMu.Unlock()
 }
 
 // accept runs the transport checks and the scripted latency. It answers the request itself

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	sdksns "github.com/aws/aws-sdk-go-v2/service/sns"
+	sdksqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
 	ownsns "github.com/foghornhq/foghorn/lambda/awsjson/sns"
@@ -254,5 +255,75 @@ func TestSNSAnswersTheSDK(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(sdkErr, &ae) || !errors.As(ownErr, &ae) || !strings.Contains(ownErr.Error(), ae.ErrorCode()) {
 		t.Errorf("unknown topic: SDK %v, own %v", sdkErr, ownErr)
+	}
+}
+
+// What SQS and ECS refuse is refused with their error code, recorded as a problem, and
+// answered, also where the fake finds it while holding its state's lock (SendMessage's body,
+// DescribeServiceDeployments' ARNs). A fake that waited on its own lock would never answer:
+// each call has a deadline, so that fails the test instead of hanging it.
+func TestRefusalsAreAnswered(t *testing.T) {
+	const queue = "https://sqs.us-east-1.amazonaws.com/111122223333/foghorn-queue"
+	q, e := NewSQS(queue), NewECS()
+	stuck := false
+	t.Cleanup(func() {
+		if !stuck { // Close waits for every handler, a stuck one too
+			q.Close()
+			e.Close()
+		}
+	})
+	answered := func(name string, call func(ctx context.Context) error) error {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err := call(ctx)
+		if ctx.Err() != nil {
+			stuck = true
+			t.Fatalf("%s: no answer before the deadline (%v): the fake is stuck", name, err)
+		}
+		return err
+	}
+
+	sqsc := q.SDKClient(func(o *sdksqs.Options) { o.RetryMaxAttempts = 1 })
+	send := func(body string) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := sqsc.SendMessage(ctx, &sdksqs.SendMessageInput{QueueUrl: aws.String(queue), MessageBody: aws.String(body)})
+			return err
+		}
+	}
+	for _, tc := range []struct{ name, body, code string }{
+		{"no body", "", "MissingParameter"},
+		{"over 256 KiB", strings.Repeat("x", MaxSQSBody+1), "InvalidParameterValue"},
+		{"a character SQS refuses", "bell \a", "InvalidMessageContents"},
+	} {
+		if err := answered("SendMessage, "+tc.name, send(tc.body)); errorCode(err) != tc.code {
+			t.Errorf("SendMessage, %s: %v, want %s", tc.name, err, tc.code)
+		}
+	}
+	if err := answered("SendMessage after the refusals", send("deploy finished")); err != nil {
+		t.Errorf("SendMessage after the refusals: %v", err)
+	}
+	if p, m := q.Problems(), q.Messages(); len(p) != 3 || len(m) != 1 {
+		t.Errorf("SQS problems %q, messages %+v; want 3 problems, 1 message", p, m)
+	}
+
+	ecsc := e.SDKClient(func(o *ecs.Options) { o.RetryMaxAttempts = 1 })
+	describe := func(arn string) (*ecs.DescribeServiceDeploymentsOutput, error) {
+		var out *ecs.DescribeServiceDeploymentsOutput
+		err := answered("DescribeServiceDeployments "+arn, func(ctx context.Context) (err error) {
+			out, err = ecsc.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+			return err
+		})
+		return out, err
+	}
+	const elsewhere = "arn:aws:ecs:eu-west-1:111122223333:service-deployment/prod/checkout-api/AbC123"
+	if out, err := describe(elsewhere); err != nil || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "MISSING" {
+		t.Errorf("an ARN of another region: %+v, %v; want it MISSING", out, err)
+	}
+	if _, err := describe("arn:aws:ecs:us-east-1:111122223333:service/prod/checkout-api"); errorCode(err) != "InvalidParameterException" {
+		t.Errorf("a service ARN: %v, want InvalidParameterException", err)
+	}
+	if p := e.Problems(); len(p) != 2 {
+		t.Errorf("ECS problems %q, want 2", p)
 	}
 }
