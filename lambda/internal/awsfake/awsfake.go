@@ -221,6 +221,33 @@ func credentialScope(auth string) (region, service string, err error) {
 	return parts[2], parts[3], nil
 }
 
+// refuse answers fault to a call the real service would refuse as malformed, and records why.
+func (e *endpoint) refuse(w http.ResponseWriter, op string, fault Fault, why string) {
+	e.problem("%s: %s", op, why)
+	writeFault(w, fault)
+}
+
+// invalid refuses a call with InvalidParameterException saying msg.
+func (e *endpoint) invalid(w http.ResponseWriter, op, why, msg string) {
+	e.refuse(w, op, Fault{Type: "InvalidParameterException", Message: msg}, why)
+}
+
+// decode reads the call's body into in. A body of the wrong shape is refused with a
+// SerializationException, and decode reports false.
+func (e *endpoint) decode(w http.ResponseWriter, req request, in any) bool {
+	if err := json.Unmarshal(req.body, in); err != nil {
+		e.refuse(w, req.op, Fault{Type: "SerializationException", Message: err.Error()}, err.Error())
+		return false
+	}
+	return true
+}
+
+// unsupported answers an operation the fake does not answer (of those it names), with the
+// protocol's error type for that.
+func (e *endpoint) unsupported(w http.ResponseWriter, op, typ, answers string) {
+	e.refuse(w, op, Fault{Type: typ}, "the fake answers only "+answers)
+}
+
 func writeFault(w http.ResponseWriter, f Fault) {
 	status := f.Status
 	if status == 0 {

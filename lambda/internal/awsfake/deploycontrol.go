@@ -32,22 +32,14 @@ func (f *ECS) serveDeploymentControl(w http.ResponseWriter, req request) bool {
 		Action               string `json:"action"`
 		StopType             string `json:"stopType"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("%s: %v", req.op, err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) {
 		return true
 	}
-	f.mu.Lock()
-	f.deploymentReqs = append(f.deploymentReqs, ServiceDeploymentRequest{Op: req.op, Region: req.region, Body: req.body})
-	fault := f.controlFault
-	f.mu.Unlock()
-	if fault != (Fault{}) {
-		writeFault(w, fault)
+	if f.recordCall(w, req, &f.controlFault) {
 		return true
 	}
 	invalid := func(why, msg string) bool {
-		f.problem("%s: %s", req.op, why)
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: msg})
+		f.invalid(w, req.op, why, msg)
 		return true
 	}
 	switch {

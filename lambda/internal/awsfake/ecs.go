@@ -187,28 +187,23 @@ func (f *ECS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.op != "DescribeTaskDefinition" {
-		f.problem("%s: the fake answers only DescribeTaskDefinition, DescribeServices, DescribeTasks, the service deployments API, ContinueServiceDeployment and StopServiceDeployment", req.op)
-		writeFault(w, Fault{Type: "UnknownOperationException"})
+		f.unsupported(w, req.op, "UnknownOperationException", "DescribeTaskDefinition, DescribeServices, DescribeTasks, the service deployments API, ContinueServiceDeployment and StopServiceDeployment")
 		return
 	}
 	var in struct {
 		TaskDefinition *string  `json:"taskDefinition"`
 		Include        []string `json:"include"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("DescribeTaskDefinition: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) {
 		return
 	}
 	if in.TaskDefinition == nil || *in.TaskDefinition == "" {
-		f.problem("DescribeTaskDefinition without taskDefinition")
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: "Task Definition can not be blank."})
+		f.invalid(w, req.op, "without taskDefinition", "Task Definition can not be blank.")
 		return
 	}
 	for _, inc := range in.Include {
 		if inc != "TAGS" {
-			f.problem("DescribeTaskDefinition: include %q is not TAGS", inc)
-			writeFault(w, Fault{Type: "InvalidParameterException", Message: "Unrecognized include value: " + inc})
+			f.invalid(w, req.op, fmt.Sprintf("include %q is not TAGS", inc), "Unrecognized include value: "+inc)
 			return
 		}
 	}
@@ -281,23 +276,10 @@ func (f *ECS) describeServices(w http.ResponseWriter, req request) {
 		Cluster  string   `json:"cluster"`
 		Services []string `json:"services"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("DescribeServices: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) || !f.count(w, req.op, "services", len(in.Services), 10, "services must hold 1 to 10 names.") {
 		return
 	}
-	if len(in.Services) == 0 || len(in.Services) > 10 {
-		f.problem("DescribeServices with %d services (ECS takes 1 to 10)", len(in.Services))
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: "services must hold 1 to 10 names."})
-		return
-	}
-	cluster := in.Cluster
-	if i := strings.LastIndex(cluster, "/"); i >= 0 {
-		cluster = cluster[i+1:]
-	}
-	if cluster == "" {
-		cluster = "default"
-	}
+	cluster := clusterName(in.Cluster)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	type dep struct {
@@ -312,34 +294,64 @@ func (f *ECS) describeServices(w http.ResponseWriter, req request) {
 		ClusterArn  string `json:"clusterArn"`
 		Deployments []dep  `json:"deployments"`
 	}
-	type failure struct {
-		Arn    string `json:"arn"`
-		Reason string `json:"reason"`
-	}
 	out := struct {
-		Services []svc     `json:"services"`
-		Failures []failure `json:"failures"`
-	}{Services: []svc{}, Failures: []failure{}}
+		Services []svc        `json:"services"`
+		Failures []ecsFailure `json:"failures"`
+	}{Services: []svc{}, Failures: []ecsFailure{}}
 	for _, name := range in.Services {
-		if i := strings.LastIndex(name, "/"); i >= 0 {
-			name = name[i+1:]
-		}
+		name = lastSegment(name)
 		s, ok := f.services[cluster+"/"+name]
-		region, account := firstOf(s.Region, "us-east-1"), firstOf(s.Account, "123456789012")
+		arn := ecsARN(s.Region, s.Account)
 		if !ok {
-			out.Failures = append(out.Failures, failure{Arn: "arn:aws:ecs:" + region + ":" + account + ":service/" + cluster + "/" + name, Reason: "MISSING"})
+			out.Failures = append(out.Failures, missing(arn("service", cluster, name)))
 			continue
 		}
-		o := svc{ServiceName: name, ServiceArn: "arn:aws:ecs:" + region + ":" + account + ":service/" + cluster + "/" + name,
-			ClusterArn: "arn:aws:ecs:" + region + ":" + account + ":cluster/" + cluster}
+		o := svc{ServiceName: name, ServiceArn: arn("service", cluster, name), ClusterArn: arn("cluster", cluster)}
 		for _, d := range s.Deployments {
 			o.Deployments = append(o.Deployments, dep{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState,
-				TaskDefinition: "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + d.TaskDefinition})
+				TaskDefinition: arn("task-definition", d.TaskDefinition)})
 		}
 		out.Services = append(out.Services, o)
 	}
 	writeJSON(w, out)
 }
+
+// What the Describe calls share: their inputs, the ARNs they answer with, and their failures.
+
+// count refuses a Describe call asking about n things, what they are, outside 1 to max.
+func (f *ECS) count(w http.ResponseWriter, op, what string, n, max int, msg string) bool {
+	if n < 1 || n > max {
+		f.invalid(w, op, fmt.Sprintf("%d %s (ECS takes 1 to %d)", n, what, max), msg)
+		return false
+	}
+	return true
+}
+
+// clusterName is the cluster a call names (by name or ARN), "default" when it names none.
+func clusterName(s string) string {
+	if s = lastSegment(s); s == "" {
+		return "default"
+	}
+	return s
+}
+
+// ecsARN makes the ARNs of a region and account (us-east-1 and 123456789012 when unset):
+// arn("service", "prod", "api") is arn:aws:ecs:…:service/prod/api.
+func ecsARN(region, account string) func(resource string, path ...string) string {
+	base := "arn:aws:ecs:" + firstOf(region, "us-east-1") + ":" + firstOf(account, "123456789012") + ":"
+	return func(resource string, path ...string) string {
+		return base + resource + "/" + strings.Join(path, "/")
+	}
+}
+
+// ecsFailure is an entry of a Describe answer's failures.
+type ecsFailure struct {
+	Arn    string `json:"arn"`
+	Reason string `json:"reason"`
+}
+
+// missing is ECS's failure for a resource it does not know.
+func missing(arn string) ecsFailure { return ecsFailure{Arn: arn, Reason: "MISSING"} }
 
 func firstOf(s, def string) string {
 	if s != "" {

@@ -1,7 +1,6 @@
 package awsfake
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -122,8 +121,7 @@ func (f *Logs) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.op != "GetLogEvents" {
-		f.problem("%s: the fake answers only GetLogEvents", req.op)
-		writeFault(w, Fault{Type: "UnknownOperationException"})
+		f.unsupported(w, req.op, "UnknownOperationException", "GetLogEvents")
 		return
 	}
 	var in struct {
@@ -136,15 +134,10 @@ func (f *Logs) serve(w http.ResponseWriter, r *http.Request) {
 		StartTime          *int64  `json:"startTime"`
 		EndTime            *int64  `json:"endTime"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("GetLogEvents: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) {
 		return
 	}
-	invalid := func(why, msg string) {
-		f.problem("GetLogEvents: %s", why)
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: msg})
-	}
+	invalid := func(why, msg string) { f.invalid(w, req.op, why, msg) }
 	group := aws.ToString(in.LogGroupName)
 	switch {
 	case in.LogGroupName != nil && in.LogGroupIdentifier != nil:

@@ -93,12 +93,7 @@ func (f *ECS) serveServiceDeployments(w http.ResponseWriter, req request) bool {
 	default:
 		return false
 	}
-	f.mu.Lock()
-	f.deploymentReqs = append(f.deploymentReqs, ServiceDeploymentRequest{Op: req.op, Region: req.region, Body: req.body})
-	fault := f.deploymentsFault
-	f.mu.Unlock()
-	if fault != (Fault{}) {
-		writeFault(w, fault)
+	if f.recordCall(w, req, &f.deploymentsFault) {
 		return true
 	}
 	if req.op == "ListServiceDeployments" {
@@ -106,6 +101,21 @@ func (f *ECS) serveServiceDeployments(w http.ResponseWriter, req request) bool {
 	} else {
 		f.describeServiceDeployments(w, req)
 	}
+	return true
+}
+
+// recordCall records a well-formed call to the service deployments API, or to the calls that
+// change a deployment, and answers it with fault if one is scripted; it reports whether it
+// answered.
+func (f *ECS) recordCall(w http.ResponseWriter, req request, fault *Fault) bool {
+	f.mu.Lock()
+	f.deploymentReqs = append(f.deploymentReqs, ServiceDeploymentRequest{Op: req.op, Region: req.region, Body: req.body})
+	answer := *fault
+	f.mu.Unlock()
+	if answer == (Fault{}) {
+		return false
+	}
+	writeFault(w, answer)
 	return true
 }
 
@@ -126,20 +136,17 @@ func (f *ECS) listServiceDeployments(w http.ResponseWriter, req request) {
 		NextToken  string `json:"nextToken"`
 	}
 	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("ListServiceDeployments: %v (timestamps are epoch seconds on the wire)", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+		f.refuse(w, req.op, Fault{Type: "SerializationException", Message: err.Error()}, err.Error()+" (timestamps are epoch seconds on the wire)")
 		return
 	}
 	if in.Service == "" {
-		f.problem("ListServiceDeployments without service")
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: "service can not be blank."})
+		f.invalid(w, req.op, "without service", "service can not be blank.")
 		return
 	}
 	limit := 20
 	if in.MaxResults != nil {
 		if *in.MaxResults < 1 || *in.MaxResults > 100 {
-			f.problem("ListServiceDeployments: maxResults %d is outside 1–100", *in.MaxResults)
-			writeFault(w, Fault{Type: "InvalidParameterException", Message: "maxResults must be between 1 and 100."})
+			f.invalid(w, req.op, fmt.Sprintf("maxResults %d is outside 1–100", *in.MaxResults), "maxResults must be between 1 and 100.")
 			return
 		}
 		limit = *in.MaxResults
@@ -148,15 +155,11 @@ func (f *ECS) listServiceDeployments(w http.ResponseWriter, req request) {
 		"ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
 	for _, s := range in.Status {
 		if !slices.Contains(known, s) {
-			f.problem("ListServiceDeployments: unknown status %q", s)
-			writeFault(w, Fault{Type: "InvalidParameterException", Message: "Invalid status: " + s})
+			f.invalid(w, req.op, fmt.Sprintf("unknown status %q", s), "Invalid status: "+s)
 			return
 		}
 	}
-	cluster, service := lastSegment(in.Cluster), lastSegment(in.Service)
-	if cluster == "" {
-		cluster = "default"
-	}
+	cluster, service := clusterName(in.Cluster), lastSegment(in.Service)
 	f.mu.Lock()
 	var match []serviceDeploymentHead
 	for _, d := range f.deployments {
@@ -178,8 +181,7 @@ func (f *ECS) listServiceDeployments(w http.ResponseWriter, req request) {
 	if in.NextToken != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(in.NextToken, "page-"))
 		if err != nil || n < 0 || n > len(match) {
-			f.problem("ListServiceDeployments: nextToken %q was never given out", in.NextToken)
-			writeFault(w, Fault{Type: "InvalidParameterException", Message: "Invalid nextToken."})
+			f.invalid(w, req.op, fmt.Sprintf("nextToken %q was never given out", in.NextToken), "Invalid nextToken.")
 			return
 		}
 		start = n
@@ -220,30 +222,18 @@ func (f *ECS) describeServiceDeployments(w http.ResponseWriter, req request) {
 	var in struct {
 		ServiceDeploymentArns []string `json:"serviceDeploymentArns"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("DescribeServiceDeployments: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) || !f.count(w, req.op, "ARNs", len(in.ServiceDeploymentArns), 20, "serviceDeploymentArns must hold 1 to 20 ARNs.") {
 		return
-	}
-	if len(in.ServiceDeploymentArns) == 0 || len(in.ServiceDeploymentArns) > 20 {
-		f.problem("DescribeServiceDeployments with %d ARNs (ECS takes 1 to 20)", len(in.ServiceDeploymentArns))
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: "serviceDeploymentArns must hold 1 to 20 ARNs."})
-		return
-	}
-	type failure struct {
-		Arn    string `json:"arn"`
-		Reason string `json:"reason"`
 	}
 	out := struct {
 		ServiceDeployments []json.RawMessage `json:"serviceDeployments"`
-		Failures           []failure         `json:"failures"`
-	}{ServiceDeployments: []json.RawMessage{}, Failures: []failure{}}
+		Failures           []ecsFailure      `json:"failures"`
+	}{ServiceDeployments: []json.RawMessage{}, Failures: []ecsFailure{}}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, arn := range in.ServiceDeploymentArns {
 		if !strings.Contains(arn, ":service-deployment/") {
-			f.problem("DescribeServiceDeployments: %q is not a service deployment ARN", arn)
-			writeFault(w, Fault{Type: "InvalidParameterException", Message: "Invalid service deployment ARN: " + arn})
+			f.invalid(w, req.op, fmt.Sprintf("%q is not a service deployment ARN", arn), "Invalid service deployment ARN: "+arn)
 			return
 		}
 		if arnRegion(arn) != req.region {
@@ -254,7 +244,7 @@ func (f *ECS) describeServiceDeployments(w http.ResponseWriter, req request) {
 			return d.head.ServiceDeploymentArn == arn && arnRegion(arn) == req.region
 		})
 		if i < 0 {
-			out.Failures = append(out.Failures, failure{Arn: arn, Reason: "MISSING"})
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		out.ServiceDeployments = append(out.ServiceDeployments, f.deployments[i].raw)

@@ -79,17 +79,14 @@ func (f *SQS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.op != "SendMessage" {
-		f.problem("%s: the fake answers only SendMessage", req.op)
-		writeFault(w, Fault{Type: "UnsupportedOperation"})
+		f.unsupported(w, req.op, "UnsupportedOperation", "SendMessage")
 		return
 	}
 	var in struct {
 		QueueURL    *string `json:"QueueUrl"`
 		MessageBody *string `json:"MessageBody"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("SendMessage: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) {
 		return
 	}
 	f.mu.Lock()
@@ -105,16 +102,14 @@ func (f *SQS) serve(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, Fault{Type: "AWS.SimpleQueueService.NonExistentQueue", Message: "The specified queue does not exist."})
 		return
 	case in.MessageBody == nil || *in.MessageBody == "":
-		f.problem("SendMessage without a body")
-		writeFault(w, Fault{Type: "MissingParameter", Message: "The request must contain the parameter MessageBody."})
+		f.refuse(w, req.op, Fault{Type: "MissingParameter", Message: "The request must contain the parameter MessageBody."}, "without a body")
 		return
 	case len(*in.MessageBody) > MaxSQSBody:
-		f.problem("SendMessage: a body of %d bytes, over SQS's %d", len(*in.MessageBody), MaxSQSBody)
-		writeFault(w, Fault{Type: "InvalidParameterValue", Message: fmt.Sprintf("One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", MaxSQSBody)})
+		f.refuse(w, req.op, Fault{Type: "InvalidParameterValue", Message: fmt.Sprintf("One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", MaxSQSBody)},
+			fmt.Sprintf("a body of %d bytes, over SQS's %d", len(*in.MessageBody), MaxSQSBody))
 		return
 	case !sqsChars(*in.MessageBody):
-		f.problem("SendMessage: the body holds characters SQS refuses")
-		writeFault(w, Fault{Type: "InvalidMessageContents", Message: "Invalid characters found."})
+		f.refuse(w, req.op, Fault{Type: "InvalidMessageContents", Message: "Invalid characters found."}, "the body holds characters SQS refuses")
 		return
 	}
 	f.msgs = append(f.msgs, SQSMessage{QueueURL: *in.QueueURL, Body: *in.MessageBody, Region: req.region})

@@ -1,9 +1,7 @@
 package awsfake
 
 import (
-	"encoding/json"
 	"net/http"
-	"strings"
 )
 
 // Task is what DescribeTasks says of a task.
@@ -35,23 +33,10 @@ func (f *ECS) describeTasks(w http.ResponseWriter, req request) {
 		Cluster string   `json:"cluster"`
 		Tasks   []string `json:"tasks"`
 	}
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		f.problem("DescribeTasks: %v", err)
-		writeFault(w, Fault{Type: "SerializationException", Message: err.Error()})
+	if !f.decode(w, req, &in) || !f.count(w, req.op, "tasks", len(in.Tasks), 100, "Tasks cannot be empty.") {
 		return
 	}
-	if len(in.Tasks) == 0 || len(in.Tasks) > 100 {
-		f.problem("DescribeTasks with %d tasks (ECS takes 1 to 100)", len(in.Tasks))
-		writeFault(w, Fault{Type: "InvalidParameterException", Message: "Tasks cannot be empty."})
-		return
-	}
-	cluster := in.Cluster
-	if i := strings.LastIndex(cluster, "/"); i >= 0 {
-		cluster = cluster[i+1:]
-	}
-	if cluster == "" {
-		cluster = "default"
-	}
+	cluster := clusterName(in.Cluster)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	type task struct {
@@ -62,27 +47,20 @@ func (f *ECS) describeTasks(w http.ResponseWriter, req request) {
 		StartedBy         string `json:"startedBy,omitempty"`
 		LastStatus        string `json:"lastStatus"`
 	}
-	type failure struct {
-		Arn    string `json:"arn"`
-		Reason string `json:"reason"`
-	}
 	out := struct {
-		Tasks    []task    `json:"tasks"`
-		Failures []failure `json:"failures"`
-	}{Tasks: []task{}, Failures: []failure{}}
+		Tasks    []task       `json:"tasks"`
+		Failures []ecsFailure `json:"failures"`
+	}{Tasks: []task{}, Failures: []ecsFailure{}}
 	for _, id := range in.Tasks {
-		if i := strings.LastIndex(id, "/"); i >= 0 {
-			id = id[i+1:]
-		}
+		id = lastSegment(id)
 		t, ok := f.tasks[cluster+"/"+id]
-		region, account := firstOf(t.Region, "us-east-1"), firstOf(t.Account, "123456789012")
-		base := "arn:aws:ecs:" + region + ":" + account + ":"
+		arn := ecsARN(t.Region, t.Account)
 		if !ok {
-			out.Failures = append(out.Failures, failure{Arn: base + "task/" + cluster + "/" + id, Reason: "MISSING"})
+			out.Failures = append(out.Failures, missing(arn("task", cluster, id)))
 			continue
 		}
-		out.Tasks = append(out.Tasks, task{TaskArn: base + "task/" + cluster + "/" + id, ClusterArn: base + "cluster/" + cluster,
-			TaskDefinitionArn: base + "task-definition/" + t.TaskDefinition, Group: t.Group, StartedBy: t.StartedBy, LastStatus: firstOf(t.LastStatus, "RUNNING")})
+		out.Tasks = append(out.Tasks, task{TaskArn: arn("task", cluster, id), ClusterArn: arn("cluster", cluster),
+			TaskDefinitionArn: arn("task-definition", t.TaskDefinition), Group: t.Group, StartedBy: t.StartedBy, LastStatus: firstOf(t.LastStatus, "RUNNING")})
 	}
 	writeJSON(w, out)
 }
