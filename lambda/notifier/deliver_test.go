@@ -46,6 +46,12 @@ func batch(t testing.TB, files ...string) []envelope.Record {
 	for _, f := range files {
 		msgs = append(msgs, read(t, f))
 	}
+	return sqsRecords(t, msgs...)
+}
+
+// sqsRecords is an SQS batch of messages, each through SNS, as production receives them.
+func sqsRecords(t testing.TB, msgs ...json.RawMessage) []envelope.Record {
+	t.Helper()
 	payload, err := envelope.SQSBatch(msgs)
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
@@ -40,15 +39,7 @@ func botRig(t *testing.T, opts ...Option) (*Notifier, *chatfake.Server, func(eve
 	}
 	run := func(events ...json.RawMessage) {
 		t.Helper()
-		payload, err := envelope.SQSBatch(events)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs, err := envelope.Split(payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan := n.Plan(context.Background(), recs)
+		plan := n.Plan(context.Background(), sqsRecords(t, events...))
 		n.LogSuppressed(plan) // as Handle does
 		res := n.Deliver(context.Background(), plan)
 		if len(res.Failed) > 0 {

@@ -3,8 +3,6 @@ package notifier
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,9 +15,8 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	golden "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // processed is the processing time of every test that does not say otherwise.
 var processed = time.Date(2031, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -129,27 +126,7 @@ func TestGoldenSlack(t *testing.T) {
 				}
 				g.Suppressed = append(g.Suppressed, goldenSuppressed{EventID: s.Alert.EventID, Title: s.Alert.Title, Rule: s.Rule})
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(g); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./lambda/notifier -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("rendering differs from %s (run with -update and review the diff)\ngot:\n%s", path, buf.Bytes())
-			}
+			golden.Golden(t, filepath.Join("testdata", "golden", name+".json"), golden.JSON(t, g))
 		})
 	}
 }

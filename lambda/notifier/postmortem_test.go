@@ -3,9 +3,7 @@ package notifier
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	golden "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // TestGoldenPostMortem renders a failed, rolled back or paused deployment through the whole
@@ -63,27 +62,7 @@ func TestGoldenPostMortem(t *testing.T) {
 			if p := fake.Problems(); len(p) > 0 {
 				t.Errorf("requests ECS would refuse: %v", p)
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(goldenPlan{Messages: plan.Messages}); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", "golden", tt.golden+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./lambda/notifier -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("rendering differs from %s (run with -update and review the diff)\ngot:\n%s", path, buf.Bytes())
-			}
+			golden.Golden(t, filepath.Join("testdata", "golden", tt.golden+".json"), golden.JSON(t, goldenPlan{Messages: plan.Messages}))
 		})
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat/deliver"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
 )
 
@@ -50,9 +49,6 @@ func routedNotifier(t *testing.T, chat *chatfake.Server, doc *config.Document, o
 	return n
 }
 
-// routedBatch is an SQS batch of fixtures, msg-1, msg-2, … in order.
-func routedBatch(t *testing.T, files ...string) []envelope.Record { return batch(t, files...) }
-
 // postsByWebhook counts the requests each webhook received, by destination name.
 func postsByWebhook(chat *chatfake.Server) map[string]int {
 	out := map[string]int{}
@@ -72,7 +68,7 @@ func TestPlanRoutes(t *testing.T) {
 	chat := chatfake.New(chatfake.Options{})
 	defer chat.Close()
 	n := routedNotifier(t, chat, routedDoc())
-	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, deployFailed))
+	plan := n.Plan(context.Background(), batch(t, checkoutOOM, deployFailed))
 
 	type line struct{ dest, routes, items string }
 	var got []line
@@ -112,7 +108,7 @@ func TestPlanMutes(t *testing.T) {
 	night := time.Date(2026, 9, 9, 23, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(night)
 	n := routedNotifier(t, chat, doc, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))), WithClock(clk))
-	plan := n.Plan(context.Background(), routedBatch(t, checkoutOOM, "aws/lambda-sqs-event-basic.json"))
+	plan := n.Plan(context.Background(), batch(t, checkoutOOM, "aws/lambda-sqs-event-basic.json"))
 
 	// The OOM kill: payments-team is muted but continues, so prod's channels still get it.
 	var dests []string
@@ -143,7 +139,7 @@ func TestPlanMutes(t *testing.T) {
 
 	// In the morning the same generic record goes to ops.
 	clk.Advance(8 * time.Hour)
-	plan = n.Plan(context.Background(), routedBatch(t, "aws/lambda-sqs-event-basic.json"))
+	plan = n.Plan(context.Background(), batch(t, "aws/lambda-sqs-event-basic.json"))
 	if len(plan.Messages) != 1 || plan.Messages[0].Destination != "ops" || len(plan.Suppressed) != 0 {
 		t.Errorf("after the window: %d messages, %+v", len(plan.Messages), plan.Suppressed)
 	}
@@ -175,7 +171,7 @@ func TestDeliverAcrossDestinations(t *testing.T) {
 
 			// checkout-api's OOM kill → payments, prod-alerts, prod-oncall; a disconnected
 			// agent → prod-alerts, prod-oncall.
-			recs := routedBatch(t, checkoutOOM, agentGone)
+			recs := batch(t, checkoutOOM, agentGone)
 			res := n.Deliver(context.Background(), n.Plan(context.Background(), recs))
 			if !slices.Equal(res.Failed, tt.wantFailed) {
 				t.Errorf("failed = %v, want %v", res.Failed, tt.wantFailed)

@@ -3,7 +3,6 @@ package notifier
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
-	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/silence"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
@@ -31,19 +29,6 @@ func silencedNotifier(t *testing.T, c *clock.Fake, logs *bytes.Buffer) (*Notifie
 	return n, sil, hook
 }
 
-func records(t *testing.T, events ...json.RawMessage) []envelope.Record {
-	t.Helper()
-	payload, err := envelope.SQSBatch(events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := envelope.Split(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestSilenceHonouredAndExpires: a silence keeps the service's task failures out of chat as a
 // named suppression saying who set it and until when, leaves other services alone, and lapses
 // on the processing clock, however old or new the events' own times are.
@@ -59,7 +44,7 @@ func TestSilenceHonouredAndExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	plan := n.Plan(ctx, records(t, s.failure("checkout-api", "ecs-svc/1", 1, 0), s.failure("payments", "ecs-svc/2", 1, time.Second)))
+	plan := n.Plan(ctx, sqsRecords(t, s.failure("checkout-api", "ecs-svc/1", 1, 0), s.failure("payments", "ecs-svc/2", 1, time.Second)))
 	n.LogSuppressed(plan)
 	if len(plan.Suppressed) != 1 || plan.Suppressed[0].Rule != silence.Rule || plan.Suppressed[0].Why != "silenced by @ana until 16:00 UTC" ||
 		plan.Suppressed[0].Alert.Identity.Service != "checkout-api" {
@@ -75,7 +60,7 @@ func TestSilenceHonouredAndExpires(t *testing.T) {
 	// Silenced failures do not count toward a crash loop either: three more within minutes
 	// are three suppressions, no story.
 	c.Advance(59 * time.Minute)
-	plan = n.Plan(ctx, records(t, s.failure("checkout-api", "ecs-svc/1", 2, time.Minute), s.failure("checkout-api", "ecs-svc/1", 3, 2*time.Minute),
+	plan = n.Plan(ctx, sqsRecords(t, s.failure("checkout-api", "ecs-svc/1", 2, time.Minute), s.failure("checkout-api", "ecs-svc/1", 3, 2*time.Minute),
 		s.failure("checkout-api", "ecs-svc/1", 4, 3*time.Minute)))
 	if len(plan.Suppressed) != 3 || len(plan.Messages) != 0 || len(plan.Folded) != 0 {
 		t.Fatalf("within the hour: %d suppressed, %d messages, %d folded", len(plan.Suppressed), len(plan.Messages), len(plan.Folded))
@@ -83,7 +68,7 @@ func TestSilenceHonouredAndExpires(t *testing.T) {
 
 	// At 16:00 on the processing clock the silence is over.
 	c.Advance(time.Minute)
-	plan = n.Plan(ctx, records(t, s.failure("checkout-api", "ecs-svc/1", 5, 4*time.Minute)))
+	plan = n.Plan(ctx, sqsRecords(t, s.failure("checkout-api", "ecs-svc/1", 5, 4*time.Minute)))
 	if len(plan.Suppressed) != 0 || len(plan.Messages) != 1 {
 		t.Fatalf("after the hour: %d suppressed, %d messages", len(plan.Suppressed), len(plan.Messages))
 	}
@@ -107,7 +92,7 @@ func TestSilenceUntilDeploymentCompletes(t *testing.T) {
 	sil.Add(ctx, silence.Silence{Account: scenarioAccount, Cluster: scenarioCluster, Service: "checkout-api",
 		Kinds: []alert.Kind{alert.KindTaskStopped, alert.KindCrashLoop}, Until: t0.Add(24 * time.Hour), Deployment: "ecs-svc/7", By: silence.User{Name: "ana"}})
 
-	plan := n.Plan(ctx, records(t, s.failure("checkout-api", "ecs-svc/7", 1, 0), s.deployment("payments", "SERVICE_DEPLOYMENT_COMPLETED", "ecs-svc/7", "", time.Second)))
+	plan := n.Plan(ctx, sqsRecords(t, s.failure("checkout-api", "ecs-svc/7", 1, 0), s.deployment("payments", "SERVICE_DEPLOYMENT_COMPLETED", "ecs-svc/7", "", time.Second)))
 	if len(plan.Suppressed) < 1 || plan.Suppressed[0].Rule != silence.Rule || !strings.Contains(plan.Suppressed[0].Why, "until deployment ecs-svc/7 completes") {
 		t.Fatalf("suppressed %+v", plan.Suppressed)
 	}
@@ -115,14 +100,14 @@ func TestSilenceUntilDeploymentCompletes(t *testing.T) {
 		t.Fatal("another service's deployment ended the silence")
 	}
 	c.Advance(10 * time.Minute)
-	n.Plan(ctx, records(t, s.deployment("checkout-api", "SERVICE_DEPLOYMENT_COMPLETED", "ecs-svc/7", "", 10*time.Minute)))
+	n.Plan(ctx, sqsRecords(t, s.deployment("checkout-api", "SERVICE_DEPLOYMENT_COMPLETED", "ecs-svc/7", "", 10*time.Minute)))
 	if list, _ := sil.Active(ctx); len(list) != 0 {
 		t.Fatalf("the deployment completed, yet %+v", list)
 	}
 	if !strings.Contains(logs.String(), "silence ended") {
 		t.Errorf("the end was not logged:\n%s", logs.String())
 	}
-	plan = n.Plan(ctx, records(t, s.failure("checkout-api", "ecs-svc/8", 2, 11*time.Minute)))
+	plan = n.Plan(ctx, sqsRecords(t, s.failure("checkout-api", "ecs-svc/8", 2, 11*time.Minute)))
 	if len(plan.Messages) != 1 {
 		t.Errorf("after the deployment: %d messages", len(plan.Messages))
 	}

@@ -49,20 +49,6 @@ func edited(t testing.TB, body json.RawMessage, edit func(m map[string]any)) jso
 	return b
 }
 
-// sqsRecords is an SQS batch of messages, each through SNS, as production receives them.
-func sqsRecords(t testing.TB, msgs ...json.RawMessage) []envelope.Record {
-	t.Helper()
-	payload, err := envelope.SQSBatch(msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := envelope.Split(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestTransitionsOfTheRealShapes: the three shapes of the one state change are one
 // transition, and the samples agree on its time to the millisecond.
 func TestTransitionsOfTheRealShapes(t *testing.T) {
