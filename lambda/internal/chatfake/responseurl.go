@@ -164,19 +164,10 @@ func (s *Server) SetSlackUserGroup(group string, members ...string) {
 // serveSlackUserGroup answers usergroups.users.list: the members of a group the bot token may
 // read, no_such_subteam for another.
 func serveSlackUserGroup(s *Server, x *exchange) Reply {
-	tok, isBearer := cutBearer(x.r.Header.Get("Authorization"))
-	xs := s.extras()
-	xs.mu.Lock()
-	known := xs.slackTokens[tok]
-	xs.mu.Unlock()
-	switch {
-	case !isBearer:
-		x.rec.Problem = "no bearer token"
-		return slackAPIFail("not_authed")
-	case !known && (s.opts.Strict || len(tok) < 5 || tok[:5] != "xoxb-"):
-		x.rec.Problem = "unknown token"
-		return slackAPIFail("invalid_auth")
+	if fail, ok := slackAPIAuth(s, x); !ok {
+		return fail
 	}
+	xs := s.extras()
 	args, ok := slackAPIArgs(x.r, x.rec.Body)
 	if !ok {
 		x.rec.Problem = "body is not a form"
@@ -192,12 +183,4 @@ func serveSlackUserGroup(s *Server, x *exchange) Reply {
 		return slackAPIFail("no_such_subteam")
 	}
 	return slackAPIAnswer(map[string]any{"ok": true, "users": members})
-}
-
-func cutBearer(auth string) (string, bool) {
-	const p = "Bearer "
-	if len(auth) <= len(p) || auth[:len(p)] != p {
-		return "", false
-	}
-	return auth[len(p):], true
 }

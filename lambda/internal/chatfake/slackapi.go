@@ -138,21 +138,30 @@ func slackAPIDead(st State) Reply {
 	return slackAPIFail("channel_not_found")
 }
 
-func serveSlackAPI(s *Server, x *exchange) Reply {
-	method := strings.TrimPrefix(x.r.URL.Path, "/api/")
-	auth := x.r.Header.Get("Authorization")
-	tok, isBearer := strings.CutPrefix(auth, "Bearer ")
+// slackAPIAuth checks a Web API call's bot token as Slack does: no bearer token is not_authed,
+// and one the fake did not hand out is invalid_auth when the fake is strict or it is not a
+// bot token at all. It reports false, with the answer, for a call it refuses.
+func slackAPIAuth(s *Server, x *exchange) (Reply, bool) {
+	tok, isBearer := strings.CutPrefix(x.r.Header.Get("Authorization"), "Bearer ")
 	xs := s.extras()
 	xs.mu.Lock()
 	known := xs.slackTokens[tok]
 	xs.mu.Unlock()
 	switch {
-	case auth == "" || !isBearer || tok == "":
+	case !isBearer || tok == "":
 		x.rec.Problem = "no bearer token"
-		return slackAPIFail("not_authed")
+		return slackAPIFail("not_authed"), false
 	case !known && (s.opts.Strict || !strings.HasPrefix(tok, "xoxb-")):
 		x.rec.Problem = "unknown token"
-		return slackAPIFail("invalid_auth")
+		return slackAPIFail("invalid_auth"), false
+	}
+	return Reply{}, true
+}
+
+func serveSlackAPI(s *Server, x *exchange) Reply {
+	method := strings.TrimPrefix(x.r.URL.Path, "/api/")
+	if fail, ok := slackAPIAuth(s, x); !ok {
+		return fail
 	}
 	mt, params, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
 	if mt == "application/json" && params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8") {
@@ -188,6 +197,7 @@ func serveSlackAPI(s *Server, x *exchange) Reply {
 			msg[k] = v
 		}
 	}
+	xs := s.extras()
 	xs.mu.Lock()
 	defer xs.mu.Unlock()
 	var ts string
