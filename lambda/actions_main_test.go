@@ -30,7 +30,7 @@ func TestBootstrapServesActions(t *testing.T) {
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}],
 	  "actions":{"enabled":true,"signingSecretParam":"/foghorn/test/signing",
 	    "silence":{"users":["U0ANA"],"channels":["C0ALERTS"]}}}`
-	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/signing": secret}))
+	ssm := ssmFake(t, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/signing": secret})
 
 	// A click on Silence 1h, as Slack posts it, signed now.
 	var payload map[string]any
@@ -57,7 +57,7 @@ func TestBootstrapServesActions(t *testing.T) {
 	}
 	api := newRuntimeAPI(event(actions.Sign(secret, ts, []byte(body))), event("v0="+strings.Repeat("0", 64)))
 	rt := serve(t, api)
-	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config",
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL(), "/foghorn/test/config",
 		"FOGHORN_MODE=actions", "FOGHORN_STATE_TABLE=foghorn-state", "AWS_ENDPOINT_URL_DYNAMODB="+dyn.URL)
 	for range 2 {
 		select {

@@ -25,7 +25,7 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	hook := "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := serve(b, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	ssm := ssmFake(b, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook})
 	ready := make(chan struct{}, 1)
 	rt := serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/invocation/next") {
@@ -39,7 +39,7 @@ func BenchmarkColdStart(b *testing.B) {
 		"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(rt.URL, "http://"),
 		"AWS_LAMBDA_FUNCTION_NAME=foghorn-bench", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_REGION=us-east-1",
 		"AWS_ACCESS_KEY_ID=AKIDFAKEFORTESTS", "AWS_SECRET_ACCESS_KEY=fake-secret-key", "AWS_SESSION_TOKEN=fake-session-token",
-		"AWS_ENDPOINT_URL_SSM=" + ssm.URL, "FOGHORN_CONFIG_PARAM=/foghorn/test/config", "FOGHORN_LOG_LEVEL=warn",
+		"AWS_ENDPOINT_URL_SSM=" + ssm.URL(), "FOGHORN_CONFIG_PARAM=/foghorn/test/config", "FOGHORN_LOG_LEVEL=warn",
 	}
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()

@@ -2,10 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,47 +25,12 @@ const (
 	secretBit = "fake-secret-for-tests"
 )
 
-// paramStore is an SSM fake whose parameters a test changes between cold starts.
-type paramStore struct {
-	mu     sync.Mutex
-	params map[string]string
-	names  []string // every name asked for
-}
-
-func (p *paramStore) set(name, value string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.params[name] = value
-}
-
-func (p *paramStore) asked() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.names...)
-}
-
-func (p *paramStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Name string }
-	json.NewDecoder(r.Body).Decode(&in)
-	p.mu.Lock()
-	p.names = append(p.names, in.Name)
-	v, ok := p.params[in.Name]
-	p.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	if !ok {
-		w.WriteHeader(http.StatusBadRequest)
-		io.WriteString(w, `{"__type":"ParameterNotFound","message":"Parameter not found."}`)
-		return
-	}
-	json.NewEncoder(w).Encode(map[string]any{"Parameter": map[string]any{"Name": in.Name, "Type": "SecureString", "Value": v}})
-}
-
 // fleet is the fakes a function's containers share.
 type fleet struct {
 	t      *testing.T
 	bin    string
 	chat   *chatfake.Server
-	params *paramStore
+	params *awsfake.SSM // changed between cold starts
 	ssmURL string
 	table  *dynamofake.Server
 	sns    *awsfake.SNS
@@ -76,11 +38,11 @@ type fleet struct {
 
 func newFleet(t *testing.T) *fleet {
 	f := &fleet{t: t, bin: buildBootstrap(t), chat: chatfake.New(chatfake.Options{}),
-		params: &paramStore{params: map[string]string{}}, table: dynamofake.Start(dynamofake.Options{Table: stateTable}), sns: awsfake.NewSNS(opsTopicARN)}
+		params: ssmFake(t, nil), table: dynamofake.Start(dynamofake.Options{Table: stateTable}), sns: awsfake.NewSNS(opsTopicARN)}
 	t.Cleanup(f.chat.Close)
 	t.Cleanup(f.table.Close)
 	t.Cleanup(f.sns.Close)
-	f.ssmURL = serve(t, f.params).URL
+	f.ssmURL = f.params.URL()
 	return f
 }
 
@@ -188,9 +150,9 @@ func TestColdStartWithABrokenDestination(t *testing.T) {
 		t.Skip("builds the bootstrap binary")
 	}
 	f := newFleet(t)
-	f.params.set(configParam, twoDestinations)
-	f.params.set("/foghorn/test/ops", f.chat.SlackWebhookURL("ops"))
-	f.params.set("/foghorn/test/team", badHook)
+	f.params.Set(configParam, twoDestinations)
+	f.params.Set("/foghorn/test/ops", f.chat.SlackWebhookURL("ops"))
+	f.params.Set("/foghorn/test/team", badHook)
 	batch := sqsBatch(t, map[string][]byte{
 		"msg-oom":    mustRead(t, "testdata/aws-derived/ecs-task-state-change-stopped-oom.json"),
 		"msg-deploy": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json"),
@@ -237,15 +199,15 @@ func TestColdStartOnTheLastGoodDocument(t *testing.T) {
 	}
 	f := newFleet(t)
 	good := `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/ops"}]}`
-	f.params.set(configParam, good)
-	f.params.set("/foghorn/test/ops", f.chat.SlackWebhookURL("ops"))
+	f.params.Set(configParam, good)
+	f.params.Set("/foghorn/test/ops", f.chat.SlackWebhookURL("ops"))
 	oom := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws-derived/ecs-task-state-change-stopped-oom.json")})
 	if _, logs, exited := f.coldStart(oom); exited != nil || !strings.Contains(logs, "config document kept as the last that worked") {
 		t.Fatalf("the first container (exit %v) did not keep its document:\n%s", exited, logs)
 	}
 
 	// A hand edit: a target nobody knows, and a route to a destination that does not exist.
-	f.params.set(configParam, `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/ops"}],
+	f.params.Set(configParam, `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/ops"}],
 		"routes":[{"destinations":["oncall"]}],"default":["ops"]}`)
 	failed := sqsBatch(t, map[string][]byte{"msg-2": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")})
 	for i := 0; i < 2; i++ {
@@ -283,7 +245,7 @@ func TestColdStartWithNoDocumentToRunOn(t *testing.T) {
 		t.Skip("builds the bootstrap binary")
 	}
 	f := newFleet(t)
-	f.params.set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/ops"}]}`)
+	f.params.Set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/ops"}]}`)
 	for i := 0; i < 2; i++ {
 		_, logs, exited := f.coldStart(sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")}))
 		if exited == nil {
@@ -321,15 +283,15 @@ func TestColdStartWithAURLAsParameterName(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFleet(t)
 			hook := f.chat.SlackWebhookURL("ops")
-			f.params.set("/foghorn/test/ops", hook)
+			f.params.Set("/foghorn/test/ops", hook)
 			oom := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws-derived/ecs-task-state-change-stopped-oom.json")})
 			if kept {
-				f.params.set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/ops"}]}`)
+				f.params.Set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/ops"}]}`)
 				if _, logs, exited := f.coldStart(oom); exited != nil {
 					t.Fatalf("exited: %v\n%s", exited, logs)
 				}
 			}
-			f.params.set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"`+hook+`"}]}`)
+			f.params.Set(configParam, `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"`+hook+`"}]}`)
 			answers, logs, exited := f.coldStart(oom)
 			switch {
 			case kept && exited != nil:
@@ -342,7 +304,7 @@ func TestColdStartWithAURLAsParameterName(t *testing.T) {
 			if !strings.Contains(logs, "destinations[0].secretParam") || !strings.Contains(logs, "is not an SSM parameter name") {
 				t.Errorf("the logs do not name the key at fault:\n%s", logs)
 			}
-			for _, asked := range f.params.asked() {
+			for _, asked := range f.params.Asked() {
 				if strings.Contains(asked, "://") {
 					t.Errorf("SSM was asked for %q", asked)
 				}

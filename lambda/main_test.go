@@ -83,20 +83,17 @@ func (f *runtimeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ssmFake answers GetParameter from a map, speaking the SSM JSON protocol.
-func ssmFake(params map[string]string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in struct{ Name string }
-		json.NewDecoder(r.Body).Decode(&in)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		v, ok := params[in.Name]
-		if !ok {
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"__type":"ParameterNotFound","message":"Parameter not found."}`)
-			return
+// ssmFake is the SSM fake holding params. It closes at the end of the test, after the
+// bootstrap process (started later) is gone, and the test fails on any call it would refuse.
+func ssmFake(t testing.TB, params map[string]string) *awsfake.SSM {
+	f := awsfake.NewSSM(params)
+	t.Cleanup(func() {
+		for _, p := range f.Problems() {
+			t.Errorf("SSM fake: %s", p)
 		}
-		json.NewEncoder(w).Encode(map[string]any{"Parameter": map[string]any{"Name": in.Name, "Type": "SecureString", "Value": v}})
+		f.Close()
 	})
+	return f
 }
 
 func buildBootstrap(t *testing.T) string {
@@ -180,10 +177,10 @@ func serve(t testing.TB, h http.Handler) *httptest.Server {
 // and the process's output.
 func invoke(t *testing.T, doc, hook string, event []byte) (response []byte, logs string) {
 	t.Helper()
-	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	ssm := ssmFake(t, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook})
 	api := newRuntimeAPI(event)
 	rt := serve(t, api)
-	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL(), "/foghorn/test/config")
 	select {
 	case <-api.done:
 	case <-time.After(60 * time.Second):
@@ -285,9 +282,9 @@ func TestBootstrapRefusesABadConfig(t *testing.T) {
 	}
 	hook := "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 	doc := `{"version":1,"destinations":[{"name":"ops","target":"pager","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	ssm := ssmFake(t, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook})
 	rt := serve(t, newRuntimeAPI())
-	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config")
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL(), "/foghorn/test/config")
 	err, exited := b.wait(60 * time.Second)
 	if !exited {
 		t.Fatal("the function did not exit on an invalid config")
@@ -384,7 +381,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 
 	doc := `{"version":1,"environment":"prod","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}],
 		"logs":{"enabled":true,"logGroupPrefixes":["/ecs/"],"budget":"10s"}}`
-	ssm := serve(t, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook}))
+	ssm := ssmFake(t, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook})
 	var batches [][]byte
 	for _, group := range [][]demo.Step{steps[0:2], steps[2:3], steps[3:4]} {
 		var evs []json.RawMessage
@@ -399,7 +396,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 	}
 	api := newRuntimeAPI(batches...)
 	rt := serve(t, api)
-	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL, "/foghorn/test/config",
+	b := startBootstrap(t, buildBootstrap(t), strings.TrimPrefix(rt.URL, "http://"), ssm.URL(), "/foghorn/test/config",
 		"FOGHORN_STATE_TABLE=foghorn-test-state",
 		"AWS_ENDPOINT_URL_DYNAMODB="+table.URL,
 		"AWS_ENDPOINT_URL_ECS="+ecsFake.URL(),

@@ -2,13 +2,11 @@ package param
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,74 +15,46 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/foghornhq/foghorn/lambda/awsjson"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 )
 
 const fakeWebhook = "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 
-// fakeSSM speaks the SSM JSON protocol (awsJson1_1) for GetParameter, and returns this
-// package's client pointed at it.
-func fakeSSM(t *testing.T, params map[string]string, calls *atomic.Int32) *SSM {
+// fakeSSM starts the SSM fake holding params, and returns this package's client pointed at
+// it. The test fails on any call SSM would refuse, or that asks for a SecureString without
+// decrypting it.
+func fakeSSM(t *testing.T, params map[string]string) (*SSM, *awsfake.SSM) {
 	t.Helper()
-	srv := ssmServer(t, params, calls)
-	return NewSSM(testConfig(srv))
+	f := awsfake.NewSSM(params)
+	t.Cleanup(func() {
+		for _, p := range f.Problems() {
+			t.Errorf("SSM fake: %s", p)
+		}
+		f.Close()
+	})
+	return NewSSM(testConfig(f.URL(), f.HTTPClient())), f
 }
 
-// testConfig aims a client at srv, as AWS_ENDPOINT_URL_SSM would.
-func testConfig(srv *httptest.Server) awsjson.Config {
+// testConfig aims a client at url, as AWS_ENDPOINT_URL_SSM would.
+func testConfig(url string, client *http.Client) awsjson.Config {
 	return awsjson.Config{
-		Region: "us-east-1", HTTP: srv.Client(),
+		Region: "us-east-1", HTTP: client,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
 		Getenv: func(k string) string {
 			if k == "AWS_ENDPOINT_URL_SSM" {
-				return srv.URL
+				return url
 			}
 			return ""
 		},
 	}
 }
 
-func ssmServer(t *testing.T, params map[string]string, calls *atomic.Int32) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		if got := r.Header.Get("X-Amz-Target"); got != "AmazonSSM.GetParameter" {
-			t.Errorf("X-Amz-Target = %q", got)
-		}
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-			t.Errorf("request is not SigV4-signed")
-		}
-		body, _ := io.ReadAll(r.Body)
-		var in struct {
-			Name           string
-			WithDecryption bool
-		}
-		if err := json.Unmarshal(body, &in); err != nil {
-			t.Errorf("bad request body %q: %v", body, err)
-		}
-		if !in.WithDecryption {
-			t.Errorf("GetParameter without WithDecryption: SecureString values would come back encrypted")
-		}
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		v, ok := params[in.Name]
-		if !ok {
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"__type":"ParameterNotFound","message":"Parameter not found."}`)
-			return
-		}
-		json.NewEncoder(w).Encode(map[string]any{"Parameter": map[string]any{
-			"Name": in.Name, "Type": "SecureString", "Value": v, "Version": 1,
-		}})
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestFakeAnswersTheSDK: the fake answers the SDK's own client as it answers SSM's, so the
 // hand-written client is checked against a fake that speaks the real protocol.
 func TestFakeAnswersTheSDK(t *testing.T) {
-	var calls atomic.Int32
-	srv := ssmServer(t, map[string]string{"/foghorn/dev/webhook": fakeWebhook}, &calls)
+	own, fake := fakeSSM(t, map[string]string{"/foghorn/dev/webhook": fakeWebhook})
 	sdk := ssm.New(ssm.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
+		Region: "us-east-1", BaseEndpoint: aws.String(fake.URL()), HTTPClient: fake.HTTPClient(),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKEFORTESTS", "fake-secret-key", ""),
 	})
 	out, err := sdk.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String("/foghorn/dev/webhook"), WithDecryption: aws.Bool(true)})
@@ -96,18 +66,17 @@ func TestFakeAnswersTheSDK(t *testing.T) {
 	if !errors.As(err, &nf) {
 		t.Fatalf("the SDK read a missing parameter as %v", err)
 	}
-	own, err := NewSSM(testConfig(srv)).GetParameter(context.Background(), "/foghorn/dev/webhook")
-	if err != nil || own != fakeWebhook {
-		t.Fatalf("SSM read %q, %v", own, err)
+	v, err := own.GetParameter(context.Background(), "/foghorn/dev/webhook")
+	if err != nil || v != fakeWebhook {
+		t.Fatalf("SSM read %q, %v", v, err)
 	}
-	if _, err := NewSSM(testConfig(srv)).GetParameter(context.Background(), "/nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := own.GetParameter(context.Background(), "/nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SSM read a missing parameter as %v", err)
 	}
 }
 
 func TestStore(t *testing.T) {
-	var calls atomic.Int32
-	client := fakeSSM(t, map[string]string{"/foghorn/dev/webhook": fakeWebhook, "/foghorn/dev/empty": ""}, &calls)
+	client, fake := fakeSSM(t, map[string]string{"/foghorn/dev/webhook": fakeWebhook, "/foghorn/dev/empty": ""})
 	s := NewStore(client)
 	ctx := context.Background()
 
@@ -137,14 +106,14 @@ func TestStore(t *testing.T) {
 		})
 	}
 	// One call for the webhook (the second read is cached), one each for the two failures.
-	if n := calls.Load(); n != 3 {
+	if n := fake.Calls(); n != 3 {
 		t.Errorf("SSM calls = %d, want 3 (the second read must come from the cache)", n)
 	}
 	// Fresh reads again, whatever the cache holds.
 	if v, err := s.Fresh(ctx, "/foghorn/dev/webhook"); err != nil || v != fakeWebhook {
 		t.Errorf("Fresh = %q, %v", v, err)
 	}
-	if n := calls.Load(); n != 4 {
+	if n := fake.Calls(); n != 4 {
 		t.Errorf("SSM calls = %d, want 4 (Fresh reads SSM)", n)
 	}
 }
@@ -156,7 +125,7 @@ func TestStoreErrorsHoldNoSecret(t *testing.T) {
 		io.WriteString(w, `{"Parameter":{"Value":"`+fakeWebhook+`"`)
 	}))
 	defer srv.Close()
-	_, err := NewStore(NewSSM(testConfig(srv))).Get(context.Background(), "/foghorn/dev/webhook")
+	_, err := NewStore(NewSSM(testConfig(srv.URL, srv.Client()))).Get(context.Background(), "/foghorn/dev/webhook")
 	if err == nil {
 		t.Fatal("want an error for a truncated response")
 	}
@@ -168,8 +137,8 @@ func TestStoreErrorsHoldNoSecret(t *testing.T) {
 // TestURLAsName: a webhook URL given as a parameter name is neither sent to SSM nor repeated
 // in the error.
 func TestURLAsName(t *testing.T) {
-	var calls atomic.Int32
-	s := NewStore(fakeSSM(t, map[string]string{}, &calls))
+	client, fake := fakeSSM(t, map[string]string{})
+	s := NewStore(client)
 	for _, name := range []string{fakeWebhook, "xoxb-fake token for tests", ""} {
 		_, err := s.Get(context.Background(), name)
 		if !errors.Is(err, ErrNotAName) {
@@ -179,7 +148,7 @@ func TestURLAsName(t *testing.T) {
 			t.Errorf("the error repeats the name: %v", err)
 		}
 	}
-	if n := calls.Load(); n != 0 {
+	if n := fake.Calls(); n != 0 {
 		t.Errorf("%d SSM calls, want none", n)
 	}
 }

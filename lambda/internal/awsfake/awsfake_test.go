@@ -15,6 +15,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	sdksns "github.com/aws/aws-sdk-go-v2/service/sns"
 	sdksqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+	sdkssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
 	ownsns "github.com/foghornhq/foghorn/lambda/awsjson/sns"
@@ -325,5 +327,42 @@ func TestRefusalsAreAnswered(t *testing.T) {
 	}
 	if p := e.Problems(); len(p) != 2 {
 		t.Errorf("ECS problems %q, want 2", p)
+	}
+}
+
+// The SSM fake answers the SDK as SSM does: a SecureString decrypted, ParameterNotFound for a
+// name it does not hold, and, asked without decryption, the ciphertext and a problem.
+func TestSSMAnswersTheSDK(t *testing.T) {
+	const name, value = "/foghorn/test/webhook", "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
+	f := NewSSM(map[string]string{name: value})
+	defer f.Close()
+	c := sdkssm.New(sdkssm.Options{Region: Region, BaseEndpoint: aws.String(f.URL()), Credentials: Credentials, HTTPClient: f.HTTPClient()})
+	get := func(name string, decrypt bool) (string, error) {
+		out, err := c.GetParameter(context.Background(), &sdkssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(decrypt)})
+		if err != nil {
+			return "", err
+		}
+		if out.Parameter.Type != ssmtypes.ParameterTypeSecureString || aws.ToString(out.Parameter.Name) != name {
+			t.Errorf("parameter %+v", out.Parameter)
+		}
+		return aws.ToString(out.Parameter.Value), nil
+	}
+	if v, err := get(name, true); err != nil || v != value {
+		t.Errorf("decrypted: %q, %v", v, err)
+	}
+	noProblems(t, f)
+	var nf *ssmtypes.ParameterNotFound
+	if _, err := get("/foghorn/test/nope", true); !errors.As(err, &nf) {
+		t.Errorf("a name it does not hold: %v, want ParameterNotFound", err)
+	}
+	f.Set(name, "https://hooks.slack.example/services/TFAKE/BFAKE/rotated")
+	if v, err := get(name, true); err != nil || !strings.HasSuffix(v, "/rotated") {
+		t.Errorf("after Set: %q, %v", v, err)
+	}
+	if v, err := get(name, false); err != nil || strings.Contains(v, "hooks.slack.example") || len(f.Problems()) != 1 {
+		t.Errorf("without decryption: %q, %v, problems %q; want the ciphertext and a problem", v, err, f.Problems())
+	}
+	if got := f.Asked(); len(got) != 4 || got[1] != "/foghorn/test/nope" || f.Calls() != 4 {
+		t.Errorf("asked %q, %d calls", got, f.Calls())
 	}
 }

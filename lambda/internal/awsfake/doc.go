@@ -3,8 +3,9 @@
 // DescribeServices, which the deployments lookup calls, ECS ListServiceDeployments and
 // DescribeServiceDeployments, which the deployment post-mortem calls, ECS DescribeTasks, which
 // places a log stream on its service, ECS ContinueServiceDeployment and StopServiceDeployment,
-// which the chat actions call, SQS SendMessage, which the log intake calls, and SNS Publish,
-// with which the notifier tells the ops topic what is wrong with it. They are local HTTP
+// which the chat actions call, SQS SendMessage, which the log intake calls, SNS Publish,
+// with which the notifier tells the ops topic what is wrong with it, and SSM GetParameter,
+// from which the functions read their configuration and secrets. They are local HTTP
 // servers that speak the real protocol (awsJson1_1, or awsJson1_0 for SQS: a POST to / with
 // X-Amz-Target, a SigV4-signed JSON body, errors named by __type; for SNS the query protocol:
 // a SigV4-signed form POST answered in XML), so real aws-sdk-go-v2 clients can be pointed at
