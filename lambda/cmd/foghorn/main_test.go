@@ -195,20 +195,27 @@ func TestHelpExamples(t *testing.T) {
 				if _, ok := env[envWebhookURL]; ok {
 					env[envWebhookURL] = hook // the example's URL is a placeholder
 				}
-				for k, v := range env {
-					t.Setenv(k, v)
-				}
-				switch args[0] {
-				case "demo":
-					args = append(args, "--fast")
-				case "silences":
-					args = table(args)
-				}
-				if r := runCLI(t, "", args...); r.exit != 0 {
-					t.Errorf("exit %d\nstderr:\n%s", r.exit, r.stderr)
-				}
+				runExample(t, env, args, table, 0)
 			})
 		}
+	}
+}
+
+// runExample runs a documented command as written, with env set, the demo fast and silences
+// on the fake state table (table stands its arguments in), and wants exit code want.
+func runExample(t *testing.T, env map[string]string, args []string, table func([]string) []string, want int) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	switch args[0] {
+	case "demo":
+		args = append(args, "--fast")
+	case "silences":
+		args = table(args)
+	}
+	if r := runCLI(t, "", args...); r.exit != want {
+		t.Errorf("exit %d, want %d\nstderr:\n%s", r.exit, want, r.stderr)
 	}
 }
 

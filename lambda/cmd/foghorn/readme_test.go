@@ -57,18 +57,7 @@ func TestReadmeCommands(t *testing.T) {
 					}
 				}
 				t.Setenv(envWebhookURL, hooks[target])
-				for k, v := range env {
-					t.Setenv(k, v)
-				}
-				switch args[0] {
-				case "demo":
-					args = append(args, "--fast")
-				case "silences":
-					args = table(args)
-				}
-				if r := runCLI(t, "", args...); r.exit != want {
-					t.Errorf("exit %d, want %d\nstderr:\n%s", r.exit, want, r.stderr)
-				}
+				runExample(t, env, args, table, want)
 			})
 		}
 	}

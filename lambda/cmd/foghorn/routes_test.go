@@ -33,11 +33,14 @@ func admitExampleTargets(t *testing.T) {
 	t.Cleanup(func() { config.Targets = old })
 }
 
-// fixedClock pins the time mute windows are read at for alerts without one.
-func fixedClock(t *testing.T, at time.Time) {
+// fixedClock pins the processing clock (the time mute windows are read at for alerts without
+// one, and silences expire on) at at, until the test ends.
+func fixedClock(t *testing.T, at time.Time) *clock.Fake {
+	c := clock.NewFake(at)
 	old := processing
-	processing = clock.NewFake(at)
+	processing = c
 	t.Cleanup(func() { processing = old })
+	return c
 }
 
 // sqsBatchFile writes the fixtures as one SQS batch, as the function receives them.

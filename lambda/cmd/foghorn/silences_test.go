@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,24 +19,10 @@ import (
 // TestSilencesCommand: `foghorn silences list` and `lift` read and change the silences in the
 // state table, through the AWS SDK and its usual credentials.
 func TestSilencesCommand(t *testing.T) {
-	srv := dynamofake.Start(dynamofake.Options{Table: "foghorn-state"})
-	defer srv.Close()
-	t0 := time.Date(2026, 8, 30, 15, 0, 0, 0, time.UTC)
-	c := clock.NewFake(t0)
-	old := processing
-	processing = c
-	defer func() { processing = old }()
-	// Obviously fake credentials, and no profile files: the SDK's own chain finds them.
-	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKEFORTESTS")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	os.Unsetenv("AWS_PROFILE")
+	srv, store, c := fakeStateStore(t)
+	t0 := c.Now()
 	t.Setenv("FOGHORN_STATE_TABLE", "")
 
-	store := silence.New(state.NewDynamo(state.NewDynamoDB(srv.Config()), "foghorn-state", c), c)
 	kinds := []alert.Kind{alert.KindTaskStopped, alert.KindCrashLoop}
 	one, _ := store.Add(context.Background(), silence.Silence{Cluster: "prod", Service: "checkout-api", Kinds: kinds, Until: t0.Add(time.Hour), By: silence.User{ID: "U0ANA", Name: "ana"}})
 	two, _ := store.Add(context.Background(), silence.Silence{Cluster: "prod", Service: "payments", Kinds: kinds, Until: t0.Add(24 * time.Hour), Deployment: "ecs-svc/7", By: silence.User{Name: "bob"}})
@@ -94,20 +79,7 @@ func TestSilencesCommand(t *testing.T) {
 // the id the example shows.
 func fakeStateTable(t *testing.T) (standIn func(args []string) []string) {
 	t.Helper()
-	srv := dynamofake.Start(dynamofake.Options{Table: "foghorn-state"})
-	t.Cleanup(srv.Close)
-	c := clock.NewFake(time.Date(2026, 8, 30, 15, 0, 0, 0, time.UTC))
-	old := processing
-	processing = c
-	t.Cleanup(func() { processing = old })
-	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKEFORTESTS")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_PROFILE", "")
-	store := silence.New(state.NewDynamo(state.NewDynamoDB(srv.Config()), "foghorn-state", c), c)
+	srv, store, c := fakeStateStore(t)
 	return func(args []string) []string {
 		out := append([]string(nil), args...)
 		for i, a := range out {
@@ -125,4 +97,22 @@ func fakeStateTable(t *testing.T) (standIn func(args []string) []string) {
 		}
 		return append(out, "--endpoint-url", srv.URL)
 	}
+}
+
+// fakeStateStore is a DynamoDB fake holding the state table foghorn-state and the silences in
+// it as the notifier keeps them, on a processing clock fixed at 2026-08-30 15:00 UTC, with
+// obviously fake credentials and no profile files: the SDK's own chain finds them.
+func fakeStateStore(t *testing.T) (*dynamofake.Server, *silence.Store, *clock.Fake) {
+	t.Helper()
+	srv := dynamofake.Start(dynamofake.Options{Table: "foghorn-state"})
+	t.Cleanup(srv.Close)
+	c := fixedClock(t, time.Date(2026, 8, 30, 15, 0, 0, 0, time.UTC))
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKEFORTESTS")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-key")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+	return srv, silence.New(state.NewDynamo(state.NewDynamoDB(srv.Config()), "foghorn-state", c), c), c
 }
