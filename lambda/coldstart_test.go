@@ -24,8 +24,7 @@ func BenchmarkColdStart(b *testing.B) {
 		b.Fatalf("build bootstrap: %v\n%s", err, out)
 	}
 	hook := "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
-	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-	ssm := ssmFake(b, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": hook})
+	ssm := ssmFake(b, map[string]string{"/foghorn/test/config": opsDoc, "/foghorn/test/webhook": hook})
 	ready := make(chan struct{}, 1)
 	rt := serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/invocation/next") {

@@ -196,13 +196,22 @@ func invoke(t *testing.T, doc, hook string, event []byte) (response []byte, logs
 	return resp, logs
 }
 
+// opsDoc is a configuration of one destination, ops: a Slack webhook read from
+// /foghorn/test/webhook.
+const opsDoc = `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
+
+// slackOps is a fake chat server, closed at the end of the test, and its Slack webhook for ops.
+func slackOps(t *testing.T) (*chatfake.Server, string) {
+	chat := chatfake.New(chatfake.Options{})
+	t.Cleanup(chat.Close)
+	return chat, chat.SlackWebhookURL("ops")
+}
+
 func TestBootstrapServesAnSQSBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := chatfake.New(chatfake.Options{})
-	t.Cleanup(chat.Close)
-	hook := chat.SlackWebhookURL("ops")
+	chat, hook := slackOps(t)
 	doc := `{"version":1,"environment":"test","destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
 	batch := sqsBatch(t, map[string][]byte{
 		"msg-alert": mustRead(t, "testdata/aws-derived/ecs-task-state-change-stopped-essential-container-exited-1.json"),
@@ -238,11 +247,8 @@ func TestBootstrapFiveRecordBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := chatfake.New(chatfake.Options{})
-	t.Cleanup(chat.Close)
-	hook := chat.SlackWebhookURL("ops")
-	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-	resp, logs := invoke(t, doc, hook, mustRead(t, "testdata/batches/crash-loop-steady-then-failure.json"))
+	chat, hook := slackOps(t)
+	resp, logs := invoke(t, opsDoc, hook, mustRead(t, "testdata/batches/crash-loop-steady-then-failure.json"))
 	if !strings.Contains(string(resp), `"batchItemFailures":[]`) {
 		t.Errorf("response %s, want no failures", resp)
 	}
@@ -258,13 +264,10 @@ func TestBootstrapReportsFailedRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bootstrap binary")
 	}
-	chat := chatfake.New(chatfake.Options{})
-	t.Cleanup(chat.Close)
-	hook := chat.SlackWebhookURL("ops")
+	chat, hook := slackOps(t)
 	chat.SetState(strings.TrimPrefix(hook, chat.URL()), chatfake.Archived)
-	doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
 	batch := sqsBatch(t, map[string][]byte{"msg-1": mustRead(t, "testdata/aws/ecs-deployment-state-change-failed-circuit-breaker.json")})
-	resp, logs := invoke(t, doc, hook, batch)
+	resp, logs := invoke(t, opsDoc, hook, batch)
 	if !strings.Contains(string(resp), `"itemIdentifier":"msg-1"`) {
 		t.Errorf("response %s does not return msg-1 to the queue", resp)
 	}
@@ -352,9 +355,7 @@ func TestBootstrapTellsACrashLoop(t *testing.T) {
 			steps = append(steps, st)
 		}
 	}
-	chat := chatfake.New(chatfake.Options{})
-	t.Cleanup(chat.Close)
-	hook := chat.SlackWebhookURL("ops")
+	chat, hook := slackOps(t)
 	table := dynamofake.Start(dynamofake.Options{Table: "foghorn-test-state"})
 	t.Cleanup(table.Close)
 	ecsFake, logsFake := awsfake.NewECS(), awsfake.NewLogs()
