@@ -3,8 +3,6 @@ package actions_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,10 +21,7 @@ import (
 // paused loads the paused deployment of the hook fixture into the fake ECS and posts its alert.
 func (r *rig) paused() posted {
 	r.t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "aws-derived", "ecs-api", "ecs-api-describe-service-deployments-paused-wire.json"))
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	b := fixtures.Read(r.t, "aws-derived/ecs-api/ecs-api-describe-service-deployments-paused-wire.json")
 	if err := r.ecs.AddServiceDeployments(b); err != nil {
 		r.t.Fatal(err)
 	}

@@ -197,11 +197,7 @@ func (r *rig) runJobs() {
 // event classifies a fixture under lambda/testdata.
 func event(t *testing.T, rel string) alert.Alert {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return classify.Classify(envelope.Record{Body: b})
+	return classify.Classify(envelope.Record{Body: fixtures.Read(t, rel)})
 }
 
 // posted is an alert as the bot posted it, and as a click's payload shows it.

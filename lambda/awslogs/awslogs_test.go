@@ -4,23 +4,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
-func read(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "logs", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// read returns a CloudWatch Logs sample under lambda/testdata/logs.
+func read(t *testing.T, name string) []byte { return fixtures.Read(t, filepath.Join("logs", name)) }
 
 func TestReadShapes(t *testing.T) {
 	decoded := read(t, "cloudwatch-logs-data-message-aws-lambda-go-decoded.json")

@@ -3,8 +3,6 @@ package deployments
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,21 +11,13 @@ import (
 	"github.com/foghornhq/foghorn/lambda/classify"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
-
-func testdata(t *testing.T, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // alertOf classifies a fixture as the notifier does.
 func alertOf(t *testing.T, rel string) alert.Alert {
 	t.Helper()
-	a := classify.Classify(envelope.Record{Body: testdata(t, rel)})
+	a := classify.Classify(envelope.Record{Body: fixtures.Read(t, rel)})
 	if !Wants(&a) {
 		t.Fatalf("%s: %s/%s is not worth a post-mortem", rel, a.Kind, a.Event)
 	}
@@ -131,10 +121,10 @@ func TestPostMortem(t *testing.T) {
 			fake := awsfake.NewECS()
 			defer fake.Close()
 			for _, f := range tt.answers {
-				if err := fake.AddServiceDeployments(testdata(t, f)); err != nil {
+				if err := fake.AddServiceDeployments(fixtures.Read(t, f)); err != nil {
 					t.Fatal(err)
 				}
-				if err := fake.AddServiceDeployments(older(t, testdata(t, f))); err != nil {
+				if err := fake.AddServiceDeployments(older(t, fixtures.Read(t, f))); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -186,7 +176,7 @@ func TestPostMortem(t *testing.T) {
 func TestPostMortemRequests(t *testing.T) {
 	fake := awsfake.NewECS()
 	defer fake.Close()
-	if err := fake.AddServiceDeployments(testdata(t, "aws-derived/ecs-api/ecs-api-describe-service-deployments-circuit-breaker-rollback-wire.json")); err != nil {
+	if err := fake.AddServiceDeployments(fixtures.Read(t, "aws-derived/ecs-api/ecs-api-describe-service-deployments-circuit-breaker-rollback-wire.json")); err != nil {
 		t.Fatal(err)
 	}
 	a := alertOf(t, "aws/ecs-deployment-state-change-failed-circuit-breaker.json")
@@ -263,7 +253,7 @@ func TestWants(t *testing.T) {
 		"aws-derived/ecs-daemon-deployment-state-change-rollback-failed.json": false, // daemons have their own API
 		"aws/ecs-service-action-task-start-impaired.json":                     false,
 	} {
-		a := classify.Classify(envelope.Record{Body: testdata(t, rel)})
+		a := classify.Classify(envelope.Record{Body: fixtures.Read(t, rel)})
 		if got := Wants(&a); got != want {
 			t.Errorf("%s: Wants = %v, want %v", rel, got, want)
 		}

@@ -3,7 +3,6 @@ package intake
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,18 +13,13 @@ import (
 
 	"github.com/foghornhq/foghorn/lambda/awslogs"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
+	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 const queueURL = "https://sqs.us-east-1.amazonaws.com/123456789012/foghorn-queue-1a2b3c4"
 
-func read(t *testing.T, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "logs", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// read returns a CloudWatch Logs sample under lambda/testdata/logs.
+func read(t *testing.T, rel string) []byte { return fixtures.Read(t, filepath.Join("logs", rel)) }
 
 func newIntake(t *testing.T, fake *awsfake.SQS) *Intake {
 	t.Helper()

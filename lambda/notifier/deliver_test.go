@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
+	fx "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
 
@@ -30,14 +29,8 @@ func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error 
 	}
 }
 
-func read(t testing.TB, rel string) json.RawMessage {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// read returns the file at rel under lambda/testdata.
+func read(t testing.TB, rel string) json.RawMessage { return fx.Read(t, rel) }
 
 // batch builds an SQS batch (msg-1, msg-2, …) from fixtures, as production delivers them.
 func batch(t testing.TB, files ...string) []envelope.Record {

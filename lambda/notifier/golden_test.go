@@ -15,7 +15,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
-	golden "github.com/foghornhq/foghorn/lambda/internal/fixtures"
+	fx "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // processed is the processing time of every test that does not say otherwise.
@@ -126,7 +126,7 @@ func TestGoldenSlack(t *testing.T) {
 				}
 				g.Suppressed = append(g.Suppressed, goldenSuppressed{EventID: s.Alert.EventID, Title: s.Alert.Title, Rule: s.Rule})
 			}
-			golden.Golden(t, filepath.Join("testdata", "golden", name+".json"), golden.JSON(t, g))
+			fx.Golden(t, filepath.Join("testdata", "golden", name+".json"), fx.JSON(t, g))
 		})
 	}
 }

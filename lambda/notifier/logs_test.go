@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/clock"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/envelope"
+	fx "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 	"github.com/foghornhq/foghorn/lambda/policy"
 	"github.com/foghornhq/foghorn/lambda/state"
 )
@@ -245,14 +244,8 @@ func TestLogBurst(t *testing.T) {
 	}
 }
 
-func readLogs(t testing.TB, rel string) json.RawMessage {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "logs", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// readLogs returns a CloudWatch Logs sample under lambda/testdata/logs.
+func readLogs(t testing.TB, rel string) json.RawMessage { return fx.Read(t, "logs/"+rel) }
 
 // TestLogControlMessage: CloudWatch Logs' reachability check posts nothing, and is
 // accounted for.

@@ -12,7 +12,7 @@ import (
 	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/internal/awsfake"
 	"github.com/foghornhq/foghorn/lambda/internal/chatfake"
-	golden "github.com/foghornhq/foghorn/lambda/internal/fixtures"
+	fx "github.com/foghornhq/foghorn/lambda/internal/fixtures"
 )
 
 // TestGoldenPostMortem renders a failed, rolled back or paused deployment through the whole
@@ -62,7 +62,7 @@ func TestGoldenPostMortem(t *testing.T) {
 			if p := fake.Problems(); len(p) > 0 {
 				t.Errorf("requests ECS would refuse: %v", p)
 			}
-			golden.Golden(t, filepath.Join("testdata", "golden", tt.golden+".json"), golden.JSON(t, goldenPlan{Messages: plan.Messages}))
+			fx.Golden(t, filepath.Join("testdata", "golden", tt.golden+".json"), fx.JSON(t, goldenPlan{Messages: plan.Messages}))
 		})
 	}
 }
