@@ -15,10 +15,9 @@ import (
 	"github.com/foghornhq/foghorn/lambda/envelope"
 )
 
-// TestRenderStreamsAFile: a file holding one JSON object is rendered a record and a message
-// at a time; what it prints (and explains) is exactly what the same input read whole from
-// stdin prints. Files of another shape, and files that are not JSON, take the whole-input
-// path and its explanations.
+// TestRenderStreamsAFile: a file is rendered a record and a message at a time; what it
+// prints (and explains) is exactly what the same input given on stdin prints. Files that are
+// not JSON take the whole-input path and its explanations.
 func TestRenderStreamsAFile(t *testing.T) {
 	var events []json.RawMessage
 	for _, f := range []string{"ecs-deployment-state-change-failed-circuit-breaker.json", "ecs-service-action-service-steady-state.json", "eventbridge-cloudwatch-alarm-state-change-single-metric-ec2-cpu.json"} {
