@@ -66,10 +66,12 @@ instructions: build/batch-100.json build/batch-1100.json
 	echo "pipeline, SQS batches of ten: $$($(call perEvent,$$B,20x,220x,2000)) instructions per event;" \
 		"without garbage collection $$(export GOGC=off; $(call perEvent,$$B,20x,220x,2000))"
 
-# Peak memory (maximum resident set) of `foghorn render` on a batch of 10,000 records.
+# Peak memory (maximum resident set) of `foghorn render` on a batch of 10,000 records, and
+# of the function on 10,000 events in invocations of ten (the bootstrap's VmHWM).
 memory: build/batch-10000.json
 	CGO_ENABLED=0 $(GO) build -o build/foghorn ./lambda/cmd/foghorn
 	@/usr/bin/time -f 'foghorn render, 10,000 records: %M KiB peak, %e s' build/foghorn render build/batch-10000.json > /dev/null
+	$(GO) test ./lambda -run '^$$' -bench FunctionMemory -benchtime 1x -count 3
 
 # A short run of every fuzz target, each FUZZTIME long (go test fuzzes one target at a time).
 # -run '^$$' keeps the package's other tests from running first.

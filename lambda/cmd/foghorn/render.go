@@ -13,7 +13,6 @@ import (
 	"github.com/foghornhq/foghorn/lambda/chat/slack"
 	"github.com/foghornhq/foghorn/lambda/config"
 	"github.com/foghornhq/foghorn/lambda/demo"
-	"github.com/foghornhq/foghorn/lambda/envelope"
 	"github.com/foghornhq/foghorn/lambda/notifier"
 	"golang.org/x/term"
 )
@@ -65,92 +64,74 @@ func render(_ context.Context, o *options, args []string, stdin io.Reader, stdou
 	if err != nil {
 		return err
 	}
-	if o.format == "json" {
-		if done, err := renderStream(doc, args[0], stdout, stderr, o.explain); done || err != nil {
-			return err
-		}
-	}
-	recs, err := readInput(args[0], stdin)
+	in, err := openInput(args[0], stdin)
 	if err != nil {
 		return err
 	}
-	// No targets: render needs no secret, and posts nothing.
-	n, err := notifier.New(doc, notifier.WithClock(processing))
+	defer in.close()
+	out := bufio.NewWriter(stdout)
+	emit := func(m notifier.Message) error { return printMessage(out, m) }
+	if o.format == "text" {
+		d := drawer{term: demo.Terminal{W: out, Color: colour(stdout)}, named: o.config != ""}
+		emit = d.draw
+	}
+	plan, err := renderInput(doc, in, emit)
+	if err == nil && o.format == "text" && len(plan.Messages) == 0 {
+		nothingToPost(out, plan)
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
 	if err != nil {
 		return err
 	}
-	plan := n.Plan(context.Background(), recs)
 	if o.explain {
 		explain(stderr, plan)
 	}
-	if o.format == "text" {
-		return drawMessages(stdout, plan, o.config != "", colour(stdout))
-	}
-	return printMessages(stdout, plan.Messages)
-}
-
-// renderStream renders a file holding one JSON object (an event, an envelope, a whole SQS
-// batch) reading its records, and writing its messages, one at a time, so that a batch of
-// ten thousand records is never held whole, nor are its messages. It reports false, having
-// written nothing, for any other input (stdin, an array, one event per line, a file that is
-// not JSON), which readInput then reads whole and explains.
-func renderStream(doc *config.Document, path string, stdout, stderr io.Writer, explainToo bool) (bool, error) {
-	if path == "-" {
-		return false, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false, nil // readInput says why
-	}
-	defer f.Close()
-	in := bufio.NewReader(f)
-	if first, err := firstByte(in); err != nil || first != '{' {
-		return false, nil
-	}
-	n, err := notifier.New(doc, notifier.WithClock(processing))
-	if err != nil {
-		return true, err
-	}
-	out := bufio.NewWriter(stdout)
-	// Messages are emitted only once every record is read: a file that turns out to hold more
-	// than one value has had nothing written for it.
-	plan, err := n.Stream(context.Background(), envelope.Stream(in), func(m notifier.Message) error { return printMessage(out, m) })
-	if errors.Is(err, envelope.ErrNotJSON) {
-		return false, nil
-	}
-	if err != nil {
-		return true, err
-	}
-	if err := out.Flush(); err != nil {
-		return true, err
-	}
-	if explainToo {
-		explain(stderr, plan)
-	}
-	return true, nil
-}
-
-// firstByte peeks at the first byte that is not white space.
-func firstByte(r *bufio.Reader) (byte, error) {
-	for i := 1; ; i++ {
-		b, err := r.Peek(i)
-		if err != nil {
-			return 0, err
-		}
-		if c := b[i-1]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return c, nil
-		}
-	}
-}
-
-// printMessages writes one JSON object per message, the payload byte for byte.
-func printMessages(w io.Writer, msgs []notifier.Message) error {
-	for _, m := range msgs {
-		if err := printMessage(w, m); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// renderInput renders the input's records, handing each message to emit as it is rendered,
+// and returns the plan (its messages without their payloads). The input is read a record at
+// a time (input.readers), so that neither a batch of ten thousand records nor its messages
+// are ever held whole. The notifier emits only once every record is read: an input that one
+// way cannot read has had nothing emitted for it, and is read the next way, last of all
+// whole (readAll), which says, with line and column, what is wrong with JSON that does not
+// parse.
+func renderInput(doc *config.Document, in *input, emit func(notifier.Message) error) (notifier.Plan, error) {
+	// No targets: render needs no secret, and posts nothing. Each attempt starts afresh.
+	newNotifier := func() (*notifier.Notifier, error) { return notifier.New(doc, notifier.WithClock(processing)) }
+	for _, records := range in.readers() {
+		f, err := os.Open(in.path)
+		if err != nil {
+			break // readAll says why
+		}
+		n, err := newNotifier()
+		if err != nil {
+			f.Close()
+			return notifier.Plan{}, err
+		}
+		plan, err := n.Stream(context.Background(), records(bufio.NewReader(f)), emit)
+		f.Close()
+		if !errors.As(err, new(errStreamInput)) {
+			return plan, err
+		}
+	}
+	recs, err := in.readAll()
+	if err != nil {
+		return notifier.Plan{}, err
+	}
+	n, err := newNotifier()
+	if err != nil {
+		return notifier.Plan{}, err
+	}
+	plan := n.Plan(context.Background(), recs)
+	for i := range plan.Messages {
+		if err := emit(plan.Messages[i]); err != nil {
+			return plan, err
+		}
+	}
+	return plan, nil
 }
 
 // printMessage writes one message as a line of JSON, as encoding/json's Encoder with HTML
@@ -168,25 +149,42 @@ func printMessage(w io.Writer, m notifier.Message) error {
 // drawn as Slack lays it out: the words, fields, code blocks and links are the same on each,
 // only the markup differs. With named destinations, each message says where it goes.
 func drawMessages(w io.Writer, plan notifier.Plan, named, color bool) error {
-	term := demo.Terminal{W: w, Color: color}
+	d := drawer{term: demo.Terminal{W: w, Color: color}, named: named}
 	for _, m := range plan.Messages {
-		if named {
-			fmt.Fprintf(w, "→ %s (%s)%s%s\n", m.Destination, m.Target, routeNote(m.Routes), opNote(m.Op))
+		if err := d.draw(m); err != nil {
+			return err
 		}
-		body := m.Payload
-		if m.Target != config.Slack && m.Target != config.SlackBot {
-			b, err := slack.Render(*m.Alert)
-			if err != nil {
-				return err
-			}
-			body = b
-		}
-		term.Draw(body)
 	}
 	if len(plan.Messages) == 0 {
-		fmt.Fprintf(w, "nothing to post: %d record(s), every alert kept out of the channel (--explain says why)\n", plan.Records)
+		nothingToPost(w, plan)
 	}
 	return nil
+}
+
+// drawer draws messages one at a time, as drawMessages does.
+type drawer struct {
+	term  demo.Terminal
+	named bool
+}
+
+func (d drawer) draw(m notifier.Message) error {
+	if d.named {
+		fmt.Fprintf(d.term.W, "→ %s (%s)%s%s\n", m.Destination, m.Target, routeNote(m.Routes), opNote(m.Op))
+	}
+	body := m.Payload
+	if m.Target != config.Slack && m.Target != config.SlackBot {
+		b, err := slack.Render(*m.Alert)
+		if err != nil {
+			return err
+		}
+		body = b
+	}
+	d.term.Draw(body)
+	return nil
+}
+
+func nothingToPost(w io.Writer, plan notifier.Plan) {
+	fmt.Fprintf(w, "nothing to post: %d record(s), every alert kept out of the channel (--explain says why)\n", plan.Records)
 }
 
 func routeNote(routes []string) string {
