@@ -51,7 +51,7 @@ func BenchmarkFunctionMemory(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		chat := chatfake.New(chatfake.Options{})
 		doc := `{"version":1,"destinations":[{"name":"ops","target":"slack","secretParam":"/foghorn/test/webhook"}]}`
-		ssm := serve(b, ssmFake(map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": chat.SlackWebhookURL("ops")}))
+		ssm := ssmFake(b, map[string]string{"/foghorn/test/config": doc, "/foghorn/test/webhook": chat.SlackWebhookURL("ops")})
 		// The post-mortems and log tails ask ECS and CloudWatch Logs, which know nothing of
 		// these events: they answer at once, and the alerts go without.
 		ecs, logs := awsfake.NewECS(), awsfake.NewLogs()
@@ -62,7 +62,7 @@ func BenchmarkFunctionMemory(b *testing.B) {
 			"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(rt.URL, "http://"),
 			"AWS_LAMBDA_FUNCTION_NAME=foghorn-bench", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_REGION=us-east-1",
 			"AWS_ACCESS_KEY_ID=AKIDFAKEFORTESTS", "AWS_SECRET_ACCESS_KEY=fake-secret-key", "AWS_SESSION_TOKEN=fake-session-token",
-			"AWS_ENDPOINT_URL_SSM=" + ssm.URL, "AWS_ENDPOINT_URL_ECS=" + ecs.URL(), "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=" + logs.URL(),
+			"AWS_ENDPOINT_URL_SSM=" + ssm.URL(), "AWS_ENDPOINT_URL_ECS=" + ecs.URL(), "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=" + logs.URL(),
 			"FOGHORN_CONFIG_PARAM=/foghorn/test/config", "FOGHORN_LOG_LEVEL=warn",
 		}
 		var out bytes.Buffer
