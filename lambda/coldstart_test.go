@@ -98,10 +98,6 @@ func initUnderRIE(rie, bin string, env []string) (time.Duration, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
 	url := "http://" + addr + "/2015-03-31/functions/function/invocations"
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		// An SQS batch of no records: the notifier answers without posting anything.
@@ -111,10 +107,15 @@ func initUnderRIE(rie, bin string, env []string) (time.Duration, error) {
 			break
 		}
 		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
 			return 0, fmt.Errorf("the emulator never answered: %v\n%s", err, out.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	// Its log is read once it has exited: Wait returns when all of it has been copied.
+	cmd.Process.Kill()
+	cmd.Wait()
 	m := initReport.FindStringSubmatch(out.String())
 	if m == nil {
 		return 0, fmt.Errorf("the emulator reported no init phase:\n%s", out.String())
