@@ -31,15 +31,24 @@ demo:
 # The README's benchmarks ("Speed and size"), as it runs them. The machine's timings wander:
 # compare runs of BENCHCOUNT each, not single ones; the instruction counts do not wander.
 BENCHCOUNT ?= 10
-bench: build instructions memory
+bench: build instructions memory build/aws-lambda-rie
 	$(GO) test ./lambda/notifier -run '^$$' -bench 'Pipeline$$' -benchtime 10000x -count $(BENCHCOUNT) -cpu 1
 	$(GO) test ./lambda/notifier -run '^$$' -bench PipelineSQS -benchtime 10000x -count $(BENCHCOUNT) -cpu 1
 	$(GO) test ./lambda/notifier -run '^$$' -bench Deliver -benchtime 1000x -count 3 -cpu 1
-	$(GO) test ./lambda -run '^$$' -bench ColdStart -benchtime 20x -count 3
+	FOGHORN_RIE=$(CURDIR)/build/aws-lambda-rie $(GO) test ./lambda -run '^$$' -bench ColdStart -benchtime 20x -count 3
+	CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -buildvcs=false -ldflags '-s -w -buildid=' -o build/bootstrap ./lambda
+	@for i in 1 2 3 4 5; do GODEBUG=inittrace=1 build/bootstrap 2>&1 | \
+		awk '/^init / { s += $$5; b += $$8 } END { print "package initialisation:", s, "ms,", b, "bytes" }'; done
 	$(GO) test ./lambda/notifier -run '^$$' -bench Burst -benchtime 10x
 	$(GO) test ./lambda/logtail -run '^$$' -bench Redact
 	$(GO) test ./lambda/logpattern -run '^$$' -bench . -benchtime 20000x -count 5 -cpu 1
 	ls -l build/notifier.zip
+
+# AWS's Lambda Runtime Interface Emulator, which runs the bootstrap as Lambda does and times
+# its init phase (BenchmarkColdStartRIE).
+RIE_VERSION = v0.0.0-20261030222936-bef5c4ba774d
+build/aws-lambda-rie:
+	GOBIN=$(CURDIR)/build $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
 # Inputs of the measurements below: SQS batches of SNS-wrapped EventBridge fixtures.
 build/batch-%.json:

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/chatops"
 )
@@ -75,10 +76,10 @@ type Click struct {
 
 // Slack's id shapes; anything else in a payload is refused rather than quoted into a message.
 var (
-	userIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
-	chanIDRE = regexp.MustCompile(`^[CGD][A-Z0-9]{2,20}$`)
-	tsRE     = regexp.MustCompile(`^[0-9]{1,12}\.[0-9]{1,8}$`)
-	nameRE   = regexp.MustCompile(`^[A-Za-z0-9._-]{1,80}$`)
+	userIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`) })
+	chanIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[CGD][A-Z0-9]{2,20}$`) })
+	tsRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,12}\.[0-9]{1,8}$`) })
+	nameRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,80}$`) })
 )
 
 // ErrNotOurs is a well-formed click on something foghorn did not draw (a link button, or a
@@ -125,17 +126,17 @@ func ParseClick(body []byte) (Click, error) {
 	c.MessageTS = firstOf(head.TS, p.Container.MessageTS)
 	c.ThreadTS = firstOf(head.ThreadTS, p.Container.ThreadTS, c.MessageTS)
 	switch {
-	case !userIDRE.MatchString(c.UserID):
+	case !userIDRE().MatchString(c.UserID):
 		return Click{}, errors.New("the payload names no valid user id")
-	case !nameRE.MatchString(c.UserName):
+	case !nameRE().MatchString(c.UserName):
 		c.UserName = c.UserID // a name Slack would not give is not shown
 	}
 	switch {
-	case !chanIDRE.MatchString(c.Channel):
+	case !chanIDRE().MatchString(c.Channel):
 		return Click{}, errors.New("the payload names no valid channel id (a button in a message, not a view)")
-	case !tsRE.MatchString(c.ActionTS):
+	case !tsRE().MatchString(c.ActionTS):
 		return Click{}, errors.New("the action has no valid action_ts")
-	case !tsRE.MatchString(c.MessageTS) || !tsRE.MatchString(c.ThreadTS):
+	case !tsRE().MatchString(c.MessageTS) || !tsRE().MatchString(c.ThreadTS):
 		return Click{}, errors.New("the payload names no valid message ts")
 	case !ResponseURLOK(c.ResponseURL):
 		return Click{}, errors.New("the payload has no Slack response_url")

@@ -1,6 +1,7 @@
 package chatops
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -122,4 +123,18 @@ func TestValueSize(t *testing.T) {
 	if err != nil || len(s) > MaxValue {
 		t.Fatalf("%d bytes: %v", len(s), err)
 	}
+}
+
+// FuzzValidName: the hand-written name check accepts exactly what the expression it replaces
+// matches.
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"", "a", "checkout-api", "-x", "_x", "ecs-pause-xyz", "eu-west-1", "a b", "a\n", "x" + strings.Repeat("y", 254), "x" + strings.Repeat("y", 255), "é", "a:b/c+d=e@f.g_h"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:/+=@-]{0,254}$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validName(s), re.MatchString(s); got != want {
+			t.Errorf("validName(%q) = %v, the expression says %v", s, got, want)
+		}
+	})
 }

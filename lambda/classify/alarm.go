@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -115,13 +116,13 @@ func fromAlarmNotification(rec envelope.Record, body []byte) alert.Alert {
 	// The classic notification carries no reasonData: the latest datapoint and the threshold
 	// are read from the reason text ("… datapoints [1234.0 (06/03/15 17:43:27)] was greater than
 	// the threshold (0.0) …").
-	if m := reasonDatapoint.FindStringSubmatch(n.NewStateReason); m != nil {
+	if m := reasonDatapoint().FindStringSubmatch(n.NewStateReason); m != nil {
 		if v, err := strconv.ParseFloat(m[1], 64); err == nil {
 			in.data.RecentDatapoints = []float64{v}
 		}
 	}
 	if in.threshold == nil {
-		if m := reasonThreshold.FindStringSubmatch(n.NewStateReason); m != nil {
+		if m := reasonThreshold().FindStringSubmatch(n.NewStateReason); m != nil {
 			if v, err := strconv.ParseFloat(m[1], 64); err == nil {
 				in.threshold = &v
 			}
@@ -134,8 +135,8 @@ func fromAlarmNotification(rec envelope.Record, body []byte) alert.Alert {
 }
 
 var (
-	reasonDatapoint = regexp.MustCompile(`datapoints? \[(-?[0-9][0-9.eE+-]*) \(`)
-	reasonThreshold = regexp.MustCompile(`the threshold \((-?[0-9][0-9.eE+-]*)\)`)
+	reasonDatapoint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`datapoints? \[(-?[0-9][0-9.eE+-]*) \(`) })
+	reasonThreshold = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`the threshold \((-?[0-9][0-9.eE+-]*)\)`) })
 )
 
 // alarmFromDetail reads the EventBridge detail (or the Lambda action's alarmData).
@@ -238,7 +239,9 @@ func alarmFromConfig(c event.AlarmConfiguration) alarmInput {
 
 // targetTracking matches the alarms Application Auto Scaling creates for a target tracking
 // policy: TargetTracking-<resource id>-AlarmHigh-<uuid> or …-AlarmLow-<uuid>.
-var targetTracking = regexp.MustCompile(`^TargetTracking-(.+)-(AlarmHigh|AlarmLow)-[0-9a-fA-F-]{36}$`)
+var targetTracking = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^TargetTracking-(.+)-(AlarmHigh|AlarmLow)-[0-9a-fA-F-]{36}$`)
+})
 
 // alarm builds the alert for an alarm state change from any delivery path. The alarm it names
 // is in's; an alarm ARN the caller applied to a.Identity gives the name when in has none.
@@ -257,7 +260,7 @@ func alarm(a alert.Alert, in alarmInput) alert.Alert {
 	a.MutedBy = in.mutedBy
 	alarmLink := link("Alarm", console.Alarm(a.Identity.Partition, a.Identity.Region, in.name))
 
-	if m := targetTracking.FindStringSubmatch(in.name); m != nil {
+	if m := targetTracking().FindStringSubmatch(in.name); m != nil {
 		return targetTrackingAlarm(a, in, m[1], m[2], alarmLink)
 	}
 

@@ -153,7 +153,7 @@ func daemonServiceAction(a alert.Alert, ev event.EventBridge, d event.DaemonServ
 		a.Title = fmt.Sprintf("%s: daemon task failed to run on %s", subject, instance)
 		// "Task failed to reach RUNNING status: CannotPullContainerError: …"
 		if _, rest, ok := strings.Cut(d.Reason, ": "); ok {
-			if m := errorCode.FindStringSubmatch(rest); m != nil {
+			if m := errorCode().FindStringSubmatch(rest); m != nil {
 				a.Title += " (" + m[1] + ")"
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/event"
@@ -74,10 +75,10 @@ func EventNames() []string {
 }
 
 // healthCode is the shape of an AWS Health event type code: AWS_<SERVICE>_<DESCRIPTION>.
-var healthCode = regexp.MustCompile(`^AWS_[A-Z0-9]+_[A-Z0-9_]+$`)
+var healthCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^AWS_[A-Z0-9]+_[A-Z0-9_]+$`) })
 
 // HealthCode reports whether s has the shape of an AWS Health event type code.
-func HealthCode(s string) bool { return healthCode.MatchString(s) }
+func HealthCode(s string) bool { return healthCode().MatchString(s) }
 
 // KnownEvent reports whether the glob (path.Match syntax) can match an event name an alert
 // carries: a name of Events, or, for a glob starting AWS_, an AWS Health event type code

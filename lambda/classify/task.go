@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/event"
@@ -82,8 +83,8 @@ type verdict struct {
 }
 
 var (
-	targetGroupName = regexp.MustCompile(`targetgroup/([^/\s)]+)`)
-	errorCode       = regexp.MustCompile(`^([A-Z][A-Za-z]+Error)\b`)
+	targetGroupName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`targetgroup/([^/\s)]+)`) })
+	errorCode       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Z][A-Za-z]+Error)\b`) })
 )
 
 // judgeStop decides how bad a stopped task is from its stop code, stopped reason and the exit
@@ -115,7 +116,7 @@ func judgeStop(t event.Task, id alert.Identity) verdict {
 				"The ECS scheduler stopped a healthy task on purpose (" + reason + ").", "was replaced"}
 		case strings.Contains(reason, "ELB health check"):
 			why := "ECS stopped the task because it failed the load balancer's health checks"
-			if m := targetGroupName.FindStringSubmatch(reason); m != nil {
+			if m := targetGroupName().FindStringSubmatch(reason); m != nil {
 				why += " in target group " + m[1]
 			}
 			return verdict{alert.Warning, "task failed ELB health checks", why + afterStop(t.Containers) + ".", "failed ELB health checks"}
@@ -151,7 +152,7 @@ func judgeStop(t event.Task, id alert.Identity) verdict {
 	if hasCulprit {
 		return containerVerdict(c, id)
 	}
-	if m := errorCode.FindStringSubmatch(t.StoppedReason); m != nil {
+	if m := errorCode().FindStringSubmatch(t.StoppedReason); m != nil {
 		return verdict{alert.Critical, "task stopped: " + m[1], "ECS stopped the task: " + t.StoppedReason + ".", "stopped"}
 	}
 	return verdict{alert.Warning, "task stopped",
@@ -183,7 +184,7 @@ func failedToStart(t event.Task) verdict {
 	reason := t.StoppedReason
 	image := ""
 	for _, c := range t.Containers {
-		if c.Reason != "" && (reason == "" || errorCode.FindString(reason) == "") {
+		if c.Reason != "" && (reason == "" || errorCode().FindString(reason) == "") {
 			reason = c.Reason
 		}
 		if strings.Contains(c.Reason, "CannotPullContainerError") || (image == "" && c.Image != "") {
@@ -213,8 +214,8 @@ func failedToStart(t event.Task) verdict {
 		}
 	case strings.Contains(reason, "CannotStartContainerError"):
 		what += ": container cannot start"
-	case errorCode.MatchString(reason):
-		what += ": " + errorCode.FindStringSubmatch(reason)[1]
+	case errorCode().MatchString(reason):
+		what += ": " + errorCode().FindStringSubmatch(reason)[1]
 	}
 	return verdict{alert.Critical, what, "The task never started: " + orDefault(reason, "no reason given") + ".", "failed to start"}
 }
@@ -339,7 +340,7 @@ func exitedSidecar(t event.Task) string {
 }
 
 func errorName(reason string) string {
-	if m := errorCode.FindStringSubmatch(reason); m != nil {
+	if m := errorCode().FindStringSubmatch(reason); m != nil {
 		return m[1]
 	}
 	return shorten(reason, 60)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/chatops"
 )
@@ -96,11 +97,13 @@ func (d *Document) ButtonsFor(dst Destination) bool {
 }
 
 var (
-	slackUserRE    = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
-	slackGroupRE   = regexp.MustCompile(`^S[A-Z0-9]{2,20}$`)
-	slackChannelRE = regexp.MustCompile(`^[CGD][A-Z0-9]{2,20}$`)
+	slackUserRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`) })
+	slackGroupRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^S[A-Z0-9]{2,20}$`) })
+	slackChannelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[CGD][A-Z0-9]{2,20}$`) })
 	// ServiceArnRE is an ECS service ARN in the long format: service/<cluster>/<name>.
-	ServiceArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/[A-Za-z0-9_-]{1,255}/[A-Za-z0-9_-]{1,255}$`)
+	ServiceArnRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/[A-Za-z0-9_-]{1,255}/[A-Za-z0-9_-]{1,255}$`)
+	})
 )
 
 // validateActions reports every problem of the actions section, each naming its key.
@@ -150,12 +153,12 @@ func (d *Document) validateActions(bad func(key, format string, args ...any)) {
 		if len(al.Channels) == 0 {
 			bad(key+".channels", "is required: the channel ids (C0123ABCD) where the action may be taken")
 		}
-		check := func(field string, list []string, re *regexp.Regexp, what string) {
+		check := func(field string, list []string, re func() *regexp.Regexp, what string) {
 			seen := map[string]bool{}
 			for i, v := range list {
 				k := fmt.Sprintf("%s.%s[%d]", key, field, i)
 				switch {
-				case !re.MatchString(v):
+				case !re().MatchString(v):
 					bad(k, "%q is not %s", v, what)
 				case seen[v]:
 					bad(k, "%q is listed twice", v)
@@ -193,7 +196,7 @@ func (d *Document) validateActions(bad func(key, format string, args ...any)) {
 	for i, s := range a.Services {
 		k := fmt.Sprintf("actions.services[%d]", i)
 		switch {
-		case !ServiceArnRE.MatchString(s):
+		case !ServiceArnRE().MatchString(s):
 			bad(k, "%q is not an ECS service ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<service>)", s)
 		case seen[s]:
 			bad(k, "%q is listed twice", s)
@@ -222,7 +225,7 @@ type ServiceArn struct {
 
 // ParseServiceArn reads an ARN that ServiceArnRE matches; anything else is the zero value.
 func ParseServiceArn(arn string) ServiceArn {
-	if !ServiceArnRE.MatchString(arn) {
+	if !ServiceArnRE().MatchString(arn) {
 		return ServiceArn{}
 	}
 	parts := strings.SplitN(arn, ":", 6)

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/foghornhq/foghorn/lambda/policy"
@@ -101,9 +102,9 @@ func (l LogPatterns) problems() []*Error {
 
 // ValidFingerprint reports whether s has the shape of a log pattern's fingerprint
 // (lambda/logpattern) of any scheme: "lp", the scheme's version, "-" and 16 hex digits.
-func ValidFingerprint(s string) bool { return fingerprint.MatchString(s) }
+func ValidFingerprint(s string) bool { return fingerprint().MatchString(s) }
 
-var fingerprint = regexp.MustCompile(`^lp[1-9]-[0-9a-f]{16}$`)
+var fingerprint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^lp[1-9]-[0-9a-f]{16}$`) })
 
 // mutedProblems lists every bad entry of noise.mutedPatterns, keyed as in the document.
 func mutedProblems(list []policy.MutedPattern) []*Error {

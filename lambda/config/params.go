@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A document names its secrets by SSM parameter. A webhook URL or a token pasted where the
@@ -11,18 +12,20 @@ import (
 
 var (
 	// SSM's rule for parameter names: letters, digits, . _ - and / (at most 2048 of them).
-	parameterName = regexp.MustCompile(`^[A-Za-z0-9_.\-/]+$`)
+	parameterName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.\-/]+$`) })
 	// GetParameter also takes a parameter's ARN.
-	parameterARN = regexp.MustCompile(`^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9_.\-/]+$`)
+	parameterARN = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9_.\-/]+$`)
+	})
 )
 
 // ParameterName reports whether s can name an SSM parameter: a name, or a parameter's ARN.
 // A URL or a token cannot.
 func ParameterName(s string) bool {
-	if _, name, ok := strings.Cut(s, ":parameter/"); ok && parameterARN.MatchString(s) {
+	if _, name, ok := strings.Cut(s, ":parameter/"); ok && parameterARN().MatchString(s) {
 		return len(name) <= maxParameterName
 	}
-	return len(s) <= maxParameterName && parameterName.MatchString(s)
+	return len(s) <= maxParameterName && parameterName().MatchString(s)
 }
 
 // maxParameterName is the longest name SSM takes.

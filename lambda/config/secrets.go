@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MinSigningKey is the shortest signing key a webhook destination takes, in bytes.
@@ -48,11 +49,11 @@ func CheckSecrets(target string, s Secrets) error {
 		want(strings.HasPrefix(s.Value, "xoxb-") && len(s.Value) > len("xoxb-") && !strings.ContainsAny(s.Value, " \t\r\n"),
 			KeySecret, "does not hold a Slack bot token (want xoxb-…, with no white space)")
 	case Discord:
-		want(webhookURL(s.Value, discordPath), KeySecret, "does not hold a Discord webhook URL (want https://discord.com/api/webhooks/<id>/<token>)")
+		want(webhookURL(s.Value, discordPath()), KeySecret, "does not hold a Discord webhook URL (want https://discord.com/api/webhooks/<id>/<token>)")
 	case Teams:
 		want(webhookURL(s.Value, nil), KeySecret, "does not hold a Teams Workflows webhook URL (want https://…/workflows/…/triggers/manual/paths/invoke?…&sig=…)")
 	case GoogleChat:
-		want(webhookURL(s.Value, gchatPath) && hasQuery(s.Value, "key", "token"),
+		want(webhookURL(s.Value, gchatPath()) && hasQuery(s.Value, "key", "token"),
 			KeySecret, "does not hold a Google Chat webhook URL (want https://chat.googleapis.com/v1/spaces/<space>/messages?key=…&token=…)")
 	case Webhook:
 		want(webhookURL(s.Value, nil), KeySecret, "does not hold a webhook URL (want https://…)")
@@ -64,8 +65,8 @@ func CheckSecrets(target string, s Secrets) error {
 
 var (
 	// Discord's webhook path, with or without an API version (/api/v10/webhooks/…).
-	discordPath = regexp.MustCompile(`/webhooks/[^/]+/[^/]+`)
-	gchatPath   = regexp.MustCompile(`/spaces/[^/]+/messages$`)
+	discordPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/webhooks/[^/]+/[^/]+`) })
+	gchatPath   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/spaces/[^/]+/messages$`) })
 )
 
 // webhookURL reports whether s is an absolute https URL whose path matches path (when given).

@@ -3,6 +3,7 @@ package event
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // ARN is a parsed Amazon Resource Name: arn:partition:service:region:account:resource.
@@ -58,12 +59,12 @@ func (a ARN) ResourcePath() []string {
 	return strings.Split(rest, "/")
 }
 
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`) })
 
 // ValidRegion reports whether s looks like a region code (us-east-1, us-gov-west-1,
 // cn-northwest-1), so that placeholders such as "REGION" or "EXAMPLE" in published samples are
 // not used to build links.
-func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+func ValidRegion(s string) bool { return regionPattern().MatchString(s) }
 
 // PartitionOfRegion returns the partition a region belongs to: aws-cn for cn-*, aws-us-gov for
 // us-gov-*, the isolated partitions for theirs, aws otherwise; "" for a string that is not a

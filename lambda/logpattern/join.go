@@ -3,6 +3,7 @@ package logpattern
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,9 +56,15 @@ const (
 var (
 	// Java, Kotlin and JavaScript frames: "\tat com.acme.Pay.charge(Pay.java:1)", "    at
 	// requireEnv (/app/src/config.ts:27:11)".
-	javaFrame  = regexp.MustCompile(`^\s+at \S|^\s*\.\.\. \d+ (?:more|common frames omitted)$`)
-	goFrame    = regexp.MustCompile(`^goroutine \d+ \[|^\s*\S+\.go:\d+(?: \+0x[0-9a-f]+)?$|^[\w./*()\[\]-]+\(.*\)$|^\[signal |^created by `)
-	pythonTail = regexp.MustCompile(`^(?:During handling of the above exception|The above exception was the direct cause)`)
+	javaFrame = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s+at \S|^\s*\.\.\. \d+ (?:more|common frames omitted)$`)
+	})
+	goFrame = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^goroutine \d+ \[|^\s*\S+\.go:\d+(?: \+0x[0-9a-f]+)?$|^[\w./*()\[\]-]+\(.*\)$|^\[signal |^created by `)
+	})
+	pythonTail = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:During handling of the above exception|The above exception was the direct cause)`)
+	})
 )
 
 // continues reports whether msg, gap after the last line, carries on the trace of an
@@ -71,16 +78,16 @@ func continues(open trace, msg string, gap time.Duration) bool {
 	case strings.HasPrefix(trimmed, "Traceback (most recent call last)"):
 		// logging.exception writes its message, then the traceback.
 		return open == traceNone || open == traceClosed
-	case pythonTail.MatchString(trimmed):
+	case pythonTail().MatchString(trimmed):
 		return open == traceClosed
 	}
 	switch open {
 	case tracePython:
 		return true // frames, source lines, then the exception line
 	case traceGo:
-		return goFrame.MatchString(trimmed) || line[0] == '\t' || strings.HasPrefix(trimmed, "[recovered]") || strings.HasPrefix(trimmed, "panic: ")
+		return goFrame().MatchString(trimmed) || line[0] == '\t' || strings.HasPrefix(trimmed, "[recovered]") || strings.HasPrefix(trimmed, "panic: ")
 	case traceJava:
-		return javaFrame.MatchString(line) || strings.HasPrefix(trimmed, "Caused by: ") || strings.HasPrefix(trimmed, "Suppressed: ")
+		return javaFrame().MatchString(line) || strings.HasPrefix(trimmed, "Caused by: ") || strings.HasPrefix(trimmed, "Suppressed: ")
 	case traceNone:
 		// A header line's exception follows it: "ERROR Failed to charge" then
 		// "com.acme.PaymentException: declined".
@@ -93,7 +100,7 @@ func continues(open trace, msg string, gap time.Duration) bool {
 		if _, _, ok := exceptionLine(line); ok {
 			return true
 		}
-		return javaFrame.MatchString(line)
+		return javaFrame().MatchString(line)
 	}
 	return false
 }
@@ -112,12 +119,12 @@ func next(open trace, msg string) trace {
 			return traceClosed
 		}
 		return tracePython
-	case open == traceClosed && pythonTail.MatchString(trimmed):
+	case open == traceClosed && pythonTail().MatchString(trimmed):
 		return traceClosed
 	case open == traceGo:
 		return traceGo
 	}
-	if _, _, ok := javaException(strings.TrimPrefix(trimmed, "Caused by: ")); ok || javaFrame.MatchString(line) {
+	if _, _, ok := javaException(strings.TrimPrefix(trimmed, "Caused by: ")); ok || javaFrame().MatchString(line) {
 		return traceJava
 	}
 	if open == traceJava {

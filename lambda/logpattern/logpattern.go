@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -217,13 +218,17 @@ func javaText(line, typ, msg string) string {
 
 var (
 	// java.lang.IllegalStateException: msg; com.acme.PaymentError; Exception in thread "main" …
-	javaRE = regexp.MustCompile(`^(?:Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault))(?::\s?(.*))?$`)
+	javaRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault))(?::\s?(.*))?$`)
+	})
 	// ValueError: msg; requests.exceptions.ConnectionError: msg; KeyboardInterrupt
-	pythonRE = regexp.MustCompile(`^((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Timeout|NotFound|Denied))(?::\s?(.*))?$`)
+	pythonRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Timeout|NotFound|Denied))(?::\s?(.*))?$`)
+	})
 )
 
 func javaException(line string) (typ, msg string, ok bool) {
-	m := javaRE.FindStringSubmatch(line)
+	m := javaRE().FindStringSubmatch(line)
 	if m == nil {
 		return "", "", false
 	}
@@ -234,7 +239,7 @@ func exceptionLine(line string) (typ, msg string, ok bool) {
 	if line == "" || line[0] == ' ' || line[0] == '\t' {
 		return "", "", false // a frame, or its source line
 	}
-	m := pythonRE.FindStringSubmatch(strings.TrimSpace(line))
+	m := pythonRE().FindStringSubmatch(strings.TrimSpace(line))
 	if m == nil {
 		return "", "", false
 	}

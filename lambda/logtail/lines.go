@@ -3,6 +3,7 @@ package logtail
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,7 +12,9 @@ import (
 
 // ansiEscape matches terminal escape sequences (colours, cursor moves, titles): coloured logs
 // are common, and dropping only the ESC byte would leave "[31m" in the text.
-var ansiEscape = regexp.MustCompile(`\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])`)
+var ansiEscape = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])`)
+})
 
 // shaper turns log event messages into the lines an alert shows.
 type shaper struct {
@@ -27,7 +30,7 @@ func (s shaper) shape(messages []string) (lines []string, cut int) {
 	for i := len(messages) - 1; i >= 0 && len(lines) < s.lines; i-- {
 		msg := strings.ToValidUTF8(messages[i], "\uFFFD")
 		if strings.IndexByte(msg, 0x1b) >= 0 {
-			msg = ansiEscape.ReplaceAllString(msg, "")
+			msg = ansiEscape().ReplaceAllString(msg, "")
 		}
 		parts := strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' || r == '\r' })
 		for j := len(parts) - 1; j >= 0 && len(lines) < s.lines; j-- {
@@ -67,7 +70,7 @@ func (s shaper) line(l string) (string, bool) {
 // (lambda/logpattern) both read lines through it.
 func (r *Redactor) Clean(l string, limit int) (line string, cut bool) {
 	if strings.IndexByte(l, 0x1b) >= 0 {
-		l = ansiEscape.ReplaceAllString(l, "")
+		l = ansiEscape().ReplaceAllString(l, "")
 	}
 	// Controls go before redaction: a NUL inside a key must not hide it from the rules and
 	// then vanish, joining the secret back together. Of what Sanitize keeps, a line holds

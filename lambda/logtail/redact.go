@@ -3,7 +3,6 @@ package logtail
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -21,7 +20,8 @@ const urlMarker = "***"
 // redacting: a missed secret is posted to a channel, an extra marker costs a click.
 // A Redactor is safe for concurrent use.
 type Redactor struct {
-	rules []rule
+	// own are the configured patterns, applied after the built-in rules.
+	own []rule
 }
 
 // rule replaces what re matches: the subexpression named "secret" when it has one, else the
@@ -41,7 +41,8 @@ type rule struct {
 // builtin lists the rules every Redactor applies, most specific first, so a token inside a
 // webhook URL or an Authorization header is named by the rule that knows its shape. No rule
 // matches a value that starts with "[", so a marker one rule wrote is left alone by the next.
-// They are compiled on first use: a function whose log tail is off never needs them.
+// They are compiled when the first line is redacted, not when a Redactor is made: every
+// notifier makes one at start (its log patterns), and most starts redact nothing.
 var builtin = sync.OnceValue(func() []rule {
 	return []rule{
 		newRule("slack-webhook", `https://hooks\.slack(?:-gov)?\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/\-]+)`, Marker, "hooks.slack"),
@@ -81,9 +82,7 @@ func newRule(name, expr, with string, hints ...string) rule {
 // Redact, compiled by its Compile).
 func NewRedactor(patterns []*regexp.Regexp) *Redactor { return newRedactor(rules(patterns)) }
 
-func newRedactor(own []rule) *Redactor {
-	return &Redactor{rules: slices.Concat(builtin(), own)}
-}
+func newRedactor(own []rule) *Redactor { return &Redactor{own: own} }
 
 // rules turns compiled patterns into a Redactor's rules, named after their place in the list.
 func rules(patterns []*regexp.Regexp) []rule {
@@ -96,9 +95,15 @@ func rules(patterns []*regexp.Regexp) []rule {
 
 // Redact returns line with every secret it finds replaced.
 func (r *Redactor) Redact(line string) string {
-	lower := strings.ToLower(line)
-	for i := range r.rules {
-		ru := &r.rules[i]
+	line, lower := redact(builtin(), line, strings.ToLower(line))
+	line, _ = redact(r.own, line, lower)
+	return line
+}
+
+// redact applies rules in turn to line, whose lower-case form is lower.
+func redact(rules []rule, line, lower string) (string, string) {
+	for i := range rules {
+		ru := &rules[i]
 		if ru.hints != nil && !containsAny(lower, ru.hints) {
 			continue
 		}
@@ -106,7 +111,7 @@ func (r *Redactor) Redact(line string) string {
 			line, lower = out, strings.ToLower(out)
 		}
 	}
-	return line
+	return line, lower
 }
 
 func containsAny(s string, subs []string) bool {
