@@ -128,7 +128,7 @@ func emojiOf(s alert.Severity) string {
 
 // Render returns the incoming-webhook body for a: compact JSON, within every Slack limit.
 func Render(a alert.Alert) ([]byte, error) {
-	return encode(build(a, nil))
+	return encodeMessage(build(a, nil))
 }
 
 // build lays out the message; m adds the action buttons (buttons.go) the alert offers.
