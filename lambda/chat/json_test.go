@@ -1,8 +1,11 @@
 package chat
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // AppendString must write what Encode writes for the same string, whatever it holds.
@@ -29,5 +32,34 @@ func checkAppendString(t *testing.T, s string) {
 	}
 	if got := AppendString([]byte("x"), s); string(got) != "x"+string(want) {
 		t.Errorf("AppendString(%q) = %s, Encode gives %s", s, got[1:], want)
+	}
+}
+
+// asIsWord must agree with the byte-by-byte rule on every word.
+func TestAsIsWord(t *testing.T) {
+	check := func(w [8]byte) {
+		want := true
+		for _, c := range w {
+			want = want && c < utf8.RuneSelf && !quoted[c]
+		}
+		if got := asIsWord(binary.LittleEndian.Uint64(w[:])); got != want {
+			t.Fatalf("asIsWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for i := range 8 {
+		for c := range 256 {
+			w := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
+			w[i] = byte(c)
+			check(w)
+		}
+	}
+	edges := []byte{0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 'a'}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = edges[r.IntN(len(edges))]
+		}
+		check(w)
 	}
 }
