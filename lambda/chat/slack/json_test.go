@@ -59,3 +59,11 @@ func checkMessage(t *testing.T, m message, channel string) {
 		t.Errorf("encodeBotMessage: %v\n got %s\nwant %s", err, got, want)
 	}
 }
+
+func TestHasEscapes(t *testing.T) {
+	for _, s := range []string{"", "plain text", "a & b", "<", "x>", "`code`", "é🚨\u2028", "\x00\xff"} {
+		if got, want := hasEscapes(s), strings.ContainsAny(s, "&<>`"); got != want {
+			t.Errorf("hasEscapes(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
