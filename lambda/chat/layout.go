@@ -114,7 +114,8 @@ func Links(links []alert.Link, n, maxURL int) (shown []alert.Link, left int) {
 // account (as esc makes them of the untrusted text), time and event count, then how many facts
 // and links were left out; the blank parts dropped, the rest joined by " • ".
 func (c Context) SmallPrint(label string, esc func(string) string, factsLeft, linksLeft int) string {
-	parts := []string{label}
+	parts := make([]string, 1, 8) // room for every part: a slice that does not grow stays off the heap
+	parts[0] = label
 	for _, s := range []string{esc(c.Origin), esc(c.Region), esc(c.Account), c.Time, c.Count,
 		NotShown(factsLeft, "more fact", "more facts"), NotShown(linksLeft, "link", "links")} {
 		if s != "" {

@@ -113,7 +113,8 @@ type Context struct {
 func ContextOf(a alert.Alert) Context {
 	c := Context{Label: LookOf(a.Severity).Label, Origin: a.Origin, Region: a.Identity.Region, Account: a.Identity.Account}
 	if !a.Time.IsZero() {
-		c.Time = a.Time.UTC().Format(time.DateTime) + " UTC"
+		var b [len(time.DateTime) + len(" UTC")]byte
+		c.Time = string(append(a.Time.UTC().AppendFormat(b[:0], time.DateTime), " UTC"...))
 	}
 	if a.Count > 1 {
 		c.Count = fmt.Sprintf("%d events", a.Count)

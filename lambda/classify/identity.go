@@ -19,8 +19,9 @@ func applyARN(id *alert.Identity, s string) {
 		return
 	}
 	setIfEmpty(&id.Partition, a.Partition)
-	if event.ValidRegion(a.Region) {
-		setIfEmpty(&id.Region, a.Region)
+	// The check is a regular expression: made only while the region is still unknown.
+	if id.Region == "" && event.ValidRegion(a.Region) {
+		id.Region = a.Region
 	}
 	setIfEmpty(&id.Account, a.Account)
 	path := a.ResourcePath()

@@ -54,36 +54,36 @@ func typed(body []byte) (event.EventBridge, any, bool) {
 	if !ok {
 		return event.EventBridge{}, nil, false
 	}
-	fp, ok := fastPath[dt]
+	fp, ok := fastPath[string(dt)] // a lookup by the bytes: no string is made
 	if !ok {
 		return event.EventBridge{}, nil, false
 	}
 	ev, pre, err := fp.decode(body)
-	if err != nil || ev.DetailType != dt || ev.Source != fp.source {
+	if err != nil || ev.DetailType != string(dt) || ev.Source != fp.source {
 		return event.EventBridge{}, nil, false
 	}
 	return ev, pre, true
 }
 
 // peekDetailType reads the string after the first "detail-type" key, if it is a plain one.
-func peekDetailType(body []byte) (string, bool) {
+func peekDetailType(body []byte) ([]byte, bool) {
 	i := bytes.Index(body, []byte(`"detail-type"`))
 	if i < 0 {
-		return "", false
+		return nil, false
 	}
 	rest := bytes.TrimLeft(body[i+len(`"detail-type"`):], " \t\r\n")
 	if len(rest) == 0 || rest[0] != ':' {
-		return "", false
+		return nil, false
 	}
 	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
 	if len(rest) == 0 || rest[0] != '"' {
-		return "", false
+		return nil, false
 	}
 	end := bytes.IndexByte(rest[1:], '"')
 	if end < 0 || bytes.IndexByte(rest[1:1+end], '\\') >= 0 {
-		return "", false
+		return nil, false
 	}
-	return string(rest[1 : 1+end]), true
+	return rest[1 : 1+end], true
 }
 
 // detailOf returns the event's detail as D: the fast path's, or decoded now.

@@ -92,7 +92,7 @@ func (p *probe) readObject(s *scanner, records bool) {
 		case is(name, "MessageId"):
 			readPresence(s, &p.messageID)
 		case is(name, "TopicArn"):
-			readPresence(s, &p.topicArn)
+			readSeen(s, &p.topicArn)
 		case is(name, "Subject"):
 			readPresence(s, &p.subject)
 		case is(name, "Message"):
@@ -197,9 +197,38 @@ func readString(s *scanner, dst *string) {
 		return
 	}
 	if v := s.str(nil, true); !s.bad {
-		*dst = string(v)
+		// Every record of a batch names the same source and type: those are not copied.
+		switch string(v) {
+		case "aws:sqs":
+			*dst = "aws:sqs"
+		case "Notification":
+			*dst = "Notification"
+		default:
+			*dst = string(v)
+		}
 	}
 }
+
+// readSeen is readPresence for a field only tested for presence (TopicArn): a string is
+// validated, not kept.
+func readSeen(s *scanner, dst **string) {
+	switch s.peek() {
+	case 'n':
+		*dst = nil
+		s.skip()
+	case '"':
+		s.skip()
+		*dst = &seen
+	default:
+		if *dst == nil {
+			*dst = &seen
+		}
+		s.skip()
+	}
+}
+
+// seen is what a field readSeen found points to; it is never read or written.
+var seen string
 
 // readPresence reads a *string field: nil for null, the string, or "" for another type
 // (encoding/json allocates the pointer before it finds the type wrong).

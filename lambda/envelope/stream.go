@@ -90,7 +90,7 @@ func (s *stream) member(name string) error {
 	case is(n, "MessageId"):
 		readPresence(&sc, &s.p.messageID)
 	case is(n, "TopicArn"):
-		readPresence(&sc, &s.p.topicArn)
+		readSeen(&sc, &s.p.topicArn)
 	case is(n, "Subject"):
 		readPresence(&sc, &s.p.subject)
 	case is(n, "Message"):

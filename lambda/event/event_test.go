@@ -172,3 +172,41 @@ func TestCloudTrailByApplicationAutoScaling(t *testing.T) {
 		t.Error("a user taken for Application Auto Scaling")
 	}
 }
+
+// ParseTime skips RFC 3339, the first layout, for a time whose offset has no colon: RFC 3339
+// must indeed fail on every such time, whatever comes before the offset.
+func TestColonlessOffsetIsNotRFC3339(t *testing.T) {
+	if timeLayouts[0] != time.RFC3339Nano {
+		t.Fatalf("the first layout is %q, not RFC 3339", timeLayouts[0])
+	}
+	for _, s := range []string{
+		"2019-10-02T17:04:40.989+0000", "2019-10-02T17:04:40+0000", "2019-10-02T17:04:40Z+0000",
+		"2019-10-02T17:04:40+05:30-0130", "2019-10-02T17:04:40.123456789-0800", "+0000", "Z-9999",
+	} {
+		if !colonlessOffset(s) {
+			t.Errorf("colonlessOffset(%q) = false", s)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			t.Errorf("RFC 3339 reads %q", s)
+		}
+		// Every layout, in order, as ParseTime tried them before it skipped any.
+		var want time.Time
+		wantOK := false
+		if !isNumber(s) {
+			for _, layout := range timeLayouts {
+				if v, err := time.Parse(layout, s); err == nil {
+					want, wantOK = v.UTC(), true
+					break
+				}
+			}
+		}
+		if got, ok := ParseTime(s); !isNumber(s) && (ok != wantOK || !got.Equal(want)) {
+			t.Errorf("ParseTime(%q) = %v, %v; every layout gives %v, %v", s, got, ok, want, wantOK)
+		}
+	}
+	for _, s := range []string{"2019-10-02T17:04:40+00:00", "2019-10-02T17:04:40Z", "1570036000", "0000", "a+000b"} {
+		if colonlessOffset(s) {
+			t.Errorf("colonlessOffset(%q) = true", s)
+		}
+	}
+}

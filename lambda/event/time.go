@@ -79,12 +79,31 @@ func ParseTime(s string) (time.Time, bool) {
 			return time.Unix(sec, int64((n-float64(sec))*1e9)).UTC(), true
 		}
 	}
-	for _, layout := range timeLayouts {
+	layouts := timeLayouts
+	if colonlessOffset(s) {
+		// RFC 3339 wants a colon in the offset: it cannot read this one (CloudWatch alarms'
+		// timestamps), and its failure, an error made and thrown away, was most of the cost.
+		layouts = layouts[1:]
+	}
+	for _, layout := range layouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// colonlessOffset reports whether s ends in an offset without a colon: a sign and four digits.
+func colonlessOffset(s string) bool {
+	if len(s) < 5 || s[len(s)-5] != '+' && s[len(s)-5] != '-' {
+		return false
+	}
+	for _, c := range []byte(s[len(s)-4:]) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // isNumber reports whether s is a plain decimal number, so that "NaN" and "Inf", which

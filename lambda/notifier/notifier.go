@@ -297,23 +297,29 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			one[0] = classify.Classify(rec)
 			alerts = one[:]
 		}
-		for _, a := range alerts {
+		for k := range alerts {
+			a := &alerts[k]
 			if i, dup := seen[a.EventID]; dup {
 				// The first copy carries this record's fate too: if it fails, both go back.
 				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
-				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 				continue
 			}
-			if t, ok := transitionOf(&a); ok {
+			if t, ok := transitionOf(a); ok {
 				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
-					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], a, rec.ItemID))
+					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], *a, rec.ItemID))
 					seen[a.EventID] = alarms[j].input
 					continue
 				}
 				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
 			}
 			seen[a.EventID] = len(inputs)
-			inputs = append(inputs, story.Input{Alert: a, Verdict: n.decide(&a, silenced), Items: itemList(rec.ItemID)})
+			// The verdict is taken of the input's own copy: the policy's rules are functions, so
+			// the alert they are shown is taken to escape, and a copy made here would be one
+			// more on the heap for every event.
+			inputs = append(inputs, story.Input{Alert: *a, Items: itemList(rec.ItemID)})
+			in := &inputs[len(inputs)-1]
+			in.Verdict = n.decide(&in.Alert, silenced)
 		}
 	}
 	n.endDeploymentSilences(ctx, inputs, silenced)

@@ -1,6 +1,8 @@
 package text
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +165,35 @@ func TestBlankAndFastPaths(t *testing.T) {
 	}
 	if _, ok := LinkURL("https://x.example/ab", 19, ""); ok {
 		t.Error("LinkURL took a URL past its limit")
+	}
+}
+
+// printableWord must agree with the byte-by-byte rule on every word: each byte value in each
+// place among printable ones, and random words mixing the bytes at the range's edges.
+func TestPrintableWord(t *testing.T) {
+	check := func(w [8]byte) {
+		want := true
+		for _, c := range w {
+			want = want && c >= 0x20 && c < 0x7f
+		}
+		if got := printableWord(binary.LittleEndian.Uint64(w[:])); got != want {
+			t.Fatalf("printableWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for i := range 8 {
+		for c := range 256 {
+			w := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
+			w[i] = byte(c)
+			check(w)
+		}
+	}
+	edges := []byte{0x00, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xfe, 0xff, 'a', '~', ' '}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = edges[r.IntN(len(edges))]
+		}
+		check(w)
 	}
 }

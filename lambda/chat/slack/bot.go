@@ -51,7 +51,7 @@ func (b *Bot) Render(a alert.Alert) ([]byte, error) { return RenderBot(a, b.Chan
 // RenderBot returns the chat.postMessage body for a in channel: the webhook's message and the
 // channel. It needs no token.
 func RenderBot(a alert.Alert, channel string) ([]byte, error) {
-	return encode(botMessage{Channel: channel, message: build(a, nil)})
+	return encodeBotMessage(channel, build(a, nil))
 }
 
 func encode(v any) ([]byte, error) {

@@ -119,6 +119,24 @@ var emoji = map[alert.Severity]string{
 	alert.Resolved: ":white_check_mark:",
 }
 
+// colors are the bars' colours as Slack takes them, made once for each severity.
+var colors = func() map[alert.Severity]string {
+	m := map[alert.Severity]string{}
+	for _, s := range []alert.Severity{alert.Critical, alert.Warning, alert.Info, alert.Resolved} {
+		m[s] = hexColor(s)
+	}
+	return m
+}()
+
+func colorOf(s alert.Severity) string {
+	if c, ok := colors[s]; ok {
+		return c
+	}
+	return hexColor(s)
+}
+
+func hexColor(s alert.Severity) string { return fmt.Sprintf("#%06X", chat.LookOf(s).Color) }
+
 func emojiOf(s alert.Severity) string {
 	if e, ok := emoji[s]; ok {
 		return e
@@ -128,7 +146,7 @@ func emojiOf(s alert.Severity) string {
 
 // Render returns the incoming-webhook body for a: compact JSON, within every Slack limit.
 func Render(a alert.Alert) ([]byte, error) {
-	return encode(build(a, nil))
+	return encodeMessage(build(a, nil))
 }
 
 // build lays out the message; m adds the action buttons (buttons.go) the alert offers.
@@ -139,7 +157,10 @@ func build(a alert.Alert, m chatops.Menu) message {
 	prefix := em + " "
 	top := prefix + mrkdwn(headline, topTextBudget-utf8.RuneCountInString(prefix))
 
-	blocks := []block{headerBlock{Type: "header", Text: plainText(plain(em+" "+title, MaxHeaderText))}}
+	// Room for every block build can make (header, why, two of facts, excerpt, log, links,
+	// buttons, context): the list is made once.
+	blocks := make([]block, 1, 9)
+	blocks[0] = headerBlock{Type: "header", Text: plainText(plain(em+" "+title, MaxHeaderText))}
 	if why := whySection(a); why != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(why))})
 	}
@@ -163,7 +184,7 @@ func build(a alert.Alert, m chatops.Menu) message {
 	return message{
 		Text: top,
 		Attachments: []attachment{{
-			Color:    fmt.Sprintf("#%06X", chat.LookOf(a.Severity).Color),
+			Color:    colorOf(a.Severity),
 			Fallback: top,
 			Blocks:   blocks[:min(len(blocks), MaxBlocks)],
 		}},
@@ -194,7 +215,7 @@ func whySection(a alert.Alert) string {
 // many were left out so the context line can say so.
 func factSections(facts []alert.Fact) ([]block, int) {
 	shown, left := chat.Facts(facts, factsShown)
-	var fields []textObject
+	fields := make([]textObject, 0, len(shown))
 	for _, f := range shown {
 		fields = append(fields, mrkdwnText(fieldText(f)))
 	}
@@ -216,8 +237,9 @@ func fieldText(f alert.Fact) string {
 	if strings.TrimSpace(f.Label) == "" {
 		return mrkdwnLines(value, factValueBudget)
 	}
-	label := "*" + mrkdwn(f.Label, factLabelBudget) + "*\n"
-	return label + mrkdwnLines(value, min(factValueBudget, MaxFieldText-utf8.RuneCountInString(label)))
+	label := mrkdwn(f.Label, factLabelBudget)
+	room := MaxFieldText - utf8.RuneCountInString(label) - len("**\n")
+	return "*" + label + "*\n" + mrkdwnLines(value, min(factValueBudget, room)) // one string made, not two
 }
 
 // excerptBlock shows a generic alert's raw record as code, head kept.
