@@ -7,13 +7,12 @@ import (
 	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
-	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // tailLogs adds the dying container's last log lines to what will be said about a stopped
 // task. Tails run side by side, each within the log tail's own budget, so a batch waits for
 // about one budget at most; an alert whose logs cannot be had goes without them.
-func (n *Notifier) tailLogs(ctx context.Context, says []story.Emit) {
+func (n *Notifier) tailLogs(ctx context.Context, says []saying) {
 	if n.logs == nil {
 		return
 	}
@@ -21,7 +20,7 @@ func (n *Notifier) tailLogs(ctx context.Context, says []story.Emit) {
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	for i := range says {
-		a := &says[i].Alert
+		a := says[i].alert()
 		if !wantsLogs(a) {
 			continue
 		}

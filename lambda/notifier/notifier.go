@@ -262,7 +262,7 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 				return
 			}
 		}
-	}, len(recs), nil)
+	}, len(recs), nil, true)
 	return plan
 }
 
@@ -271,15 +271,22 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 // given to emit are kept in the plan without their payloads, so a large batch is never held
 // whole. It stops at the first error recs yields, before any story is told, or at the first
 // error emit returns, and returns it. emit nil keeps the payloads, as Plan does.
-func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], emit func(Message) error) (Plan, error) {
-	return n.stream(ctx, recs, 0, emit)
+//
+// explain keeps what explains the plan: Suppressed, Routed, Folded and each message's Alert
+// and Items. Without it (and with emit set) the plan keeps only Records and the messages'
+// destinations, targets, routes and operations, and each alert is let go once it has been
+// decided on, so that a batch of ten thousand records holds each of its alerts once, until
+// its messages are written.
+func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], emit func(Message) error, explain bool) (Plan, error) {
+	return n.stream(ctx, recs, 0, emit, explain || emit == nil)
 }
 
-// stream is Stream, told how many records to expect when that is known.
-func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], size int, emit func(Message) error) (Plan, error) {
+// stream is Stream, told how many records to expect when that is known, and whether to keep
+// the plan's explanation.
+func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], size int, emit func(Message) error, keep bool) (Plan, error) {
 	var plan Plan
 	inputs := make([]story.Input, 0, size)
-	seen := map[string]int{}
+	seen := make(map[string]int, size)
 	var alarms []seenTransition
 	silenced := n.loadSilences(ctx)
 	for rec, err := range recs {
@@ -291,7 +298,9 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		var one [1]alert.Alert // most records are one alert: not worth a slice on the heap
 		switch {
 		case control != nil:
-			plan.Suppressed = append(plan.Suppressed, *control)
+			if keep {
+				plan.Suppressed = append(plan.Suppressed, *control)
+			}
 			continue
 		case !isLog:
 			one[0] = classify.Classify(rec)
@@ -300,32 +309,49 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		for k := range alerts {
 			a := &alerts[k]
 			if i, dup := seen[a.EventID]; dup {
+				if i == decided {
+					continue
+				}
 				// The first copy carries this record's fate too: if it fails, both go back.
 				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
-				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				if keep {
+					plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
+				}
 				continue
 			}
 			if t, ok := transitionOf(a); ok {
 				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
-					plan.Suppressed = append(plan.Suppressed, n.oneTransition(&inputs[alarms[j].input], *a, rec.ItemID))
+					if s := n.oneTransition(&inputs[alarms[j].input], *a, rec.ItemID); keep {
+						plan.Suppressed = append(plan.Suppressed, s)
+					}
 					seen[a.EventID] = alarms[j].input
 					continue
 				}
 				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
 			}
-			seen[a.EventID] = len(inputs)
 			// The verdict is taken of the input's own copy: the policy's rules are functions, so
 			// the alert they are shown is taken to escape, and a copy made here would be one
 			// more on the heap for every event.
 			inputs = append(inputs, story.Input{Alert: *a, Items: itemList(rec.ItemID)})
 			in := &inputs[len(inputs)-1]
 			in.Verdict = n.decide(&in.Alert, silenced)
+			if !keep && in.Verdict.Suppress && a.Kind != alert.KindLog && a.Kind != alert.KindDeployment && !isTransition(a) && !story.Wants(in) {
+				// Suppressed, and no story, silence or later copy can change that: with no
+				// record of suppressions to keep, it is let go now rather than held to the end
+				// of the batch.
+				*in = story.Input{}
+				inputs = inputs[:len(inputs)-1]
+				seen[a.EventID] = decided
+				continue
+			}
+			seen[a.EventID] = len(inputs) - 1
 		}
 	}
 	n.endDeploymentSilences(ctx, inputs, silenced)
 
 	logInputs, inputs := splitLogInputs(inputs)
 	res, err := n.stories.Apply(ctx, inputs)
+	inputs = nil // Apply keeps what passes in their place: res.Passed holds them now
 	if err != nil {
 		// Without stories every failure posts on its own: noisier, never lost.
 		n.log.Error("crash-loop stories unavailable; posting failures one by one", "error", err.Error())
@@ -336,33 +362,47 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 	}
 	n.applyPatterns(ctx, logInputs, &res)
-	plan.Folded = res.Folded
-	says := make([]story.Emit, 0, len(res.Passed)+len(res.Emits))
-	for _, in := range res.Passed {
+	if keep {
+		plan.Folded = res.Folded
+	}
+	res.Folded = nil
+	// What is said is held where it already is (res.Passed, res.Emits), and pointed to.
+	says := make([]saying, 0, len(res.Passed)+len(res.Emits))
+	for i := range res.Passed {
+		in := &res.Passed[i]
 		if v := in.Verdict; v.Suppress {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
+			if keep {
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
+			} else {
+				*in = story.Input{} // decided: let its alert go
+			}
 			continue
 		}
-		says = append(says, story.Emit{Alert: in.Alert, Mode: story.Post, Items: in.Items})
+		says = append(says, saying{in: in})
 	}
-	says = append(says, res.Emits...)
+	for i := range res.Emits {
+		says = append(says, saying{emit: &res.Emits[i]})
+	}
 	n.tailLogs(ctx, says)
 	n.postMortems(ctx, says)
 
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
-	sort.SliceStable(says, func(x, y int) bool { return says[x].Alert.Time.Before(says[y].Alert.Time) })
+	sort.SliceStable(says, func(x, y int) bool { return says[x].alert().Time.Before(says[y].alert().Time) })
 	for i := range says {
-		e := &says[i]
-		a := &e.Alert
+		a, items := says[i].alert(), says[i].items()
 		d := n.router.Route(a, n.clock.Now())
-		plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: e.Items})
+		if keep {
+			plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: items})
+		}
 		n.logRouted(a, d)
 		if h, muted := d.Muted(); muted {
-			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: h.Rule(), Why: h.Why(), Items: e.Items})
+			if keep {
+				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: h.Rule(), Why: h.Why(), Items: items})
+			}
 			continue
 		}
 		for _, s := range d.Sends {
-			for _, m := range n.messages(s.Destination, e) {
+			for _, m := range says[i].messages(n, s.Destination) {
 				m.Routes = s.Routes
 				if emit != nil {
 					if err := emit(m); err != nil {
@@ -370,11 +410,63 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 					}
 					m.Payload = nil
 				}
+				if !keep {
+					m.Alert, m.Items = nil, nil
+				}
 				plan.Messages = append(plan.Messages, m)
 			}
 		}
+		if !keep {
+			says[i].drop() // its messages are written: let its alert go
+		}
 	}
 	return plan, nil
+}
+
+// decided marks, in stream's index of event ids, an alert already let go.
+const decided = -1
+
+func isTransition(a *alert.Alert) bool {
+	_, ok := transitionOf(a)
+	return ok
+}
+
+// saying is one thing the batch will say: an input that passed the stories, said as a post,
+// or what a story emits. It points to where the alert is held, so that no stage copies it.
+type saying struct {
+	in   *story.Input
+	emit *story.Emit
+}
+
+func (s saying) alert() *alert.Alert {
+	if s.emit != nil {
+		return &s.emit.Alert
+	}
+	return &s.in.Alert
+}
+
+func (s saying) items() []string {
+	if s.emit != nil {
+		return s.emit.Items
+	}
+	return s.in.Items
+}
+
+// messages renders what one destination gets: a passed input is one new message, as a
+// story's Post is.
+func (s saying) messages(n *Notifier, dest string) []Message {
+	if s.emit != nil {
+		return n.messages(dest, s.emit)
+	}
+	return []Message{n.render(dest, &s.in.Alert, s.in.Items)}
+}
+
+func (s saying) drop() {
+	if s.emit != nil {
+		*s.emit = story.Emit{}
+	} else {
+		*s.in = story.Input{}
+	}
 }
 
 // logRouted writes one line per routed alert saying where it goes and why, so a message that

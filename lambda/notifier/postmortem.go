@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/deployments"
-	"github.com/foghornhq/foghorn/lambda/story"
 )
 
 // WithPostMortem asks ECS's service deployments API what happened when a deployment fails,
@@ -20,7 +19,7 @@ func WithPostMortem(p deployments.PostMortem) Option {
 // postMortems adds ECS's account of each deployment worth one to what will be said. Calls run
 // side by side, each within the post-mortem's own budget; an alert whose post-mortem cannot be
 // had goes without it, never later and never lost.
-func (n *Notifier) postMortems(ctx context.Context, says []story.Emit) {
+func (n *Notifier) postMortems(ctx context.Context, says []saying) {
 	if n.postMortem == nil {
 		return
 	}
@@ -28,7 +27,7 @@ func (n *Notifier) postMortems(ctx context.Context, says []story.Emit) {
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	for i := range says {
-		a := &says[i].Alert
+		a := says[i].alert()
 		if !deployments.Wants(a) {
 			continue
 		}

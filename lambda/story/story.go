@@ -115,8 +115,12 @@ const maxAttempts = 5
 // Apply runs the batch's inputs through the stories they belong to. Inputs that belong to
 // no story pass through unchanged. A store failure is returned: the caller then treats the
 // batch without stories (every failure posts on its own) rather than losing it.
+//
+// Apply takes inputs over: Passed is kept in their array (an input that passes is moved
+// down over those a story took), so that a large batch is not held twice. The caller must
+// not read inputs after.
 func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
-	res := Result{Passed: make([]Input, 0, len(inputs))}
+	res := Result{Passed: inputs[:0]}
 	groups := map[string][]Input{}
 	var keys []string
 	for _, in := range inputs {
@@ -133,6 +137,7 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	var errs []error
 	for _, k := range keys {
 		g := groups[k]
+		delete(groups, k) // once told, a group's copies are let go
 		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
 		out, err := t.applyGroupSafely(ctx, k, g)
 		if err != nil {
@@ -143,6 +148,9 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 		res.Emits = append(res.Emits, out.Emits...)
 		res.Folded = append(res.Folded, out.Folded...)
 		res.Passed = append(res.Passed, out.Passed...)
+	}
+	if len(res.Passed) <= len(inputs) {
+		clear(inputs[len(res.Passed):]) // what the stories took is theirs now: not kept alive here
 	}
 	return res, errors.Join(errs...)
 }
@@ -270,6 +278,10 @@ func keyOf(a *alert.Alert) string {
 	}
 	return ServiceKey(a.Identity)
 }
+
+// Wants reports whether in can change a story. Apply passes every other input through
+// unchanged, so a caller that keeps no record of suppressed inputs need not hand it over.
+func Wants(in *Input) bool { return relevant(in) && keyOf(&in.Alert) != "" }
 
 // relevant says whether an input can change a story: a task failure the policy lets through,
 // a deployment state change, or a steady state.

@@ -75,7 +75,7 @@ func render(_ context.Context, o *options, args []string, stdin io.Reader, stdou
 		d := drawer{term: demo.Terminal{W: out, Color: colour(stdout)}, named: o.config != ""}
 		emit = d.draw
 	}
-	plan, err := renderInput(doc, in, emit)
+	plan, err := renderInput(doc, in, emit, o.explain)
 	if err == nil && o.format == "text" && len(plan.Messages) == 0 {
 		nothingToPost(out, plan)
 	}
@@ -97,8 +97,9 @@ func render(_ context.Context, o *options, args []string, stdin io.Reader, stdou
 // are ever held whole. The notifier emits only once every record is read: an input that one
 // way cannot read has had nothing emitted for it, and is read the next way, last of all
 // whole (readAll), which says, with line and column, what is wrong with JSON that does not
-// parse.
-func renderInput(doc *config.Document, in *input, emit func(notifier.Message) error) (notifier.Plan, error) {
+// parse. Without explain, the plan keeps only what render prints when nothing is posted
+// (notifier.Stream), and each alert is let go once its messages are written.
+func renderInput(doc *config.Document, in *input, emit func(notifier.Message) error, explain bool) (notifier.Plan, error) {
 	// No targets: render needs no secret, and posts nothing. Each attempt starts afresh.
 	newNotifier := func() (*notifier.Notifier, error) { return notifier.New(doc, notifier.WithClock(processing)) }
 	for _, records := range in.readers() {
@@ -111,7 +112,7 @@ func renderInput(doc *config.Document, in *input, emit func(notifier.Message) er
 			f.Close()
 			return notifier.Plan{}, err
 		}
-		plan, err := n.Stream(context.Background(), records(bufio.NewReader(f)), emit)
+		plan, err := n.Stream(context.Background(), records(bufio.NewReader(f)), emit, explain)
 		f.Close()
 		if !errors.As(err, new(errStreamInput)) {
 			return plan, err
