@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	ownsns "github.com/foghornhq/foghorn/lambda/awsjson/sns"
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake/sdkclient"
 )
 
 func noProblems(t *testing.T, e interface{ Problems() []string }) {
@@ -33,7 +34,7 @@ func TestShippedTaskDefinitionsDecode(t *testing.T) {
 	f := NewECS()
 	defer f.Close()
 	f.AddShipped()
-	c := f.SDKClient()
+	c := sdkclient.ECS(f)
 	for name := range TaskDefinitions() {
 		out, err := c.DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(name)})
 		if err != nil {
@@ -51,7 +52,7 @@ func TestECSResolvesNamesAndARNs(t *testing.T) {
 	f := NewECS()
 	defer f.Close()
 	f.AddShipped()
-	c := f.SDKClient()
+	c := sdkclient.ECS(f)
 	for _, name := range []string{"checkout-api", "checkout-api:42", "arn:aws:ecs:us-east-1:111122223333:task-definition/checkout-api:42"} {
 		out, err := c.DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(name)})
 		if err != nil {
@@ -90,7 +91,7 @@ func TestGetLogEventsPages(t *testing.T) {
 		evs = append(evs, Event{Time: t0.Add(time.Duration(i) * time.Second), Message: "line " + strconv.Itoa(i)})
 	}
 	f.Put("/ecs/x", "ecs/app/1", evs...)
-	c := f.SDKClient()
+	c := sdkclient.Logs(f)
 	get := func(in cloudwatchlogs.GetLogEventsInput) *cloudwatchlogs.GetLogEventsOutput {
 		t.Helper()
 		in.LogGroupName, in.LogStreamName = aws.String("/ecs/x"), aws.String("ecs/app/1")
@@ -134,7 +135,7 @@ func TestGetLogEventsErrors(t *testing.T) {
 	f.Put("/ecs/x", "ecs/app/1", Event{Time: time.Now(), Message: "hello"})
 	f.Deny("/ecs/secret")
 	f.Put("/ecs/secret", "s", Event{Time: time.Now(), Message: "hidden"})
-	c := f.SDKClient(func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = 1 })
+	c := sdkclient.Logs(f, func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = 1 })
 	for _, tc := range []struct{ group, stream, code string }{
 		{"/ecs/none", "s", "ResourceNotFoundException"},
 		{"/ecs/x", "ecs/app/2", "ResourceNotFoundException"},
@@ -202,12 +203,12 @@ func TestHold(t *testing.T) {
 	f.Hold(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := f.SDKClient().DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")})
+	_, err := sdkclient.ECS(f).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want the deadline", err)
 	}
 	f.Hold(false)
-	if _, err := f.SDKClient().DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")}); err != nil {
+	if _, err := sdkclient.ECS(f).DescribeTaskDefinition(context.Background(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("checkout-api:42")}); err != nil {
 		t.Errorf("after release: %v", err)
 	}
 }
@@ -241,7 +242,7 @@ func TestSNSAnswersTheSDK(t *testing.T) {
 	f := NewSNS(topic)
 	defer f.Close()
 	ctx := context.Background()
-	if _, err := f.SDKClient().Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("from the SDK"), Subject: aws.String("s")}); err != nil {
+	if _, err := sdkclient.SNS(f).Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("from the SDK"), Subject: aws.String("s")}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := f.Client().Publish(ctx, &ownsns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("from foghorn"), Subject: aws.String("s")})
@@ -252,7 +253,7 @@ func TestSNSAnswersTheSDK(t *testing.T) {
 		t.Errorf("published %+v", pub)
 	}
 	noProblems(t, f)
-	_, sdkErr := f.SDKClient().Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic + "-gone"), Message: aws.String("m")})
+	_, sdkErr := sdkclient.SNS(f).Publish(ctx, &sdksns.PublishInput{TopicArn: aws.String(topic + "-gone"), Message: aws.String("m")})
 	_, ownErr := f.Client().Publish(ctx, &ownsns.PublishInput{TopicArn: aws.String(topic + "-gone"), Message: aws.String("m")})
 	var ae smithy.APIError
 	if !errors.As(sdkErr, &ae) || !errors.As(ownErr, &ae) || !strings.Contains(ownErr.Error(), ae.ErrorCode()) {
@@ -286,7 +287,7 @@ func TestRefusalsAreAnswered(t *testing.T) {
 		return err
 	}
 
-	sqsc := q.SDKClient(func(o *sdksqs.Options) { o.RetryMaxAttempts = 1 })
+	sqsc := sdkclient.SQS(q, func(o *sdksqs.Options) { o.RetryMaxAttempts = 1 })
 	send := func(body string) func(context.Context) error {
 		return func(ctx context.Context) error {
 			_, err := sqsc.SendMessage(ctx, &sdksqs.SendMessageInput{QueueUrl: aws.String(queue), MessageBody: aws.String(body)})
@@ -309,7 +310,7 @@ func TestRefusalsAreAnswered(t *testing.T) {
 		t.Errorf("SQS problems %q, messages %+v; want 3 problems, 1 message", p, m)
 	}
 
-	ecsc := e.SDKClient(func(o *ecs.Options) { o.RetryMaxAttempts = 1 })
+	ecsc := sdkclient.ECS(e, func(o *ecs.Options) { o.RetryMaxAttempts = 1 })
 	describe := func(arn string) (*ecs.DescribeServiceDeploymentsOutput, error) {
 		var out *ecs.DescribeServiceDeploymentsOutput
 		err := answered("DescribeServiceDeployments "+arn, func(ctx context.Context) (err error) {
@@ -336,7 +337,7 @@ func TestSSMAnswersTheSDK(t *testing.T) {
 	const name, value = "/foghorn/test/webhook", "https://hooks.slack.example/services/TFAKE/BFAKE/fake-secret-for-tests"
 	f := NewSSM(map[string]string{name: value})
 	defer f.Close()
-	c := sdkssm.New(sdkssm.Options{Region: Region, BaseEndpoint: aws.String(f.URL()), Credentials: Credentials, HTTPClient: f.HTTPClient()})
+	c := sdkclient.SSM(f)
 	get := func(name string, decrypt bool) (string, error) {
 		out, err := c.GetParameter(context.Background(), &sdkssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(decrypt)})
 		if err != nil {

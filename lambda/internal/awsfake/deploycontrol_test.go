@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake/sdkclient"
 )
 
 const (
@@ -29,7 +31,7 @@ func pausedFake(t *testing.T) (*ECS, *ecs.Client) {
 	if err := f.AddServiceDeployments(b); err != nil {
 		t.Fatal(err)
 	}
-	return f, f.SDKClient(func(o *ecs.Options) { o.Region = "us-west-2" })
+	return f, sdkclient.ECS(f, func(o *ecs.Options) { o.Region = "us-west-2" })
 }
 
 func code(err error) string {

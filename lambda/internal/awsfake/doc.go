@@ -9,7 +9,9 @@
 // servers that speak the real protocol (awsJson1_1, or awsJson1_0 for SQS: a POST to / with
 // X-Amz-Target, a SigV4-signed JSON body, errors named by __type; for SNS the query protocol:
 // a SigV4-signed form POST answered in XML), so real aws-sdk-go-v2 clients can be pointed at
-// them. Tests, the terminal demo and the end-to-end pipeline tests share them.
+// them (package sdkclient builds them; this package links no SDK service, since the terminal
+// demo, and so the foghorn CLI, links it). Tests, the terminal demo and the end-to-end
+// pipeline tests share them.
 //
 // Each fake checks what a real endpoint would and also what the service cannot see but we
 // care about (the SigV4 scope names the right service): a request it would reject is answered

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ownecs "github.com/foghornhq/foghorn/lambda/awsjson/ecs"
 )
 
@@ -109,17 +107,6 @@ func NewECS() *ECS {
 	}
 	f.start(f.serve)
 	return f
-}
-
-// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
-// fake's own tests hold it to the real protocol with it.
-func (f *ECS) SDKClient(optFns ...func(*sdkecs.Options)) *sdkecs.Client {
-	return sdkecs.New(sdkecs.Options{
-		Region:       Region,
-		BaseEndpoint: aws.String(f.URL()),
-		Credentials:  Credentials,
-		HTTPClient:   f.HTTPClient(),
-	}, optFns...)
 }
 
 // Client returns the notifier's own client (awsjson) for the fake, in Region, signed with

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cloudwatchlogs "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	ownlogs "github.com/foghornhq/foghorn/lambda/awsjson/logs"
 )
 
@@ -47,17 +46,6 @@ func NewLogs() *Logs {
 	}
 	f.start(f.serve)
 	return f
-}
-
-// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
-// fake's own tests hold it to the real protocol with it.
-func (f *Logs) SDKClient(optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
-	return cloudwatchlogs.New(cloudwatchlogs.Options{
-		Region:       Region,
-		BaseEndpoint: aws.String(f.URL()),
-		Credentials:  Credentials,
-		HTTPClient:   f.HTTPClient(),
-	}, optFns...)
 }
 
 // Client returns the notifier's own client (awsjson) for the fake, in Region, signed with

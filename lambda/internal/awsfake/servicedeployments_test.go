@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/foghornhq/foghorn/lambda/internal/awsfake/sdkclient"
 )
 
 // TestServiceDeploymentsWire: the wire-form samples decode in the real client, with their
@@ -27,7 +29,7 @@ func TestServiceDeploymentsWire(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	c := f.SDKClient(func(o *ecs.Options) { o.Region = "us-west-2" })
+	c := sdkclient.ECS(f, func(o *ecs.Options) { o.Region = "us-west-2" })
 	ctx := context.Background()
 	var arns []string
 	var token *string

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	sdksns "github.com/aws/aws-sdk-go-v2/service/sns"
 	ownsns "github.com/foghornhq/foghorn/lambda/awsjson/sns"
 )
 
@@ -41,17 +39,6 @@ func NewSNS(topics ...string) *SNS {
 	}
 	f.start(f.serve)
 	return f
-}
-
-// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
-// fake's own tests hold it to the real protocol with it.
-func (f *SNS) SDKClient(optFns ...func(*sdksns.Options)) *sdksns.Client {
-	return sdksns.New(sdksns.Options{
-		Region:       Region,
-		BaseEndpoint: aws.String(f.URL()),
-		Credentials:  Credentials,
-		HTTPClient:   f.HTTPClient(),
-	}, optFns...)
 }
 
 // Client returns the notifier's own client (awsjson) for the fake, in Region, signed with

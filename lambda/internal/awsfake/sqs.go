@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	sdksqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	ownsqs "github.com/foghornhq/foghorn/lambda/awsjson/sqs"
 )
 
@@ -42,17 +40,6 @@ func NewSQS(queueURLs ...string) *SQS {
 	}
 	f.start(f.serve)
 	return f
-}
-
-// SDKClient returns the SDK's client for the fake, in Region, signed with Credentials: the
-// fake's own tests hold it to the real protocol with it.
-func (f *SQS) SDKClient(optFns ...func(*sdksqs.Options)) *sdksqs.Client {
-	return sdksqs.New(sdksqs.Options{
-		Region:       Region,
-		BaseEndpoint: aws.String(f.URL()),
-		Credentials:  Credentials,
-		HTTPClient:   f.HTTPClient(),
-	}, optFns...)
 }
 
 // Client returns the notifier's own client (awsjson) for the fake, in Region, signed with

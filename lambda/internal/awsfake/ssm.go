@@ -11,8 +11,8 @@ import (
 // SSM is a fake AWS Systems Manager Parameter Store endpoint answering GetParameter over
 // awsJson1_1, as aws-sdk-go-v2 speaks it. Its parameters are SecureStrings: a call without
 // WithDecryption gets the value still encrypted, as from SSM, and is recorded in Problems,
-// since the notifier must always ask for it decrypted. It has no SDKClient, so that the demo,
-// which links the fakes, does not link the SSM SDK: tests build one on URL and HTTPClient.
+// since the notifier must always ask for it decrypted. Tests hold it to the SDK's client with
+// package sdkclient.
 type SSM struct {
 	endpoint
 	params map[string]string
