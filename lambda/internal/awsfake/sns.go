@@ -127,7 +127,7 @@ func (f *SNS) serve(w http.ResponseWriter, r *http.Request) {
 	n := len(f.published)
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, `<PublishResponse xmlns="http://sdksns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>00000000-0000-4000-8000-%012d</MessageId></PublishResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></PublishResponse>`, n)
+	fmt.Fprintf(w, `<PublishResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>00000000-0000-4000-8000-%012d</MessageId></PublishResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></PublishResponse>`, n)
 }
 
 // snsSubject is SNS's rule for a subject: 1 to 100 printable ASCII characters, no line
@@ -158,5 +158,5 @@ func writeSNSError(w http.ResponseWriter, e snsError) {
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(e.status)
-	xml.NewEncoder(w).Encode(resp{XMLNS: "http://sdksns.amazonaws.com/doc/2010-03-31/", Error: errXML{Type: e.typ, Code: e.code, Message: e.message}, RequestID: "00000000-0000-4000-8000-000000000000"})
+	xml.NewEncoder(w).Encode(resp{XMLNS: "https://sns.amazonaws.com/doc/2010-03-31/", Error: errXML{Type: e.typ, Code: e.code, Message: e.message}, RequestID: "00000000-0000-4000-8000-000000000000"})
 }
