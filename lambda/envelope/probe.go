@@ -3,8 +3,6 @@ package envelope
 import (
 	"bytes"
 	"errors"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // probe is what Split reads of a document: a Lambda event's Records, or an SNS notification's
@@ -52,9 +50,6 @@ func (p *probe) notification() (notification, bool) {
 	}
 	return notification{MessageID: deref(p.messageID), Subject: deref(p.subject), Message: p.message.bytes()}, true
 }
-
-// decoderOptions accept what encoding/json accepts: duplicate keys and invalid UTF-8.
-var decoderOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // errNotJSON is any syntax error: the document is not JSON.
 var errNotJSON = errors.New("not JSON")

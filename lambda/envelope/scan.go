@@ -16,6 +16,11 @@ type scanner struct {
 	i     int
 	depth int
 	bad   bool
+	// short is set when a read failed for want of bytes past the end of b, where s.i does
+	// not say so (s.i == len(b)): a window of a longer input (Stream) is then read again with
+	// more of it. A string cut by the end fails there, so what was read of it before (a
+	// multi-byte sequence, a surrogate pair's second half) is read again too.
+	short bool
 }
 
 // maxDepth is encoding/json's limit on nesting.
@@ -41,6 +46,14 @@ func (s *scanner) peek() byte {
 		return 0
 	}
 	return s.b[s.i]
+}
+
+// cut fails a read that reached the end of b (short). It is kept out of line: in the loop
+// that unquotes strings, setting the flag there made every string slower.
+//
+//go:noinline
+func (s *scanner) cut() {
+	s.short, s.bad = true, true
 }
 
 func (s *scanner) fail() bool {
@@ -148,7 +161,7 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 			break
 		}
 		if i == len(b) {
-			s.fail()
+			s.cut()
 			return nil
 		}
 		switch c := b[i]; {
@@ -157,7 +170,7 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 			return dst
 		case c == '\\':
 			if i+1 == len(b) {
-				s.fail()
+				s.cut()
 				return nil
 			}
 			switch e := b[i+1]; e {
@@ -176,6 +189,9 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 			case 'u':
 				r, ok := hex4(b[i+2:])
 				if !ok {
+					if len(b)-i < 6 {
+						s.cut()
+					}
 					s.fail()
 					return nil
 				}
@@ -223,6 +239,7 @@ func (s *scanner) skipString() bool {
 			i++
 		}
 		if i == len(b) {
+			s.short = true
 			return s.fail()
 		}
 		switch c := b[i]; {
@@ -231,6 +248,7 @@ func (s *scanner) skipString() bool {
 			return true
 		case c == '\\':
 			if i+1 == len(b) {
+				s.short = true
 				return s.fail()
 			}
 			switch b[i+1] {
@@ -238,6 +256,7 @@ func (s *scanner) skipString() bool {
 				i += 2
 			case 'u':
 				if _, ok := hex4(b[i+2:]); !ok {
+					s.short = s.short || len(b)-i < 6
 					return s.fail()
 				}
 				i += 6
@@ -287,6 +306,7 @@ func (s *scanner) skip() bool {
 
 func (s *scanner) literal(lit string) bool {
 	if len(s.b)-s.i < len(lit) || string(s.b[s.i:s.i+len(lit)]) != lit {
+		s.short = s.short || len(s.b)-s.i < len(lit)
 		return s.fail()
 	}
 	s.i += len(lit)
@@ -310,12 +330,12 @@ func (s *scanner) number() bool {
 	case i < len(b) && b[i] == '0':
 		i++
 	case !digits():
-		return s.fail()
+		return s.failAt(i)
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		if !digits() {
-			return s.fail()
+			return s.failAt(i)
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -324,9 +344,15 @@ func (s *scanner) number() bool {
 			i++
 		}
 		if !digits() {
-			return s.fail()
+			return s.failAt(i)
 		}
 	}
 	s.i = i
 	return true
+}
+
+// failAt fails a number read up to i: at the end of b, it may go on past it.
+func (s *scanner) failAt(i int) bool {
+	s.short = s.short || i == len(s.b)
+	return s.fail()
 }

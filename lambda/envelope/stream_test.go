@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"testing"
 	"testing/iotest"
 )
@@ -14,7 +16,8 @@ func collect(t *testing.T, payload []byte, oneByte bool) ([]Record, error) {
 	var recs []Record
 	src := Stream(r)
 	if oneByte {
-		src = Stream(iotest.OneByteReader(bytes.NewReader(payload)))
+		// A byte at a time, into a window of a few bytes: every piece straddles its end.
+		src = streamWindow(iotest.OneByteReader(bytes.NewReader(payload)), 1+len(payload)%5)
 	}
 	for rec, err := range src {
 		if err != nil {
@@ -45,7 +48,7 @@ func TestStreamMatchesSplit(t *testing.T) {
 }
 
 func TestStreamEdges(t *testing.T) {
-	for _, doc := range []string{"", "   ", `{"Records":[`, `{"Records":[{"body":"x"}]} x`, `{"Records":[{"body":"x"},]}`} {
+	for _, doc := range []string{"", "   ", `{"Records":[`, `{"Records":[{"body":"x"}]} x`, `{"Records":[{"body":"x"},]}`, "{\"a\":1}\x00", "{\"Records\":[{\"body\":\"x\"}]}\x00"} {
 		if _, err := collect(t, []byte(doc), false); !errors.Is(err, ErrNotJSON) {
 			t.Errorf("%q: err = %v, want ErrNotJSON", doc, err)
 		}
@@ -107,4 +110,37 @@ func FuzzStreamMatchesSplit(f *testing.F) {
 		}
 		t.Fatalf("%q: Stream = %+v, Split = %+v", payload, got, want)
 	})
+}
+
+// A reader's failure is reported as itself, after the records read before it, whatever the
+// window's size.
+func TestStreamReaderError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	payload := `{"Records":[{"messageId":"m1","body":"x","eventSource":"aws:sqs"},{"messageId":"m2","body":"y","eventSource":"aws:sqs"}]}`
+	for _, cut := range []int{0, 10, 70, len(payload) - 1, len(payload)} {
+		for _, room := range []int{1, 16 << 10} {
+			r := io.MultiReader(bytes.NewReader([]byte(payload[:cut])), iotest.ErrReader(boom))
+			var n int
+			var err error
+			for rec, e := range streamWindow(r, room) {
+				if err = e; e != nil {
+					break
+				}
+				if rec.ItemID != fmt.Sprintf("m%d", n+1) {
+					t.Errorf("cut %d: record %d is %+v", cut, n, rec)
+				}
+				n++
+			}
+			want := 0
+			if cut >= 65 { // the first record ends at byte 65
+				want = 1
+			}
+			if cut >= len(payload)-1 {
+				want = 2
+			}
+			if !errors.Is(err, boom) || n != want {
+				t.Errorf("cut %d, room %d: %d records, err %v; want %d and the reader's error", cut, room, n, err, want)
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -209,4 +210,19 @@ func TestColonlessOffsetIsNotRFC3339(t *testing.T) {
 			t.Errorf("colonlessOffset(%q) = true", s)
 		}
 	}
+}
+
+// FuzzValidRegion: ValidRegion says what the expression it spells out says.
+func FuzzValidRegion(f *testing.F) {
+	for _, s := range []string{"", "us-east-1", "us-gov-west-1", "cn-northwest-1", "eu-west-12", "eu-west-123", "REGION",
+		"us-east-", "us--east-1", "us-east--1", "use-east-1", "u-east-1", "us-1", "us-east-1a", "us-east-1-", "-us-east-1",
+		"us-ea5t-1", "us-east-01", "us-east-1\n", "ab-c-0", "ab-c-d-9", "us-east-é"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ValidRegion(s), re.MatchString(s); got != want {
+			t.Errorf("ValidRegion(%q) = %v, the expression says %v", s, got, want)
+		}
+	})
 }
