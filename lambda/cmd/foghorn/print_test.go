@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -31,6 +32,15 @@ func FuzzPrintMessage(f *testing.F) {
 		}
 		if wantErr == nil && got.String() != string(want)+"\n" {
 			t.Fatalf("%+v:\nprinted %q\nencoded %q", m, got.String(), want)
+		}
+		// Through a buffer smaller than the line, as render's writer is for a long payload.
+		var small bytes.Buffer
+		bw := bufio.NewWriterSize(&small, 16)
+		if err := printMessage(bw, m); err == nil {
+			bw.Flush()
+		}
+		if wantErr == nil && small.String() != got.String() {
+			t.Fatalf("%+v: through a 16-byte buffer:\nprinted %q\nwanted  %q", m, small.String(), got.String())
 		}
 	})
 }

@@ -138,11 +138,16 @@ func renderInput(doc *config.Document, in *input, emit func(notifier.Message) er
 // printMessage writes one message as a line of JSON, as encoding/json's Encoder with HTML
 // escaping off would (chat.Encode writes the same bytes, in a third of the instructions).
 // The body was written as JSON by its renderer: it is copied as it is (chat.Verbatim), not
-// read and written again, and the few fields around it are written by hand.
+// read and written again, and the few fields around it are written by hand, straight into
+// the buffered writer: a line built first was a copy of every payload, made only to be thrown
+// away while the batch's alerts are still held.
 func printMessage(w io.Writer, m notifier.Message) error {
 	if m.Ref == nil && chat.Verbatim(m.Payload) {
-		b := make([]byte, 0, 64+len(m.Destination)+len(m.Target)+len(m.Op)+len(m.Payload))
-		b = chat.AppendString(append(b, `{"destination":`...), m.Destination)
+		bw, ok := w.(*bufio.Writer)
+		if !ok {
+			bw = bufio.NewWriter(w)
+		}
+		b := chat.AppendString(append(bw.AvailableBuffer(), `{"destination":`...), m.Destination)
 		b = chat.AppendString(append(b, `,"target":`...), m.Target)
 		for i, r := range m.Routes {
 			if i == 0 {
@@ -158,9 +163,12 @@ func printMessage(w io.Writer, m notifier.Message) error {
 		if m.Op != "" {
 			b = chat.AppendString(append(b, `,"op":`...), m.Op)
 		}
-		b = append(append(append(b, `,"payload":`...), m.Payload...), "}\n"...)
-		_, err := w.Write(b)
-		return err
+		bw.Write(append(b, `,"payload":`...))
+		bw.Write(m.Payload)
+		if _, err := bw.WriteString("}\n"); err != nil || ok {
+			return err
+		}
+		return bw.Flush()
 	}
 	b, err := chat.Encode("render: encoding the message", m)
 	if err != nil {
