@@ -84,6 +84,9 @@ func TailWithin(lines []string, budget int, show func(string) string, size func(
 // Facts returns the facts worth showing (those with a label or a value), at most n, and how
 // many more there were.
 func Facts(facts []alert.Fact, n int) (shown []alert.Fact, left int) {
+	if len(facts) > 0 {
+		shown = make([]alert.Fact, 0, min(len(facts), n)) // made once, not grown by doubling
+	}
 	for _, f := range facts {
 		switch {
 		case text.Blank(f.Label) && text.Blank(f.Value):
@@ -93,12 +96,18 @@ func Facts(facts []alert.Fact, n int) (shown []alert.Fact, left int) {
 			shown = append(shown, f)
 		}
 	}
+	if len(shown) == 0 {
+		shown = nil
+	}
 	return shown, left
 }
 
 // Links returns the links a target can show as buttons, at most n, each URL as LinkURL makes
 // it within maxURL bytes (labels stay untrusted), and how many were left out.
 func Links(links []alert.Link, n, maxURL int) (shown []alert.Link, left int) {
+	if len(links) > 0 {
+		shown = make([]alert.Link, 0, min(len(links), n))
+	}
 	for _, ln := range links {
 		u, ok := text.LinkURL(ln.URL, maxURL, "")
 		if !ok || len(shown) == n {
@@ -106,6 +115,9 @@ func Links(links []alert.Link, n, maxURL int) (shown []alert.Link, left int) {
 			continue
 		}
 		shown = append(shown, alert.Link{Label: ln.Label, URL: u})
+	}
+	if len(shown) == 0 {
+		shown = nil
 	}
 	return shown, left
 }

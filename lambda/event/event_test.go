@@ -2,6 +2,7 @@ package event
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -223,6 +224,44 @@ func FuzzValidRegion(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := ValidRegion(s), re.MatchString(s); got != want {
 			t.Errorf("ValidRegion(%q) = %v, the expression says %v", s, got, want)
+		}
+	})
+}
+
+// The layouts before firstNamed write a date first, the rest a day's name: ParseTime tries
+// only one group, chosen by the first byte.
+func TestLayoutGroups(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, layout := range timeLayouts {
+		s := at.Format(layout)
+		if date := i < firstNamed; date != isDigit(s[0]) || date == isLetter(s[0]) {
+			t.Errorf("layout %d (%q) writes %q: in the wrong group", i, layout, s)
+		}
+	}
+}
+
+// FuzzParseTime: ParseTime reads every time as trying every layout in order would, however
+// few it tries.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2020-01-23T17:57:58Z", "2019-10-02T17:04:40.989+0000", "Sat, 05 Jun 2016 15:10:09 GMT",
+		"Mon Jan  2 15:04:05 2006", "Monday, 02-Jan-06 15:04:05 MST", "2006-01-02 15:04:05", " 1611050827 ", "+0000", "yesterday"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		trimmed := strings.TrimSpace(s)
+		if trimmed == "" || isNumber(trimmed) {
+			return
+		}
+		var want time.Time
+		wantOK := false
+		for _, layout := range timeLayouts {
+			if v, err := time.Parse(layout, trimmed); err == nil {
+				want, wantOK = v.UTC(), true
+				break
+			}
+		}
+		if got, ok := ParseTime(s); ok != wantOK || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; every layout gives %v, %v", s, got, ok, want, wantOK)
 		}
 	})
 }

@@ -60,6 +60,9 @@ var timeLayouts = []string{
 	time.UnixDate,
 }
 
+// firstNamed is the index in timeLayouts of the first layout that starts with a day's name.
+const firstNamed = 7
+
 // ParseTime reads a timestamp in any shape AWS events use and returns it in UTC. Plain numbers
 // are epoch seconds, or milliseconds when they are too large to be seconds.
 func ParseTime(s string) (time.Time, bool) {
@@ -80,7 +83,15 @@ func ParseTime(s string) (time.Time, bool) {
 		}
 	}
 	layouts := timeLayouts
-	if colonlessOffset(s) {
+	switch {
+	case isDigit(s[0]):
+		// Every date-first layout wants a four-digit year first, every other layout a day's
+		// name: a time.Parse certain to fail makes and throws away an error.
+		layouts = layouts[:firstNamed]
+	case isLetter(s[0]):
+		layouts = layouts[firstNamed:]
+	}
+	if len(layouts) > 0 && layouts[0] == time.RFC3339Nano && colonlessOffset(s) {
 		// RFC 3339 wants a colon in the offset: it cannot read this one (CloudWatch alarms'
 		// timestamps), and its failure, an error made and thrown away, was most of the cost.
 		layouts = layouts[1:]
@@ -116,3 +127,5 @@ func isNumber(s string) bool {
 	}
 	return true
 }
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -368,6 +368,15 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	res.Folded = nil
 	// What is said is held where it already is (res.Passed, res.Emits), and pointed to.
 	says := make([]saying, 0, len(res.Passed)+len(res.Emits))
+	if keep {
+		quiet := 0
+		for i := range res.Passed {
+			if res.Passed[i].Verdict.Suppress {
+				quiet++
+			}
+		}
+		plan.Suppressed = slices.Grow(plan.Suppressed, quiet) // grown once, not doubling
+	}
 	for i := range res.Passed {
 		in := &res.Passed[i]
 		if v := in.Verdict; v.Suppress {
@@ -388,6 +397,14 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
 	sort.SliceStable(says, func(x, y int) bool { return says[x].alert().Time.Before(says[y].alert().Time) })
+	// Most sayings are one message to one destination: room for that is made once.
+	// (A plan with none keeps nil lists, as it always has: explain prints them.)
+	if len(says) > 0 {
+		plan.Messages = make([]Message, 0, len(says))
+		if keep {
+			plan.Routed = make([]Routed, 0, len(says))
+		}
+	}
 	for i := range says {
 		a, items := says[i].alert(), says[i].items()
 		d := n.router.Route(a, n.clock.Now())
@@ -402,10 +419,16 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			continue
 		}
 		for _, s := range d.Sends {
-			for _, m := range says[i].messages(n, s.Destination) {
+			from := len(plan.Messages)
+			plan.Messages = says[i].appendMessages(plan.Messages, n, s.Destination)
+			for j := from; j < len(plan.Messages); j++ {
+				m := &plan.Messages[j]
 				m.Routes = s.Routes
 				if emit != nil {
-					if err := emit(m); err != nil {
+					if err := emit(*m); err != nil {
+						// The plan holds what was emitted before, as it always has.
+						clear(plan.Messages[j:])
+						plan.Messages = noMessages(plan.Messages[:j])
 						return plan, err
 					}
 					m.Payload = nil
@@ -413,14 +436,22 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 				if !keep {
 					m.Alert, m.Items = nil, nil
 				}
-				plan.Messages = append(plan.Messages, m)
 			}
 		}
 		if !keep {
 			says[i].drop() // its messages are written: let its alert go
 		}
 	}
+	plan.Messages = noMessages(plan.Messages)
 	return plan, nil
+}
+
+// noMessages is ms, or nil when it holds none.
+func noMessages(ms []Message) []Message {
+	if len(ms) == 0 {
+		return nil
+	}
+	return ms
 }
 
 // decided marks, in stream's index of event ids, an alert already let go.
@@ -454,11 +485,13 @@ func (s saying) items() []string {
 
 // messages renders what one destination gets: a passed input is one new message, as a
 // story's Post is.
-func (s saying) messages(n *Notifier, dest string) []Message {
+// appendMessages appends what s says to dest to ms: most say one message, which is made in
+// the plan's own list rather than in a list of its own.
+func (s saying) appendMessages(ms []Message, n *Notifier, dest string) []Message {
 	if s.emit != nil {
-		return n.messages(dest, s.emit)
+		return append(ms, n.messages(dest, s.emit)...)
 	}
-	return []Message{n.render(dest, &s.in.Alert, s.in.Items)}
+	return append(ms, n.render(dest, &s.in.Alert, s.in.Items))
 }
 
 func (s saying) drop() {

@@ -2,7 +2,6 @@ package story
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -549,7 +548,7 @@ func causes(m map[string]int) string {
 		k string
 		v int
 	}
-	var list []kv
+	list := make([]kv, 0, len(m))
 	for k, v := range m {
 		list = append(list, kv{k, v})
 	}
@@ -559,9 +558,19 @@ func causes(m map[string]int) string {
 		}
 		return list[i].k < list[j].k
 	})
-	parts := make([]string, len(list))
-	for i, x := range list {
-		parts[i] = fmt.Sprintf("%s ×%d", x.k, x.v)
+	// One string is made, not one per cause and then their join.
+	size := 0
+	for _, x := range list {
+		size += len(x.k) + len(", ×") + 20
 	}
-	return strings.Join(parts, ", ")
+	b := make([]byte, 0, size)
+	for i, x := range list {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, x.k...)
+		b = append(b, " ×"...)
+		b = strconv.AppendInt(b, int64(x.v), 10)
+	}
+	return string(b)
 }

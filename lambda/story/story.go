@@ -121,33 +121,61 @@ const maxAttempts = 5
 // not read inputs after.
 func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	res := Result{Passed: inputs[:0]}
-	groups := map[string][]Input{}
+	// Each input's group (-1: none) and each group's size are found first, so that the
+	// groups' copies are made in one list of the size they need, not each grown by doubling
+	// (an input is most of a kilobyte). They are copies because Passed overwrites inputs.
+	index := map[string]int{}
 	var keys []string
-	for _, in := range inputs {
+	var sizes []int
+	group, told := make([]int, len(inputs)), 0
+	for i := range inputs {
+		in := &inputs[i]
+		group[i] = -1
 		k := keyOf(&in.Alert)
-		if k == "" || !relevant(&in) {
-			res.Passed = append(res.Passed, in)
+		if k == "" || !relevant(in) {
 			continue
 		}
-		if _, ok := groups[k]; !ok {
+		j, ok := index[k]
+		if !ok {
+			j = len(keys)
+			index[k] = j
 			keys = append(keys, k)
+			sizes = append(sizes, 0)
 		}
-		groups[k] = append(groups[k], in)
+		group[i] = j
+		sizes[j]++
+		told++
+	}
+	groups := make([][]Input, len(keys))
+	if len(keys) > 0 {
+		all := make([]Input, 0, told)
+		for j, n := range sizes {
+			groups[j] = all[len(all) : len(all) : len(all)+n] // full: a group cannot grow into the next
+			all = all[:len(all)+n]
+		}
+	}
+	for i := range inputs {
+		if j := group[i]; j >= 0 {
+			groups[j] = append(groups[j], inputs[i])
+		} else {
+			res.Passed = append(res.Passed, inputs[i])
+		}
 	}
 	var errs []error
-	for _, k := range keys {
-		g := groups[k]
-		delete(groups, k) // once told, a group's copies are let go
+	for j, k := range keys {
+		g := groups[j]
 		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
 		out, err := t.applyGroupSafely(ctx, k, g)
 		if err != nil {
 			errs = append(errs, err)
 			res.Passed = append(res.Passed, g...)
-			continue
+		} else {
+			res.Emits = append(res.Emits, out.Emits...)
+			res.Folded = append(res.Folded, out.Folded...)
+			res.Passed = append(res.Passed, out.Passed...)
 		}
-		res.Emits = append(res.Emits, out.Emits...)
-		res.Folded = append(res.Folded, out.Folded...)
-		res.Passed = append(res.Passed, out.Passed...)
+		clear(g) // once told, a group's copies are let go
+		groups[j] = nil
 	}
 	if len(res.Passed) <= len(inputs) {
 		clear(inputs[len(res.Passed):]) // what the stories took is theirs now: not kept alive here

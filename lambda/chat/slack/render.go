@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -164,8 +165,7 @@ func build(a alert.Alert, m chatops.Menu) message {
 	if why := whySection(a); why != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(why))})
 	}
-	factBlocks, factsLeft := factSections(a.Facts)
-	blocks = append(blocks, factBlocks...)
+	blocks, factsLeft := factSections(blocks, a.Facts)
 	if code := excerptBlock(a.Excerpt); code != "" {
 		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(code))})
 	}
@@ -211,15 +211,14 @@ func whySection(a alert.Alert) string {
 	return s.String()
 }
 
-// factSections lays the facts out as fields, ten per section, at most factsShown; it returns how
-// many were left out so the context line can say so.
-func factSections(facts []alert.Fact) ([]block, int) {
+// factSections lays the facts out as fields, ten per section, at most factsShown, appended to
+// blocks; it returns how many were left out so the context line can say so.
+func factSections(blocks []block, facts []alert.Fact) ([]block, int) {
 	shown, left := chat.Facts(facts, factsShown)
 	fields := make([]textObject, 0, len(shown))
 	for _, f := range shown {
 		fields = append(fields, mrkdwnText(fieldText(f)))
 	}
-	var blocks []block
 	for len(fields) > 0 {
 		n := min(len(fields), MaxFields)
 		blocks = append(blocks, sectionBlock{Type: "section", Fields: fields[:n]})
@@ -283,10 +282,18 @@ func actionBlock(links []alert.Link) (block, int) {
 		if label == "" {
 			label = "Open"
 		}
-		buttons[i] = button{Type: "button", Text: plainText(label), URL: ln.URL, ActionID: fmt.Sprintf("link-%d", i)}
+		buttons[i] = button{Type: "button", Text: plainText(label), URL: ln.URL, ActionID: linkIDs[i]}
 	}
 	return actionsBlock{Type: "actions", Elements: buttons}, skipped
 }
+
+// linkIDs are the link buttons' action ids, "link-0" to "link-24", made once.
+var linkIDs = func() (ids [MaxActions]string) {
+	for i := range ids {
+		ids[i] = "link-" + strconv.Itoa(i)
+	}
+	return ids
+}()
 
 // contextLine is the small print: severity • region • account • time • event count, plus what
 // was left out.
