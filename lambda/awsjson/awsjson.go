@@ -28,6 +28,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foghornhq/foghorn/lambda/event"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
@@ -131,17 +133,18 @@ func (c *Client) Endpoint(region string) string {
 }
 
 // DNSSuffix is the domain of a region's partition: amazonaws.com, amazonaws.com.cn in China, …
+// Which partition a region is in is event.PartitionOfRegion's to say, in one place.
 func DNSSuffix(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
+	switch event.PartitionOfRegion(region) {
+	case "aws-cn":
 		return "amazonaws.com.cn"
-	case strings.HasPrefix(region, "us-isob-"):
+	case "aws-iso-b":
 		return "sc2s.sgov.gov"
-	case strings.HasPrefix(region, "us-isof-"):
+	case "aws-iso-f":
 		return "csp.hci.ic.gov"
-	case strings.HasPrefix(region, "us-iso-"):
+	case "aws-iso":
 		return "c2s.ic.gov"
-	case strings.HasPrefix(region, "eu-isoe-"):
+	case "aws-iso-e":
 		return "cloud.adc-e.uk"
 	}
 	return "amazonaws.com" // aws and aws-us-gov

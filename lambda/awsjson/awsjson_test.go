@@ -114,3 +114,20 @@ func TestCall(t *testing.T) {
 		}
 	}
 }
+
+// Each partition's regions resolve to that partition's domain.
+func TestDNSSuffix(t *testing.T) {
+	for region, want := range map[string]string{
+		"us-east-1":       "amazonaws.com",
+		"us-gov-west-1":   "amazonaws.com",
+		"cn-north-1":      "amazonaws.com.cn",
+		"us-iso-east-1":   "c2s.ic.gov",
+		"us-isob-east-1":  "sc2s.sgov.gov",
+		"us-isof-south-1": "csp.hci.ic.gov",
+		"eu-isoe-west-1":  "cloud.adc-e.uk",
+	} {
+		if got := DNSSuffix(region); got != want {
+			t.Errorf("DNSSuffix(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
