@@ -101,7 +101,7 @@ func splitRecords(items []item, arena *[]byte) ([]Record, bool) {
 	for _, it := range items {
 		switch {
 		case it.sns != nil:
-			recs = append(recs, Record{MessageID: it.sns.messageID, Subject: deref(it.sns.subject), Via: ViaSNS, Body: it.sns.message.bytes()})
+			recs = append(recs, Record{MessageID: it.sns.messageID, Subject: it.sns.subject.s, Via: ViaSNS, Body: it.sns.message.bytes()})
 		case it.body != nil || it.eventSource == "aws:sqs":
 			body, inArena := it.body.bytes(), it.bodyAt[1] > 0
 			if inArena {
@@ -134,11 +134,4 @@ func snsNotification(b []byte) (notification, bool) {
 		return notification{}, false
 	}
 	return p.notification()
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

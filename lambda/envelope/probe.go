@@ -6,8 +6,10 @@ import (
 )
 
 // probe is what Split reads of a document: a Lambda event's Records, or an SNS notification's
-// fields. Fields mirror the struct encoding/json once filled: a pointer is nil when its key
-// is absent or null, and set (maybe empty) when the key holds anything else.
+// fields. Fields mirror the struct encoding/json once filled, whose pointers were nil when
+// their key was absent or null, and set (maybe empty) when the key held anything else: here
+// a maybe is not ok and a text is nil. They are values, not pointers, so that reading a
+// record allocates only what it keeps.
 type probe struct {
 	hasRecords bool
 	records    []item
@@ -16,17 +18,23 @@ type probe struct {
 	all       []item
 	arena     *[]byte
 	typ       string
-	messageID *string
-	topicArn  *string
-	subject   *string
-	message   *text
+	messageID maybe
+	topicArn  bool // only its presence counts
+	subject   maybe
+	message   text
+}
+
+// maybe is a string field that may be absent (or null).
+type maybe struct {
+	s  string
+	ok bool
 }
 
 // item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
 type item struct {
 	sns       *snsEntity
 	messageID string
-	body      *text
+	body      text
 	// bodyAt is where the body, when it is a string, was unquoted in the probe's arena (body
 	// is then set, empty): most bodies are SNS notifications, read and let go at once, whose
 	// Message alone is kept, so they are unquoted into a buffer that serves batch after batch.
@@ -38,17 +46,17 @@ type item struct {
 // decodes Timestamp as time.Time, and one odd timestamp would then lose the whole record.
 type snsEntity struct {
 	messageID string
-	subject   *string
-	message   *text
+	subject   maybe
+	message   text
 }
 
 // notification reads the probe as an SNS notification document: Type "Notification" with a
 // Message and a MessageId or TopicArn.
 func (p *probe) notification() (notification, bool) {
-	if p.typ != "Notification" || p.message == nil || (p.messageID == nil && p.topicArn == nil) {
+	if p.typ != "Notification" || p.message == nil || (!p.messageID.ok && !p.topicArn) {
 		return notification{}, false
 	}
-	return notification{MessageID: deref(p.messageID), Subject: deref(p.subject), Message: p.message.bytes()}, true
+	return notification{MessageID: p.messageID.s, Subject: p.subject.s, Message: p.message.bytes()}, true
 }
 
 // errNotJSON is any syntax error: the document is not JSON.
@@ -112,6 +120,9 @@ func (p *probe) readRecords(s *scanner) {
 		return
 	}
 	s.open('[')
+	if p.all == nil {
+		p.all = make([]item, 0, 10) // an SQS batch holds at most ten
+	}
 	n := 0
 	for first := true; s.next(']', first); first = false {
 		if n == len(p.all) {
@@ -206,40 +217,25 @@ func readString(s *scanner, dst *string) {
 
 // readSeen is readPresence for a field only tested for presence (TopicArn): a string is
 // validated, not kept.
-func readSeen(s *scanner, dst **string) {
-	switch s.peek() {
-	case 'n':
-		*dst = nil
-		s.skip()
-	case '"':
-		s.skip()
-		*dst = &seen
-	default:
-		if *dst == nil {
-			*dst = &seen
-		}
-		s.skip()
-	}
+func readSeen(s *scanner, dst *bool) {
+	*dst = s.peek() != 'n'
+	s.skip()
 }
 
-// seen is what a field readSeen found points to; it is never read or written.
-var seen string
-
-// readPresence reads a *string field: nil for null, the string, or "" for another type
-// (encoding/json allocates the pointer before it finds the type wrong).
-func readPresence(s *scanner, dst **string) {
+// readPresence reads a field that was a *string: absent for null, the string, or "" for
+// another type (encoding/json allocates the pointer before it finds the type wrong, and keeps
+// one set by an earlier key of the same name).
+func readPresence(s *scanner, dst *maybe) {
 	switch s.peek() {
 	case 'n':
-		*dst = nil
+		*dst = maybe{}
 		s.skip()
 	case '"':
 		var v string
 		readString(s, &v)
-		*dst = &v
+		*dst = maybe{s: v, ok: true}
 	default:
-		if *dst == nil {
-			*dst = new(string)
-		}
+		dst.ok = true
 		s.skip()
 	}
 }
@@ -255,13 +251,13 @@ func (it *item) readBody(s *scanner, arena *[]byte) {
 	start := len(*arena)
 	if b := s.str(*arena, false); !s.bad {
 		*arena = b
-		it.body, it.bodyAt = &text{}, [2]int{start, len(b)}
+		it.body, it.bodyAt = text{}, [2]int{start, len(b)}
 	}
 }
 
-// readText reads a *text field: nil for null, else the string unquoted or the JSON text of
-// any other value.
-func readText(s *scanner, t **text) {
+// readText reads a text field: nil for null, else the string unquoted or the JSON text of
+// any other value (empty, not nil, for an empty string).
+func readText(s *scanner, t *text) {
 	var out text
 	switch s.peek() {
 	case 'n':
@@ -278,5 +274,5 @@ func readText(s *scanner, t **text) {
 	if out == nil {
 		out = text{}
 	}
-	*t = &out
+	*t = out
 }

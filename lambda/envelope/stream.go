@@ -260,8 +260,7 @@ func (s *stream) rest() error {
 // detach gives an item whose body is in arena a copy of its own.
 func (it *item) detach(arena []byte) {
 	if it.bodyAt[1] > 0 {
-		body := text(append([]byte(nil), arena[it.bodyAt[0]:it.bodyAt[1]]...))
-		it.body, it.bodyAt = &body, [2]int{}
+		it.body, it.bodyAt = append(text{}, arena[it.bodyAt[0]:it.bodyAt[1]]...), [2]int{}
 	}
 }
 
