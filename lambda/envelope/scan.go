@@ -164,7 +164,7 @@ func (s *scanner) unescape(dst []byte, start, i int) []byte {
 			continue
 		}
 		if len(b)-i < 8 {
-			// Fewer than 8 bytes are left: they fit in the room kept.
+			// Fewer than 8 bytes are left: their plain ones fit in the room kept.
 			for i < len(b) && plain[b[i]] {
 				out[n] = b[i]
 				n++
@@ -173,6 +173,9 @@ func (s *scanner) unescape(dst []byte, start, i int) []byte {
 			if i == len(b) {
 				s.cut()
 				return nil
+			}
+			if len(out)-n < utf8.UTFMax {
+				out = grow(out, n, utf8.UTFMax) // what is read next writes at most that
 			}
 		}
 		switch c := b[i]; {

@@ -8,7 +8,7 @@ import (
 )
 
 // checkStr reads lit, which starts with a quote, as a string in every way the scanner does
-// (str into nothing, into a buffer holding a prefix with little room, as an alias; skipString)
+// (str into nothing, into a buffer holding a prefix with room bytes more, as an alias; skipString)
 // and compares each with encoding/json, which must accept lit exactly when the string read
 // ends the document.
 func checkStr(t *testing.T, lit []byte, room int) {
@@ -16,7 +16,7 @@ func checkStr(t *testing.T, lit []byte, room int) {
 	var want string
 	wantErr := json.Unmarshal(lit, &want)
 	prefix := []byte("pre")[:room%4]
-	for _, dst := range [][]byte{nil, append(make([]byte, 0, len(prefix)+room%13), prefix...)} {
+	for _, dst := range [][]byte{nil, append(make([]byte, 0, len(prefix)+room), prefix...)} {
 		for _, alias := range []bool{false, true} {
 			if alias {
 				dst = dst[:0] // names are read so, into room of their own
@@ -68,8 +68,10 @@ func TestStrMatchesEncodingJSON(t *testing.T) {
 		"\"invalid \xff utf-8 \xe2\x82 cut \xf0\x9f\x98\x80 whole\"", `"ünïcödé ✓ 0123456789"`, `"\u0000nul"`,
 		"\"tab\tinside\"", "\"0123456789\x01\"", `"0123456789\x"`, `"0123456789\u12G4"`, `"\u12"`, `"abc\"`,
 		`"abc" `, `"abc"x`, `"ab"cd"`, `"0123456789"  "`, "\"0123456789\x7f\x80\"",
+		// Invalid bytes take three bytes each (U+FFFD): the room kept must allow for them.
+		"\"000\x8e\x8e\x8e\x8e\x8e\x8e\x8e000000\xc1", "\"\x8e\x8e\x8e\x8e\x8e\x8e\x8e\x8e\x8e\x8e\x8e\x8e0123456\xc1\"",
 	} {
-		for room := range 26 {
+		for room := range 40 {
 			checkStr(t, []byte(lit), room)
 		}
 	}
