@@ -97,3 +97,26 @@ func BenchmarkUnquote(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStreamSQSSNS reads one payload of many such records as a stream, as `foghorn
+// render` reads a file. It reports the cost per event.
+func BenchmarkStreamSQSSNS(b *testing.B) {
+	events := benchEvents(b)
+	for len(events) < 200 {
+		events = append(events, events...)
+	}
+	payload, err := SQSBatch(events)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, err := range Stream(bytes.NewReader(payload)) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+}
