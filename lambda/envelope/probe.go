@@ -1,9 +1,6 @@
 package envelope
 
-import (
-	"bytes"
-	"errors"
-)
+import "errors"
 
 // probe is what Split reads of a document: a Lambda event's Records, or an SNS notification's
 // fields. Fields mirror the struct encoding/json once filled, whose pointers were nil when
@@ -88,17 +85,17 @@ func (p *probe) readObject(s *scanner, records bool) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case records && is(name, "Records"):
+		case records && name.is("Records"):
 			p.readRecords(s)
-		case is(name, "Type"):
+		case name.is("Type"):
 			readString(s, &p.typ)
-		case is(name, "MessageId"):
+		case name.is("MessageId"):
 			readPresence(s, &p.messageID)
-		case is(name, "TopicArn"):
+		case name.is("TopicArn"):
 			readSeen(s, &p.topicArn)
-		case is(name, "Subject"):
+		case name.is("Subject"):
 			readPresence(s, &p.subject)
-		case is(name, "Message"):
+		case name.is("Message"):
 			readText(s, &p.message)
 		default:
 			s.skip()
@@ -145,13 +142,13 @@ func (it *item) read(s *scanner, arena *[]byte) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case is(name, "Sns"):
+		case name.is("Sns"):
 			readSNS(s, &it.sns)
-		case is(name, "messageId"):
+		case name.is("messageId"):
 			readString(s, &it.messageID)
-		case is(name, "body"):
+		case name.is("body"):
 			it.readBody(s, arena)
-		case is(name, "eventSource"):
+		case name.is("eventSource"):
 			readString(s, &it.eventSource)
 		default:
 			s.skip()
@@ -179,21 +176,16 @@ func readSNS(s *scanner, e **snsEntity) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case is(name, "MessageId"):
+		case name.is("MessageId"):
 			readString(s, &(*e).messageID)
-		case is(name, "Subject"):
+		case name.is("Subject"):
 			readPresence(s, &(*e).subject)
-		case is(name, "Message"):
+		case name.is("Message"):
 			readText(s, &(*e).message)
 		default:
 			s.skip()
 		}
 	}
-}
-
-// is matches a key to a field name as encoding/json does: exactly or case-insensitively.
-func is(name []byte, field string) bool {
-	return string(name) == field || bytes.EqualFold(name, []byte(field))
 }
 
 // readString sets *dst to a string value; null and other types leave it as it was.

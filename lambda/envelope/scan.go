@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"slices"
@@ -111,16 +112,49 @@ func (s *scanner) open(c byte) bool {
 
 // name reads a member's key and its colon. The key is unquoted into scratch, unless it holds
 // no escape, when it is a slice of the document.
-func (s *scanner) name(scratch []byte) []byte {
+func (s *scanner) name(scratch []byte) key {
 	if s.peek() != '"' {
 		s.fail()
-		return nil
+		return key{}
 	}
-	key := s.str(scratch[:0], true)
+	var k key
+	if start, i := s.i+1, plainRun(s.b, s.i+1); i < len(s.b) && s.b[i] == '"' {
+		k = key{name: s.b[start:i], ascii: true} // plain bytes are ASCII
+		s.i = i + 1
+	} else {
+		k.name = s.str(scratch[:0], true)
+		k.ascii = isASCII(k.name)
+	}
 	if !s.expect(':') {
-		return nil
+		return key{}
 	}
-	return key
+	return k
+}
+
+// key is a member's name, read.
+type key struct {
+	name []byte
+	// ascii is set when no byte of name is above 0x7F: only non-ASCII letters fold to
+	// letters of another length (the Kelvin sign K to k), so such a key matches only fields
+	// of its length.
+	ascii bool
+}
+
+// is matches a key to a field name as encoding/json does: exactly or case-insensitively.
+func (k key) is(field string) bool {
+	if len(k.name) != len(field) && k.ascii {
+		return false
+	}
+	return string(k.name) == field || bytes.EqualFold(k.name, []byte(field))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // str reads the string at s.i, validating it, and returns its content appended to dst; with
@@ -258,7 +292,7 @@ func unescapeRuns(out, b []byte, n, i int) (int, int) {
 		// Escapes come in runs in a string held in a string: \\\" is one. What ends the
 		// run is read again above, and a byte that is not plain then ends the loop.
 		for {
-			if i+2 >= len(b) || n >= len(out) {
+			if i+2 >= len(b) || uint(n) >= uint(len(out)) {
 				return n, i
 			}
 			e := unescaped[b[i+1]]

@@ -86,17 +86,17 @@ func (s *stream) run(yield func(Record, error) bool) error {
 			name := sc.name(scratch[:])
 			switch {
 			case sc.bad:
-			case is(name, "Records"):
+			case name.is("Records"):
 				key = keyRecords
-			case is(name, "Type"):
+			case name.is("Type"):
 				key = keyType
-			case is(name, "MessageId"):
+			case name.is("MessageId"):
 				key = keyMessageID
-			case is(name, "TopicArn"):
+			case name.is("TopicArn"):
 				key = keyTopicArn
-			case is(name, "Subject"):
+			case name.is("Subject"):
 				key = keySubject
-			case is(name, "Message"):
+			case name.is("Message"):
 				key = keyMessage
 			default:
 				key = keyOther
