@@ -174,7 +174,7 @@ func (s *scanner) str(dst []byte, alias bool) []byte {
 	return s.unescape(dst, start, i)
 }
 
-// unescape goes on with a string whose bytes from start to i were plain, b[i] not.
+// unescape goes on with a string whose bytes from start to i were plain, and b[i] (if any) not.
 //
 // Escapes come every few bytes in a document held in a string held in a string, so runs of
 // plain bytes are short: each is written with one 8-byte store however short it is (the
