@@ -98,21 +98,30 @@ const maxArena = 8 << 20
 // classifier whole rather than in pieces nobody recognises.
 func splitRecords(items []item, arena *[]byte) ([]Record, bool) {
 	recs := make([]Record, 0, len(items))
-	for _, it := range items {
-		switch {
-		case it.sns != nil:
-			recs = append(recs, Record{MessageID: it.sns.messageID, Subject: deref(it.sns.subject), Via: ViaSNS, Body: it.sns.message.bytes()})
-		case it.body != nil || it.eventSource == "aws:sqs":
-			body, inArena := it.body.bytes(), it.bodyAt[1] > 0
-			if inArena {
-				body = (*arena)[it.bodyAt[0]:it.bodyAt[1]]
-			}
-			recs = append(recs, fromSQSBody(it.messageID, body, inArena))
-		default:
+	for i := range items {
+		rec, ok := items[i].record(arena)
+		if !ok {
 			return nil, false
 		}
+		recs = append(recs, rec)
 	}
 	return recs, true
+}
+
+// record reads one item of a Records list; it reports false unless the item is an SQS
+// message or an SNS record.
+func (it *item) record(arena *[]byte) (Record, bool) {
+	switch {
+	case it.sns != nil:
+		return Record{MessageID: it.sns.messageID, Subject: it.sns.subject.s, Via: ViaSNS, Body: it.sns.message.bytes()}, true
+	case it.body != nil || it.eventSource == "aws:sqs":
+		body, inArena := it.body.bytes(), it.bodyAt[1] > 0
+		if inArena {
+			body = (*arena)[it.bodyAt[0]:it.bodyAt[1]]
+		}
+		return fromSQSBody(it.messageID, body, inArena), true
+	}
+	return Record{}, false
 }
 
 // notification is an SNS notification as SNS delivers it over HTTP or to SQS without raw
@@ -134,11 +143,4 @@ func snsNotification(b []byte) (notification, bool) {
 		return notification{}, false
 	}
 	return p.notification()
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

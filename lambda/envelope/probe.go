@@ -1,13 +1,12 @@
 package envelope
 
-import (
-	"bytes"
-	"errors"
-)
+import "errors"
 
 // probe is what Split reads of a document: a Lambda event's Records, or an SNS notification's
-// fields. Fields mirror the struct encoding/json once filled: a pointer is nil when its key
-// is absent or null, and set (maybe empty) when the key holds anything else.
+// fields. Fields mirror the struct encoding/json once filled, whose pointers were nil when
+// their key was absent or null, and set (maybe empty) when the key held anything else: here
+// a maybe is not ok and a text is nil. They are values, not pointers, so that reading a
+// record allocates only what it keeps.
 type probe struct {
 	hasRecords bool
 	records    []item
@@ -16,17 +15,23 @@ type probe struct {
 	all       []item
 	arena     *[]byte
 	typ       string
-	messageID *string
-	topicArn  *string
-	subject   *string
-	message   *text
+	messageID maybe
+	topicArn  bool // only its presence counts
+	subject   maybe
+	message   text
+}
+
+// maybe is a string field that may be absent (or null).
+type maybe struct {
+	s  string
+	ok bool
 }
 
 // item is one entry of a Lambda event's Records list, as far as telling SQS from SNS needs.
 type item struct {
 	sns       *snsEntity
 	messageID string
-	body      *text
+	body      text
 	// bodyAt is where the body, when it is a string, was unquoted in the probe's arena (body
 	// is then set, empty): most bodies are SNS notifications, read and let go at once, whose
 	// Message alone is kept, so they are unquoted into a buffer that serves batch after batch.
@@ -38,17 +43,17 @@ type item struct {
 // decodes Timestamp as time.Time, and one odd timestamp would then lose the whole record.
 type snsEntity struct {
 	messageID string
-	subject   *string
-	message   *text
+	subject   maybe
+	message   text
 }
 
 // notification reads the probe as an SNS notification document: Type "Notification" with a
 // Message and a MessageId or TopicArn.
 func (p *probe) notification() (notification, bool) {
-	if p.typ != "Notification" || p.message == nil || (p.messageID == nil && p.topicArn == nil) {
+	if p.typ != "Notification" || p.message == nil || (!p.messageID.ok && !p.topicArn) {
 		return notification{}, false
 	}
-	return notification{MessageID: deref(p.messageID), Subject: deref(p.subject), Message: p.message.bytes()}, true
+	return notification{MessageID: p.messageID.s, Subject: p.subject.s, Message: p.message.bytes()}, true
 }
 
 // errNotJSON is any syntax error: the document is not JSON.
@@ -80,17 +85,17 @@ func (p *probe) readObject(s *scanner, records bool) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case records && is(name, "Records"):
+		case records && name.is("Records"):
 			p.readRecords(s)
-		case is(name, "Type"):
+		case name.is("Type"):
 			readString(s, &p.typ)
-		case is(name, "MessageId"):
+		case name.is("MessageId"):
 			readPresence(s, &p.messageID)
-		case is(name, "TopicArn"):
+		case name.is("TopicArn"):
 			readSeen(s, &p.topicArn)
-		case is(name, "Subject"):
+		case name.is("Subject"):
 			readPresence(s, &p.subject)
-		case is(name, "Message"):
+		case name.is("Message"):
 			readText(s, &p.message)
 		default:
 			s.skip()
@@ -112,6 +117,9 @@ func (p *probe) readRecords(s *scanner) {
 		return
 	}
 	s.open('[')
+	if p.all == nil {
+		p.all = make([]item, 0, 10) // an SQS batch holds at most ten
+	}
 	n := 0
 	for first := true; s.next(']', first); first = false {
 		if n == len(p.all) {
@@ -134,13 +142,13 @@ func (it *item) read(s *scanner, arena *[]byte) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case is(name, "Sns"):
+		case name.is("Sns"):
 			readSNS(s, &it.sns)
-		case is(name, "messageId"):
+		case name.is("messageId"):
 			readString(s, &it.messageID)
-		case is(name, "body"):
+		case name.is("body"):
 			it.readBody(s, arena)
-		case is(name, "eventSource"):
+		case name.is("eventSource"):
 			readString(s, &it.eventSource)
 		default:
 			s.skip()
@@ -168,21 +176,16 @@ func readSNS(s *scanner, e **snsEntity) {
 		name := s.name(scratch[:])
 		switch {
 		case s.bad:
-		case is(name, "MessageId"):
+		case name.is("MessageId"):
 			readString(s, &(*e).messageID)
-		case is(name, "Subject"):
+		case name.is("Subject"):
 			readPresence(s, &(*e).subject)
-		case is(name, "Message"):
+		case name.is("Message"):
 			readText(s, &(*e).message)
 		default:
 			s.skip()
 		}
 	}
-}
-
-// is matches a key to a field name as encoding/json does: exactly or case-insensitively.
-func is(name []byte, field string) bool {
-	return string(name) == field || bytes.EqualFold(name, []byte(field))
 }
 
 // readString sets *dst to a string value; null and other types leave it as it was.
@@ -206,40 +209,25 @@ func readString(s *scanner, dst *string) {
 
 // readSeen is readPresence for a field only tested for presence (TopicArn): a string is
 // validated, not kept.
-func readSeen(s *scanner, dst **string) {
-	switch s.peek() {
-	case 'n':
-		*dst = nil
-		s.skip()
-	case '"':
-		s.skip()
-		*dst = &seen
-	default:
-		if *dst == nil {
-			*dst = &seen
-		}
-		s.skip()
-	}
+func readSeen(s *scanner, dst *bool) {
+	*dst = s.peek() != 'n'
+	s.skip()
 }
 
-// seen is what a field readSeen found points to; it is never read or written.
-var seen string
-
-// readPresence reads a *string field: nil for null, the string, or "" for another type
-// (encoding/json allocates the pointer before it finds the type wrong).
-func readPresence(s *scanner, dst **string) {
+// readPresence reads a field that was a *string: absent for null, the string, or "" for
+// another type (encoding/json allocates the pointer before it finds the type wrong, and keeps
+// one set by an earlier key of the same name).
+func readPresence(s *scanner, dst *maybe) {
 	switch s.peek() {
 	case 'n':
-		*dst = nil
+		*dst = maybe{}
 		s.skip()
 	case '"':
 		var v string
 		readString(s, &v)
-		*dst = &v
+		*dst = maybe{s: v, ok: true}
 	default:
-		if *dst == nil {
-			*dst = new(string)
-		}
+		dst.ok = true
 		s.skip()
 	}
 }
@@ -255,13 +243,13 @@ func (it *item) readBody(s *scanner, arena *[]byte) {
 	start := len(*arena)
 	if b := s.str(*arena, false); !s.bad {
 		*arena = b
-		it.body, it.bodyAt = &text{}, [2]int{start, len(b)}
+		it.body, it.bodyAt = text{}, [2]int{start, len(b)}
 	}
 }
 
-// readText reads a *text field: nil for null, else the string unquoted or the JSON text of
-// any other value.
-func readText(s *scanner, t **text) {
+// readText reads a text field: nil for null, else the string unquoted or the JSON text of
+// any other value (empty, not nil, for an empty string).
+func readText(s *scanner, t *text) {
 	var out text
 	switch s.peek() {
 	case 'n':
@@ -278,5 +266,5 @@ func readText(s *scanner, t **text) {
 	if out == nil {
 		out = text{}
 	}
-	*t = &out
+	*t = out
 }

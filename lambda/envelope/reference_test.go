@@ -166,6 +166,10 @@ func FuzzSplitMatchesEncodingJSON(f *testing.F) {
 		"{\"Records\":[{\"body\":\"\xff\"}]}",
 		`{"Rec\u006frds":[{"body":"x"}],"Records":[{},{"body":"y"}]}`,
 		`[{"Records":[]}]`, `{"Records":[]} x`, `{"Records":[`, `"Notification"`,
+		// ſ (U+017F, two bytes) folds to s: keys of other lengths than their fields match.
+		`{"Recordſ":[{"ſnſ":{"meſſageId":"s","ſubject":"x","Meſſage":"y"}}],"Type":"Notification"}`,
+		`{"Records":[{"meſſageId":"m","body":"{\"Type\":\"Notification\",\"Meſſageid\":\"n\",\"meſſage\":\"z\"}"}]}`,
+		`{"Type":"Notification","TopicArn":"t","Meſſage":"{}","ſubject":"s"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -86,17 +86,17 @@ func (s *stream) run(yield func(Record, error) bool) error {
 			name := sc.name(scratch[:])
 			switch {
 			case sc.bad:
-			case is(name, "Records"):
+			case name.is("Records"):
 				key = keyRecords
-			case is(name, "Type"):
+			case name.is("Type"):
 				key = keyType
-			case is(name, "MessageId"):
+			case name.is("MessageId"):
 				key = keyMessageID
-			case is(name, "TopicArn"):
+			case name.is("TopicArn"):
 				key = keyTopicArn
-			case is(name, "Subject"):
+			case name.is("Subject"):
 				key = keySubject
-			case is(name, "Message"):
+			case name.is("Message"):
 				key = keyMessage
 			default:
 				key = keyOther
@@ -206,7 +206,7 @@ func (s *stream) records(yield func(Record, error) bool) error {
 		if !more {
 			return nil
 		}
-		recs, isBatch := splitRecords([]item{it}, &s.arena)
+		rec, isBatch := it.record(&s.arena)
 		switch {
 		case !s.batch && !isBatch:
 			// Not a batch after all: the payload is one record, read whole at the end.
@@ -217,9 +217,9 @@ func (s *stream) records(yield func(Record, error) bool) error {
 			s.batch = true
 			s.w.keep = false
 		case !isBatch:
-			recs = []Record{{Via: ViaDirect, Body: append([]byte(nil), raw...)}}
+			rec = Record{Via: ViaDirect, Body: append([]byte(nil), raw...)}
 		}
-		if !yield(recs[0], nil) {
+		if !yield(rec, nil) {
 			return errStopped
 		}
 	}
@@ -260,8 +260,7 @@ func (s *stream) rest() error {
 // detach gives an item whose body is in arena a copy of its own.
 func (it *item) detach(arena []byte) {
 	if it.bodyAt[1] > 0 {
-		body := text(append([]byte(nil), arena[it.bodyAt[0]:it.bodyAt[1]]...))
-		it.body, it.bodyAt = &body, [2]int{}
+		it.body, it.bodyAt = append(text{}, arena[it.bodyAt[0]:it.bodyAt[1]]...), [2]int{}
 	}
 }
 
@@ -269,6 +268,8 @@ func (it *item) detach(arena []byte) {
 // shape is known: a payload that is not a batch is one record, all of it) it holds all that
 // was read; after, only what is not yet consumed.
 type window struct {
+	// sc is the scanner of the last scan, kept here so that a scan allocates none.
+	sc   scanner
 	r    io.Reader
 	buf  []byte // buf[at:] is read and not yet consumed
 	at   int
@@ -314,8 +315,9 @@ func (w *window) fill() bool {
 // whether they were JSON. read must give the same outcome when run again.
 func (w *window) scan(read func(sc *scanner)) bool {
 	for {
-		sc := scanner{b: w.buf[w.at:]}
-		read(&sc)
+		w.sc = scanner{b: w.buf[w.at:]}
+		sc := &w.sc
+		read(sc)
 		// A read that failed or took every byte may have wanted more of them.
 		if (sc.short || sc.i == len(sc.b)) && w.fill() {
 			continue

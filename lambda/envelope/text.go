@@ -7,11 +7,11 @@ package envelope
 type text []byte
 
 // bytes returns the text, empty (not nil) for a null or absent one.
-func (t *text) bytes() []byte {
-	if t == nil || *t == nil {
+func (t text) bytes() []byte {
+	if t == nil {
 		return []byte{}
 	}
-	return *t
+	return t
 }
 
 // unquote decodes a valid JSON string literal exactly as encoding/json does, invalid UTF-8
