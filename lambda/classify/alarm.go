@@ -619,7 +619,8 @@ func otherCloudWatch(a alert.Alert, ev event.EventBridge) alert.Alert {
 // alarmNameOf returns the alarm name in an alarm ARN, or the text itself.
 func alarmNameOf(s string) string {
 	if a, ok := event.ParseARN(s); ok && a.ResourceType() == "alarm" {
-		if p := a.ResourcePath(); len(p) == 1 {
+		var buf [1]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) == 1 {
 			return p[0]
 		}
 	}

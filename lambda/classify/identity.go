@@ -24,7 +24,8 @@ func applyARN(id *alert.Identity, s string) {
 		id.Region = a.Region
 	}
 	setIfEmpty(&id.Account, a.Account)
-	path := a.ResourcePath()
+	var buf [4]string
+	path := a.AppendResourcePath(buf[:0])
 	last := ""
 	if len(path) > 0 {
 		last = path[len(path)-1]
@@ -90,7 +91,8 @@ func setIfEmpty(dst *string, v string) {
 // service take either.
 func nameOf(s string) string {
 	if a, ok := event.ParseARN(s); ok {
-		if p := a.ResourcePath(); len(p) > 0 {
+		var buf [4]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) > 0 {
 			return p[len(p)-1]
 		}
 	}

@@ -169,7 +169,8 @@ func caller(d event.CloudTrail) string {
 		}
 	}
 	if a, ok := event.ParseARN(id.ARN); ok {
-		if p := a.ResourcePath(); len(p) > 0 {
+		var buf [4]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) > 0 {
 			return strings.Join(p, "/")
 		}
 	}
