@@ -18,7 +18,10 @@ import (
 // status), never by ECS's eventType: every hook event is INFO, even a rollback.
 
 func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChange) alert.Alert {
-	for _, s := range append([]string{d.ServiceDeploymentARN, d.ServiceARN, d.ClusterARN}, ev.Resources...) {
+	for _, s := range [...]string{d.ServiceDeploymentARN, d.ServiceARN, d.ClusterARN} {
+		applyARN(&a.Identity, s)
+	}
+	for _, s := range ev.Resources {
 		applyARN(&a.Identity, s)
 	}
 	fillPartition(&a.Identity)
@@ -57,11 +60,11 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		// rolls back (or goes on) without anyone having looked.
 		a.Severity = alert.Warning
 		a.Expires = expires
-		a.Title = fmt.Sprintf("%s: %s paused at %s, waiting for a decision", subject, dep, stage)
+		a.Title = subject + ": " + dep + " paused at " + stage + ", waiting for a decision"
 		if !expires.IsZero() {
 			a.Title += " until " + expires.UTC().Format("2006-01-02 15:04 UTC")
 		}
-		a.Reason.Text = fmt.Sprintf("A %s holds %s of %s at %s until someone continues it or rolls it back.", hook, dep, subject, stage)
+		a.Reason.Text = "A " + hook + " holds " + dep + " of " + subject + " at " + stage + " until someone continues it or rolls it back."
 		if deadline != "" {
 			a.Reason.Text += " It times out at " + deadline + "; then ECS applies " + timeoutAction + "."
 		} else {
@@ -69,32 +72,32 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		}
 	case event.HookInProgress:
 		a.Severity = alert.Info
-		a.Title = fmt.Sprintf("%s: %s running at %s of %s", subject, hook, stage, dep)
-		a.Reason.Text = fmt.Sprintf("ECS started the %s of %s at %s.", hook, dep, stage)
+		a.Title = subject + ": " + hook + " running at " + stage + " of " + dep
+		a.Reason.Text = "ECS started the " + hook + " of " + dep + " at " + stage + "."
 	case event.HookSucceeded:
 		a.Severity = alert.Resolved
 		if pause {
-			a.Title = fmt.Sprintf("%s: %s continued past %s", subject, dep, stage)
-			a.Reason.Text = fmt.Sprintf("Someone continued %s past its pause at %s; the deployment goes on.", dep, stage)
+			a.Title = subject + ": " + dep + " continued past " + stage
+			a.Reason.Text = "Someone continued " + dep + " past its pause at " + stage + "; the deployment goes on."
 		} else {
-			a.Title = fmt.Sprintf("%s: %s succeeded at %s of %s", subject, hook, stage, dep)
-			a.Reason.Text = fmt.Sprintf("The %s of %s at %s succeeded; the deployment goes on.", hook, dep, stage)
+			a.Title = subject + ": " + hook + " succeeded at " + stage + " of " + dep
+			a.Reason.Text = "The " + hook + " of " + dep + " at " + stage + " succeeded; the deployment goes on."
 		}
 	case event.HookFailed:
 		// Whether a person chose ROLLBACK or a Lambda hook failed, the deployment rolls back
 		// (every hook of a stage must succeed).
 		a.Severity = alert.Critical
 		if pause {
-			a.Title = fmt.Sprintf("%s: %s rolled back at %s", subject, dep, stage)
-			a.Reason.Text = fmt.Sprintf("Someone chose to roll back %s at its pause at %s; ECS rolls the whole deployment back.", dep, stage)
+			a.Title = subject + ": " + dep + " rolled back at " + stage
+			a.Reason.Text = "Someone chose to roll back " + dep + " at its pause at " + stage + "; ECS rolls the whole deployment back."
 		} else {
-			a.Title = fmt.Sprintf("%s: %s failed at %s; %s rolls back", subject, hook, stage, dep)
-			a.Reason.Text = fmt.Sprintf("The %s of %s at %s failed; ECS rolls the whole deployment back.", hook, dep, stage)
+			a.Title = subject + ": " + hook + " failed at " + stage + "; " + dep + " rolls back"
+			a.Reason.Text = "The " + hook + " of " + dep + " at " + stage + " failed; ECS rolls the whole deployment back."
 		}
 	case event.HookTimedOut:
 		a.Severity = alert.Critical
-		a.Title = fmt.Sprintf("%s: %s timed out at %s: nobody decided", subject, dep, stage)
-		a.Reason.Text = fmt.Sprintf("Nobody continued or rolled back %s before its %s at %s expired", dep, hook, stage)
+		a.Title = subject + ": " + dep + " timed out at " + stage + ": nobody decided"
+		a.Reason.Text = "Nobody continued or rolled back " + dep + " before its " + hook + " at " + stage + " expired"
 		if !expires.IsZero() {
 			a.Reason.Text += " at " + expires.UTC().Format("2006-01-02 15:04:05 UTC")
 		}
@@ -104,17 +107,14 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		a.Title = subject + ": " + orDefault(d.EventName, "lifecycle hook state change") + " at " + stage
 		a.Reason.Text = "ECS reported " + orDefault(d.EventName, "a lifecycle hook state change") + " for " + dep + " at " + stage + "."
 	}
-	a.Summary = "ECS service " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + strings.TrimPrefix(a.Title, subject+": ") + "."
-	a.Facts = []alert.Fact{
+	a.Summary = serviceSummary(subject, a.Identity.Cluster, trimSubject(a.Title, subject))
+	a.Facts = make([]alert.Fact, 0, 6) // at its size: two more while a decision is awaited
+	a.Facts = append(a.Facts,
 		fact("Cluster", a.Identity.Cluster),
 		fact("Lifecycle stage", d.LifecycleStage),
 		fact("Hook", strings.TrimSpace(d.HookType+" "+d.HookID)),
 		fact("Service deployment", a.Identity.ServiceDeployment),
-	}
+	)
 	if d.EventName == event.HookAwaitingAction {
 		a.Facts = append(a.Facts,
 			fact("Times out", deadline),

@@ -38,10 +38,16 @@ func firstSentence(s string) string {
 
 // number formats a metric value or threshold the way a person writes it: 99.5, 0.0206, 45628.
 func number(v float64) string {
+	var buf [32]byte
+	return string(appendNumber(buf[:0], v))
+}
+
+// appendNumber appends number(v) to b.
+func appendNumber(b []byte, v float64) []byte {
 	if v >= 1000 || v <= -1000 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
+		return strconv.AppendFloat(b, v, 'f', 0, 64)
 	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
+	return strconv.AppendFloat(b, v, 'g', 4, 64)
 }
 
 func sizeText(n int) string {
