@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"sort"
+	"slices"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
@@ -183,13 +184,18 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	// passed (a group's inputs must stay whole until its story is written), then moved down
 	// over the groups already told. A story passes each input at most once, so what passes
 	// fits there; spill keeps the order if one ever passed more.
-	var passed, spill []Input
+	sp := scratch.Get().(*[]Input)
+	passed := *sp
+	var spill []Input
 	var errs []error
 	from := len(inputs) - told
 	for j, k := range keys {
 		g := inputs[from : from+sizes[j]]
 		from += sizes[j]
-		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
+		if len(g) > 1 {
+			// sort.SliceStable would make a swap buffer of an input's size on the heap.
+			slices.SortStableFunc(g, func(x, y Input) int { return x.Alert.Time.Compare(y.Alert.Time) })
+		}
 		out, err := t.applyGroupSafely(ctx, k, g, Result{Emits: res.Emits, Folded: res.Folded, Passed: passed[:0]})
 		pass := g
 		if err != nil {
@@ -205,12 +211,18 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 		}
 		clear(passed[:cap(passed)])
 	}
+	*sp = passed[:0]
+	scratch.Put(sp)
 	res.Passed = append(res.Passed, spill...)
 	if len(res.Passed) <= len(inputs) {
 		clear(inputs[len(res.Passed):]) // what the stories took is theirs now: not kept alive here
 	}
 	return res, errors.Join(errs...)
 }
+
+// scratch holds the lists in which Apply gathers what a group's story passes, emptied, for
+// the next batch.
+var scratch = sync.Pool{New: func() any { return new([]Input) }}
 
 // PanicError is a panic recovered while one service's story was applied. The group's inputs
 // pass through as if the store were down (each said on its own), and the rest of the batch
@@ -354,7 +366,7 @@ func keyOf(a *alert.Alert) string {
 }
 
 // keySize is room enough for most story keys, which are built on the stack.
-const keySize = 160
+const keySize = 256
 
 // appendKey appends keyOf(a) to b.
 func appendKey(b []byte, a *alert.Alert) []byte {
