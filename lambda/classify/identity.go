@@ -119,7 +119,19 @@ func serviceFromResourceID(id string) (cluster, service string, ok bool) {
 
 // ecsLinks returns console links for the service and task an identity names.
 func ecsLinks(id alert.Identity) []alert.Link {
-	var links []alert.Link
+	n := 0 // the list is made at its size
+	for _, s := range [...]string{id.Service, id.TaskID} {
+		if s != "" {
+			n++
+		}
+	}
+	if n == 0 && id.Cluster != "" {
+		n = 1
+	}
+	if n == 0 {
+		return nil
+	}
+	links := make([]alert.Link, 0, n)
 	if id.Service != "" {
 		links = append(links, link("Service", console.Service(id.Partition, id.Region, id.Cluster, id.Service)))
 	}

@@ -44,7 +44,8 @@ func (n *Notifier) appendMessages(ms []Message, dest string, e *story.Emit) []Me
 			// News without a reply of its own (a log pattern's count): the message is
 			// updated in place, and the thread stays quiet.
 			up := n.render(dest, &e.Alert, nil)
-			up.Op, up.Ref, up.key = opUpdate, &ref, e.Alert.EventID+"|"+dest+"|"+opUpdate
+			at := ref // a copy of its own on the heap, made only here, so ref stays on the stack
+			up.Op, up.Ref, up.key = opUpdate, &at, e.Alert.EventID+"|"+dest+"|"+opUpdate
 			return append(ms, up)
 		}
 		if e.Mode == story.Fold {
