@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"slices"
+	"sort"
 	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -192,10 +192,7 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	for j, k := range keys {
 		g := inputs[from : from+sizes[j]]
 		from += sizes[j]
-		if len(g) > 1 {
-			// sort.SliceStable would make a swap buffer of an input's size on the heap.
-			slices.SortStableFunc(g, func(x, y Input) int { return x.Alert.Time.Compare(y.Alert.Time) })
-		}
+		sortByTime(g)
 		out, err := t.applyGroupSafely(ctx, k, g, Result{Emits: res.Emits, Folded: res.Folded, Passed: passed[:0]})
 		pass := g
 		if err != nil {
@@ -219,6 +216,24 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	}
 	return res, errors.Join(errs...)
 }
+
+// sortByTime sorts g by event time, keeping the order of equal times. A group most often
+// arrives in order, and is then left as it is; sort.SliceStable would make a swap buffer of
+// an input's size on the heap, and a comparison of values would copy two inputs.
+func sortByTime(g []Input) {
+	for i := 1; i < len(g); i++ {
+		if g[i].Alert.Time.Before(g[i-1].Alert.Time) {
+			sort.Stable(byTime(g))
+			return
+		}
+	}
+}
+
+type byTime []Input
+
+func (b byTime) Len() int           { return len(b) }
+func (b byTime) Less(i, j int) bool { return b[i].Alert.Time.Before(b[j].Alert.Time) }
+func (b byTime) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
 
 // scratch holds the lists in which Apply gathers what a group's story passes, emptied, for
 // the next batch.
