@@ -1,9 +1,11 @@
 package classify
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/text"
 )
 
 // originReference is origin as it was before the table of origins: made every time.
@@ -36,6 +38,26 @@ func FuzzOrigin(f *testing.F) {
 			if got := origin(&a); got != want {
 				t.Fatalf("origin of %q, %q = %q, want %q", dt, name, got, want)
 			}
+		}
+	})
+}
+
+// FuzzOneCleanLine holds oneCleanLine to the check oneLine made alone before it: true only
+// for printable ASCII with no two spaces together and none at either end, and true for every
+// such line (so that oneLine keeps them without a second look).
+func FuzzOneCleanLine(f *testing.F) {
+	f.Add("checkout-api: container app exited with code 1")
+	f.Add("two  spaces across a word boundary")
+	f.Add("1234567 89abcdef")
+	f.Add("1234567  9abcdef")
+	f.Add("12345678 bcdefgh")
+	f.Add(" leading")
+	f.Add("trailing ")
+	f.Add("tab\tinside and é")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := text.Plain(s) && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s
+		if got := oneCleanLine(s); got != want {
+			t.Fatalf("oneCleanLine(%q) = %v, want %v", s, got, want)
 		}
 	})
 }
