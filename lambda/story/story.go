@@ -129,7 +129,13 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	index := map[string]int{}
 	var keys []string
 	var sizes []int
-	group, told := make([]int, len(inputs)), 0
+	var gbuf [64]int // a batch of SQS's at most ten records needs no list on the heap
+	group, told := gbuf[:0], 0
+	if len(inputs) <= len(gbuf) {
+		group = gbuf[:len(inputs)]
+	} else {
+		group = make([]int, len(inputs))
+	}
 	var buf [keySize]byte
 	for i := range inputs {
 		in := &inputs[i]
