@@ -2,7 +2,6 @@ package classify
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -330,16 +329,16 @@ func targetTrackingAlarm(a alert.Alert, in alarmInput, resourceID, which string,
 	}
 	switch in.state {
 	case event.AlarmStateAlarm:
-		a.Title = fmt.Sprintf("%s: scaling %s (%s)", subject, direction, which)
-		a.Reason.Text = fmt.Sprintf("The target tracking metric crossed its %s alarm, so Application Auto Scaling %s capacity.", which, verb)
+		a.Title = subject + ": scaling " + direction + " (" + which + ")"
+		a.Reason.Text = "The target tracking metric crossed its " + which + " alarm, so Application Auto Scaling " + verb + " capacity."
 	default:
-		a.Title = fmt.Sprintf("%s: scale-%s alarm %s (%s)", subject, direction, strings.ToLower(strings.ReplaceAll(orDefault(in.state, "changed"), "_", " ")), which)
-		a.Reason.Text = fmt.Sprintf("The target tracking %s alarm moved to %s: no scaling %s for now.", which, orDefault(in.state, "a new state"), direction)
+		a.Title = subject + ": scale-" + direction + " alarm " + strings.ToLower(strings.ReplaceAll(orDefault(in.state, "changed"), "_", " ")) + " (" + which + ")"
+		a.Reason.Text = "The target tracking " + which + " alarm moved to " + orDefault(in.state, "a new state") + ": no scaling " + direction + " for now."
 	}
 	if v := alarmValue(in); v != "" {
 		a.Reason.Text += " " + v + "."
 	}
-	a.Summary = fmt.Sprintf("Target tracking alarm %s of %s moved from %s to %s.", which, subject, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	a.Summary = "Target tracking alarm " + which + " of " + subject + " moved from " + orDefault(in.previous, "an unknown state") + " to " + orDefault(in.state, "an unknown state") + "."
 	in.description = "" // "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy …" says nothing new
 	a.Facts = append([]alert.Fact{fact("Cluster", a.Identity.Cluster)}, alarmFacts(in, a.Identity)...)
 	a.Links = append(ecsLinks(a.Identity), alarmLink)
@@ -405,7 +404,7 @@ func alarmWhy(in alarmInput) string {
 	}
 	// CloudWatch gave no reason: say what the alarm watches, so the message still tells what
 	// is wrong.
-	s := fmt.Sprintf("The alarm moved from %s to %s", orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	s := "The alarm moved from " + orDefault(in.previous, "an unknown state") + " to " + orDefault(in.state, "an unknown state")
 	if w := watches(in); w != "" {
 		s += "; it watches " + w
 	}
@@ -622,7 +621,7 @@ func alarmConfigurationChange(a alert.Alert, ev event.EventBridge, d event.Alarm
 			changes = append(changes, "threshold "+number(*p.Threshold)+" → "+number(*c.Threshold))
 		}
 		if c.EvaluationPeriods != p.EvaluationPeriods && p.EvaluationPeriods != 0 {
-			changes = append(changes, fmt.Sprintf("evaluation periods %d → %d", p.EvaluationPeriods, c.EvaluationPeriods))
+			changes = append(changes, "evaluation periods "+strconv.Itoa(p.EvaluationPeriods)+" → "+strconv.Itoa(c.EvaluationPeriods))
 		}
 		if c.ComparisonOperator != p.ComparisonOperator && p.ComparisonOperator != "" {
 			changes = append(changes, "comparison "+p.ComparisonOperator+" → "+c.ComparisonOperator)

@@ -150,28 +150,27 @@ func daemonServiceAction(a alert.Alert, ev event.EventBridge, d event.DaemonServ
 		// The task was created and died before RUNNING: the cause is usually in the daemon's
 		// task definition or image, so it repeats on every instance the daemon starts on.
 		a.Severity = alert.Critical
-		a.Title = fmt.Sprintf("%s: daemon task failed to run on %s", subject, instance)
+		a.Title = subject + ": daemon task failed to run on " + instance
 		// "Task failed to reach RUNNING status: CannotPullContainerError: …"
 		if _, rest, ok := strings.Cut(d.Reason, ": "); ok {
 			if m := errorCode().FindStringSubmatch(rest); m != nil {
 				a.Title += " (" + m[1] + ")"
 			}
 		}
-		a.Reason.Text = fmt.Sprintf("A task of daemon %s%s failed to reach RUNNING on %s: %s. A failure to run usually lies in the daemon's task definition or image, so expect it on every instance the daemon starts on.",
-			subject, inParens(taskDef), instance, reason)
+		a.Reason.Text = "A task of daemon " + subject + inParens(taskDef) + " failed to reach RUNNING on " + instance + ": " + reason + ". A failure to run usually lies in the daemon's task definition or image, so expect it on every instance the daemon starts on."
 	case d.FailureType == event.DaemonTaskCreationFailed:
 		// The instance has no room (or no fit) for the daemon: this instance goes without it.
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: cannot start daemon task on %s", subject, instance)
+		a.Title = subject + ": cannot start daemon task on " + instance
 		code, _, _ := strings.Cut(d.Reason, " ")
 		if strings.Contains(code, ":") {
 			a.Title += " (" + code + ")"
 		}
-		a.Reason.Text = fmt.Sprintf("ECS could not create a task of daemon %s on %s: %s. The instance runs without the daemon until it can be placed there.", subject, instance, reason)
+		a.Reason.Text = "ECS could not create a task of daemon " + subject + " on " + instance + ": " + reason + ". The instance runs without the daemon until it can be placed there."
 	default:
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: daemon task start impaired on %s", subject, instance)
-		a.Reason.Text = fmt.Sprintf("A task of daemon %s could not start on %s (%s): %s.", subject, instance, orDefault(d.FailureType, "no failure type"), reason)
+		a.Title = subject + ": daemon task start impaired on " + instance
+		a.Reason.Text = "A task of daemon " + subject + " could not start on " + instance + " (" + orDefault(d.FailureType, "no failure type") + "): " + reason + "."
 	}
 	a.Summary = "ECS daemon " + subject
 	if a.Identity.Cluster != "" {
@@ -380,19 +379,19 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 		fact("Called by", who),
 		fact("Started by", req.StartedBy),
 		fact("Launch", launchText(req)),
-		fact("Tasks", fmt.Sprintf("%d asked, %d started", asked, started)),
+		fact("Tasks", strconv.Itoa(asked)+" asked, "+strconv.Itoa(started)+" started"),
 	}
 	a.Links = []alert.Link{link("Cluster", console.Cluster(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster))}
 
 	switch {
 	case d.ErrorCode != "":
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: %s failed (%s)", taskDef, a.Event, d.ErrorCode)
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s, and the call failed: %s%s.", who, a.Event, plural(asked, "task"), taskDef, where, d.ErrorCode, inParens(d.ErrorMessage))
+		a.Title = taskDef + ": " + a.Event + " failed (" + d.ErrorCode + ")"
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + ", and the call failed: " + d.ErrorCode + inParens(d.ErrorMessage) + "."
 	case len(failures) == 0:
 		a.Severity = alert.Info
-		a.Title = fmt.Sprintf("%s: %s started %s", taskDef, a.Event, plural(started, "task"))
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s; ECS started %s.", who, a.Event, plural(asked, "task"), taskDef, where, startedText(started))
+		a.Title = taskDef + ": " + a.Event + " started " + plural(started, "task")
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + "; ECS started " + startedText(started) + "."
 	default:
 		// None started: the job did not run at all. Some started: it runs short-handed.
 		a.Severity = alert.Critical
@@ -400,12 +399,12 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 			a.Severity = alert.Warning
 		}
 		if started == 0 {
-			a.Title = fmt.Sprintf("%s: task not started in cluster %s", taskDef, a.Identity.Cluster)
+			a.Title = taskDef + ": task not started in cluster " + a.Identity.Cluster
 			if asked > 1 {
-				a.Title = fmt.Sprintf("%s: none of %d tasks started in cluster %s", taskDef, asked, a.Identity.Cluster)
+				a.Title = taskDef + ": none of " + strconv.Itoa(asked) + " tasks started in cluster " + a.Identity.Cluster
 			}
 		} else {
-			a.Title = fmt.Sprintf("%s: %d of %d tasks started in cluster %s", taskDef, started, asked, a.Identity.Cluster)
+			a.Title = taskDef + ": " + strconv.Itoa(started) + " of " + strconv.Itoa(asked) + " tasks started in cluster " + a.Identity.Cluster
 		}
 		if r := failures[0].Reason; r != "" {
 			a.Title += " (" + r + ")"
@@ -413,12 +412,12 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 		var why []string
 		for i, f := range failures {
 			if i == 3 {
-				why = append(why, fmt.Sprintf("and %d more", len(failures)-3))
+				why = append(why, "and "+strconv.Itoa(len(failures)-3)+" more")
 				break
 			}
 			why = append(why, failureText(f))
 		}
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s; ECS started %s: %s.", who, a.Event, plural(asked, "task"), taskDef, where, startedText(started), strings.Join(why, "; "))
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + "; ECS started " + startedText(started) + ": " + strings.Join(why, "; ") + "."
 		a.Facts = append(a.Facts, fact("Failures", fmt.Sprint(len(failures))))
 	}
 	a.Summary = a.Reason.Text
@@ -528,19 +527,19 @@ func span(d time.Duration) string {
 	case d < time.Minute:
 		return "under a minute"
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+		return strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " min"
 	case d < 24*time.Hour:
 		h := d.Round(time.Minute)
 		if m := int(h%time.Hour) / int(time.Minute); m != 0 {
-			return fmt.Sprintf("%d h %d min", int(h/time.Hour), m)
+			return strconv.Itoa(int(h/time.Hour)) + " h " + strconv.Itoa(m) + " min"
 		}
-		return fmt.Sprintf("%d h", int(h/time.Hour))
+		return strconv.Itoa(int(h/time.Hour)) + " h"
 	}
 	days := int(d / (24 * time.Hour))
 	hours := int(d % (24 * time.Hour) / time.Hour)
 	s := plural(days, "day")
 	if hours > 0 {
-		s += fmt.Sprintf(" %d h", hours)
+		s += " " + strconv.Itoa(hours) + " h"
 	}
 	return s
 }

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -57,7 +56,7 @@ func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Al
 			a.Event = "TaskStateChange"
 		}
 		a.Title = subject + ": task " + strings.TrimSpace(shortID(a.Identity.TaskID)+" "+statusWord(t.LastStatus, t.DesiredStatus))
-		a.Reason.Text = fmt.Sprintf("The task moved to %s (desired %s).", orUnknown(t.LastStatus), orUnknown(t.DesiredStatus))
+		a.Reason.Text = "The task moved to " + orUnknown(t.LastStatus) + " (desired " + orUnknown(t.DesiredStatus) + ")."
 		a.Summary = taskSummary(a.Identity, "is "+orUnknown(t.LastStatus), "")
 		if sidecar := exitedSidecar(t); sidecar != "" {
 			a.Reason.Text = sidecar
@@ -312,7 +311,7 @@ func afterStop(cs []event.Container) string {
 	var parts []string
 	for _, c := range cs {
 		if c.ExitCode.Known {
-			p := fmt.Sprintf("%s exited with code %d", c.Name, c.ExitCode.N)
+			p := c.Name + " exited with code " + strconv.Itoa(c.ExitCode.N)
 			if sig := signalName(c.ExitCode.N); sig != "" {
 				p += " (" + sig + ")"
 			}
@@ -329,14 +328,14 @@ func exitSuffix(c event.Container) string {
 	if !c.ExitCode.Known {
 		return ""
 	}
-	return fmt.Sprintf(", exit %d", c.ExitCode.N)
+	return ", exit " + strconv.Itoa(c.ExitCode.N)
 }
 
 // exitedSidecar describes a non-essential container that exited while its task runs on.
 func exitedSidecar(t event.Task) string {
 	for _, c := range t.Containers {
 		if c.LastStatus == "STOPPED" && c.ExitCode.Known {
-			return fmt.Sprintf("The task is %s; its container %s %s.", orUnknown(t.LastStatus), c.Name, exitMeaning(c))
+			return "The task is " + orUnknown(t.LastStatus) + "; its container " + c.Name + " " + exitMeaning(c) + "."
 		}
 	}
 	return ""
