@@ -172,11 +172,7 @@ func daemonServiceAction(a alert.Alert, ev event.EventBridge, d event.DaemonServ
 		a.Title = subject + ": daemon task start impaired on " + instance
 		a.Reason.Text = "A task of daemon " + subject + " could not start on " + instance + " (" + orDefault(d.FailureType, "no failure type") + "): " + reason + "."
 	}
-	a.Summary = "ECS daemon " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + strings.TrimPrefix(a.Title, subject+": ") + "."
+	a.Summary = daemonSummary(subject, a.Identity.Cluster, trimSubject(a.Title, subject))
 	a.Facts = []alert.Fact{
 		fact("Cluster", a.Identity.Cluster),
 		fact("Container instance", a.Identity.ContainerInstance),
@@ -238,11 +234,7 @@ func daemonDeployment(a alert.Alert, ev event.EventBridge, d event.DaemonDeploym
 	if d.Reason != "" {
 		a.Reason.Text += " ECS says: " + d.Reason
 	}
-	a.Summary = "ECS daemon " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + j.what + "."
+	a.Summary = daemonSummary(subject, a.Identity.Cluster, j.what)
 	a.Facts = []alert.Fact{
 		fact("Cluster", a.Identity.Cluster),
 		fact("Daemon deployment", dep),
@@ -542,4 +534,13 @@ func span(d time.Duration) string {
 		s += " " + strconv.Itoa(hours) + " h"
 	}
 	return s
+}
+
+// daemonSummary is "ECS daemon <subject> in cluster <cluster>: <what>.", without the cluster
+// when it is unknown, made in one piece.
+func daemonSummary(subject, cluster, what string) string {
+	if cluster != "" {
+		return "ECS daemon " + subject + " in cluster " + cluster + ": " + what + "."
+	}
+	return "ECS daemon " + subject + ": " + what + "."
 }

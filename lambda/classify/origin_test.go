@@ -61,3 +61,30 @@ func FuzzOneCleanLine(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSummaries holds the summaries made in one piece to the way they were grown a part at
+// a time, and trimSubject to strings.TrimPrefix.
+func FuzzSummaries(f *testing.F) {
+	f.Add("checkout-api: deployment ecs-svc/1 failed", "checkout-api", "prod")
+	f.Add("checkout-api:deployment", "checkout-api", "")
+	f.Add("log-router: daemon task failed", "log-router", "dev")
+	f.Fuzz(func(t *testing.T, title, subject, cluster string) {
+		if got, want := trimSubject(title, subject), strings.TrimPrefix(title, subject+": "); got != want {
+			t.Fatalf("trimSubject(%q, %q) = %q, want %q", title, subject, got, want)
+		}
+		for _, kind := range []string{"service", "daemon"} {
+			want := "ECS " + kind + " " + subject
+			if cluster != "" {
+				want += " in cluster " + cluster
+			}
+			want += ": " + title + "."
+			got := serviceSummary(subject, cluster, title)
+			if kind == "daemon" {
+				got = daemonSummary(subject, cluster, title)
+			}
+			if got != want {
+				t.Fatalf("%s summary = %q, want %q", kind, got, want)
+			}
+		}
+	})
+}
