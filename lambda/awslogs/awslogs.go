@@ -92,8 +92,7 @@ type probe struct {
 // its shape and an *Error: the caller tells it as a generic alert, never drops it.
 func Read(body []byte) (Batch, Shape, error) {
 	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' ||
-		!bytes.Contains(body, []byte(`"awslogs"`)) && !bytes.Contains(body, []byte(`"logEvents"`)) {
+	if len(body) == 0 || body[0] != '{' || !namesLogs(body) {
 		return Batch{}, NotLogs, nil
 	}
 	var p probe
@@ -115,6 +114,24 @@ func Read(body []byte) (Batch, Shape, error) {
 		return b, Decoded, err
 	}
 	return Batch{}, NotLogs, nil
+}
+
+// namesLogs reports whether body holds "awslogs" or "logEvents" (quotes included). Every
+// record of every batch is asked, and most are no log delivery: the body is read once, for
+// the "log" both names hold, rather than once for each name.
+func namesLogs(body []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte("log"))
+		if j < 0 {
+			return false
+		}
+		p := i + j
+		if p >= 4 && string(body[p-4:p]) == `"aws` && len(body) >= p+5 && string(body[p+3:p+5]) == `s"` ||
+			p >= 1 && body[p-1] == '"' && len(body) >= p+10 && string(body[p+3:p+10]) == `Events"` {
+			return true
+		}
+		i = p + 1
+	}
 }
 
 // DecodeEvent decodes a Lambda awslogs event's data: base64, then gzip, then JSON.

@@ -1,8 +1,9 @@
 package classify
 
 import (
-	"fmt"
+	"bytes"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,33 +268,43 @@ func alarm(a alert.Alert, in alarmInput) alert.Alert {
 	a.Kind = alert.KindAlarm
 	a.Event = orDefault(in.state, "UNKNOWN")
 	name := orDefault(in.name, "CloudWatch alarm")
-	head := name + ":"
+	// The title is "<name>:" or "<name>: <contributor>", then the state: each text is made
+	// in one piece.
+	sep := ":"
 	if in.contributor != "" {
 		// One resource of a multi-resource alarm: the title names it.
 		a.Identity.Resource = in.contributor
-		head = name + ": " + in.contributor
+		sep = ": "
 	}
 	switch in.state {
 	case event.AlarmStateAlarm:
 		a.Severity = alert.Critical
-		a.Title = head + " in ALARM" + inParens(alarmValue(in))
+		if v := alarmValue(in); v != "" {
+			a.Title = name + sep + in.contributor + " in ALARM (" + v + ")"
+		} else {
+			a.Title = name + sep + in.contributor + " in ALARM"
+		}
 	case event.AlarmStateOK:
 		a.Severity = alert.Resolved
-		a.Title = head + " back to OK"
+		a.Title = name + sep + in.contributor + " back to OK"
 	case event.AlarmStateInsufficientData:
 		a.Severity = alert.Warning
-		a.Title = head + " insufficient data"
+		a.Title = name + sep + in.contributor + " insufficient data"
 	default:
 		a.Severity = alert.Warning
-		a.Title = head + " " + orDefault(in.state, "state changed")
+		a.Title = name + sep + in.contributor + " " + orDefault(in.state, "state changed")
 	}
 	a.Reason.Text = alarmWhy(in)
-	a.Summary = fmt.Sprintf("CloudWatch alarm %s moved from %s to %s.", name, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
-	if in.contributor != "" {
-		a.Summary = fmt.Sprintf("Contributor %s of CloudWatch alarm %s is in %s.", in.contributor, orDefault(in.name, "(unnamed)"), orDefault(in.state, "an unknown state"))
-	}
+	muted, mutedBy, stop := "", "", ""
 	if in.mutedBy != "" {
-		a.Summary += " The alarm is muted by " + in.mutedBy + "."
+		muted, mutedBy, stop = " The alarm is muted by ", in.mutedBy, "."
+	}
+	if in.contributor != "" {
+		a.Summary = "Contributor " + in.contributor + " of CloudWatch alarm " + orDefault(in.name, "(unnamed)") + " is in " +
+			orDefault(in.state, "an unknown state") + "." + muted + mutedBy + stop
+	} else {
+		a.Summary = "CloudWatch alarm " + name + " moved from " + orDefault(in.previous, "an unknown state") + " to " +
+			orDefault(in.state, "an unknown state") + "." + muted + mutedBy + stop
 	}
 	a.Facts = alarmFacts(in, a.Identity)
 	a.Links = []alert.Link{alarmLink}
@@ -318,16 +329,16 @@ func targetTrackingAlarm(a alert.Alert, in alarmInput, resourceID, which string,
 	}
 	switch in.state {
 	case event.AlarmStateAlarm:
-		a.Title = fmt.Sprintf("%s: scaling %s (%s)", subject, direction, which)
-		a.Reason.Text = fmt.Sprintf("The target tracking metric crossed its %s alarm, so Application Auto Scaling %s capacity.", which, verb)
+		a.Title = subject + ": scaling " + direction + " (" + which + ")"
+		a.Reason.Text = "The target tracking metric crossed its " + which + " alarm, so Application Auto Scaling " + verb + " capacity."
 	default:
-		a.Title = fmt.Sprintf("%s: scale-%s alarm %s (%s)", subject, direction, strings.ToLower(strings.ReplaceAll(orDefault(in.state, "changed"), "_", " ")), which)
-		a.Reason.Text = fmt.Sprintf("The target tracking %s alarm moved to %s: no scaling %s for now.", which, orDefault(in.state, "a new state"), direction)
+		a.Title = subject + ": scale-" + direction + " alarm " + strings.ToLower(strings.ReplaceAll(orDefault(in.state, "changed"), "_", " ")) + " (" + which + ")"
+		a.Reason.Text = "The target tracking " + which + " alarm moved to " + orDefault(in.state, "a new state") + ": no scaling " + direction + " for now."
 	}
 	if v := alarmValue(in); v != "" {
 		a.Reason.Text += " " + v + "."
 	}
-	a.Summary = fmt.Sprintf("Target tracking alarm %s of %s moved from %s to %s.", which, subject, orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	a.Summary = "Target tracking alarm " + which + " of " + subject + " moved from " + orDefault(in.previous, "an unknown state") + " to " + orDefault(in.state, "an unknown state") + "."
 	in.description = "" // "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy …" says nothing new
 	a.Facts = append([]alert.Fact{fact("Cluster", a.Identity.Cluster)}, alarmFacts(in, a.Identity)...)
 	a.Links = append(ecsLinks(a.Identity), alarmLink)
@@ -345,19 +356,26 @@ func alarmValue(in alarmInput) string {
 	if len(in.data.RecentDatapoints) == 0 {
 		return ""
 	}
-	v := number(in.data.RecentDatapoints[len(in.data.RecentDatapoints)-1])
-	what := orDefault(in.valueLabel, orDefault(in.metricName, "value"))
-	if in.anomaly {
+	// Written into one buffer, numbers and all.
+	var buf [96]byte
+	b := append(buf[:0], orDefault(in.valueLabel, orDefault(in.metricName, "value"))...)
+	b = append(b, ' ')
+	b = appendNumber(b, in.data.RecentDatapoints[len(in.data.RecentDatapoints)-1])
+	switch {
+	case in.anomaly:
 		if band := bandText(in.data); band != "" {
-			return what + " " + v + " outside band " + band
+			b = append(b, " outside band "...)
+			b = append(b, band...)
+		} else {
+			b = append(b, " outside its expected band"...)
 		}
-		return what + " " + v + " outside its expected band"
+	case in.threshold != nil:
+		b = append(b, ' ')
+		b = append(b, orDefault(in.comparison, "vs")...)
+		b = append(b, ' ')
+		b = appendNumber(b, *in.threshold)
 	}
-	if in.threshold != nil {
-		op := orDefault(in.comparison, "vs")
-		return what + " " + v + " " + op + " " + number(*in.threshold)
-	}
-	return what + " " + v
+	return string(b)
 }
 
 // alarmWhy is the one-sentence reason: AWS's own state reason says it best for metric alarms;
@@ -386,7 +404,7 @@ func alarmWhy(in alarmInput) string {
 	}
 	// CloudWatch gave no reason: say what the alarm watches, so the message still tells what
 	// is wrong.
-	s := fmt.Sprintf("The alarm moved from %s to %s", orDefault(in.previous, "an unknown state"), orDefault(in.state, "an unknown state"))
+	s := "The alarm moved from " + orDefault(in.previous, "an unknown state") + " to " + orDefault(in.state, "an unknown state")
 	if w := watches(in); w != "" {
 		s += "; it watches " + w
 	}
@@ -426,7 +444,27 @@ func watches(in alarmInput) string {
 }
 
 func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
-	facts := []alert.Fact{fact("Metric", in.metric)}
+	// The list is made at its size. A contributor's facts come first.
+	n := 6
+	for _, more := range [...]bool{in.expression != "", in.anomaly || in.threshold != nil, len(in.data.RecentDatapoints) > 0, in.mutedBy != ""} {
+		if more {
+			n++
+		}
+	}
+	if in.rule != "" {
+		n += 3
+	}
+	if in.query != "" {
+		n += 4
+	}
+	if in.contributor != "" {
+		n += 2
+	}
+	facts := make([]alert.Fact, 0, n)
+	if in.contributor != "" {
+		facts = append(facts, fact("Contributor", in.contributor), fact("Contributor id", in.contributorID))
+	}
+	facts = append(facts, fact("Metric", in.metric))
 	if in.expression != "" {
 		facts = append(facts, fact("Expression", in.expression))
 	}
@@ -435,7 +473,9 @@ func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
 	case in.anomaly:
 		facts = append(facts, fact("Expected band", bandText(in.data)))
 	case in.threshold != nil:
-		facts = append(facts, fact("Threshold", strings.TrimSpace(in.comparison+" "+number(*in.threshold))))
+		var buf [48]byte
+		b := append(append(buf[:0], in.comparison...), ' ')
+		facts = append(facts, fact("Threshold", string(bytes.TrimSpace(appendNumber(b, *in.threshold)))))
 	}
 	if n := len(in.data.RecentDatapoints); n > 0 {
 		facts = append(facts, fact("Latest value", number(in.data.RecentDatapoints[n-1])))
@@ -449,9 +489,6 @@ func alarmFacts(in alarmInput, id alert.Identity) []alert.Fact {
 	if in.query != "" {
 		facts = append(facts, fact("Log groups", strings.Join(in.logGroups, ", ")), fact("Query", in.query),
 			fact("Aggregation", in.aggregate), fact("Schedule", in.schedule))
-	}
-	if in.contributor != "" {
-		facts = append([]alert.Fact{fact("Contributor", in.contributor), fact("Contributor id", in.contributorID)}, facts...)
 	}
 	if in.mutedBy != "" {
 		facts = append(facts, fact("Muted by", in.mutedBy+inParens(in.muteWindow)))
@@ -486,20 +523,29 @@ func bandText(d event.AlarmReasonData) string {
 }
 
 func metricText(namespace, name string, dims map[string]string) string {
-	s := strings.TrimSpace(namespace + " " + name)
+	// Written into one buffer: "<namespace> <name> (<key>=<value>, …)", keys sorted.
+	var buf [128]byte
+	b := append(append(append(buf[:0], namespace...), ' '), name...)
+	b = bytes.TrimSpace(b)
 	if len(dims) == 0 {
-		return s
+		return string(b)
 	}
-	keys := make([]string, 0, len(dims))
+	var kb [8]string
+	keys := kb[:0]
 	for k := range dims {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+"="+dims[k])
+	slices.Sort(keys)
+	b = append(b, " ("...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, k...)
+		b = append(b, '=')
+		b = append(b, dims[k]...)
 	}
-	return s + " (" + strings.Join(parts, ", ") + ")"
+	return string(append(b, ')'))
 }
 
 func dimensionMap(ds []event.Dimension) map[string]string {
@@ -518,7 +564,7 @@ func statText(stat string, period int) string {
 		return ""
 	}
 	if period > 0 {
-		return fmt.Sprintf("%s over %d s", stat, period)
+		return stat + " over " + strconv.Itoa(period) + " s"
 	}
 	return stat
 }
@@ -575,7 +621,7 @@ func alarmConfigurationChange(a alert.Alert, ev event.EventBridge, d event.Alarm
 			changes = append(changes, "threshold "+number(*p.Threshold)+" → "+number(*c.Threshold))
 		}
 		if c.EvaluationPeriods != p.EvaluationPeriods && p.EvaluationPeriods != 0 {
-			changes = append(changes, fmt.Sprintf("evaluation periods %d → %d", p.EvaluationPeriods, c.EvaluationPeriods))
+			changes = append(changes, "evaluation periods "+strconv.Itoa(p.EvaluationPeriods)+" → "+strconv.Itoa(c.EvaluationPeriods))
 		}
 		if c.ComparisonOperator != p.ComparisonOperator && p.ComparisonOperator != "" {
 			changes = append(changes, "comparison "+p.ComparisonOperator+" → "+c.ComparisonOperator)
@@ -619,7 +665,8 @@ func otherCloudWatch(a alert.Alert, ev event.EventBridge) alert.Alert {
 // alarmNameOf returns the alarm name in an alarm ARN, or the text itself.
 func alarmNameOf(s string) string {
 	if a, ok := event.ParseARN(s); ok && a.ResourceType() == "alarm" {
-		if p := a.ResourcePath(); len(p) == 1 {
+		var buf [1]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) == 1 {
 			return p[0]
 		}
 	}

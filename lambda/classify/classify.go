@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/envelope"
@@ -231,7 +232,36 @@ func origin(a *alert.Alert) string {
 	if dt == "" {
 		return shorten(name, maxFact)
 	}
-	return shorten(dt+": "+name, maxFact)
+	return joinedOrigin(dt, name)
+}
+
+// origins holds the origins already made, by detail type and event name: a batch's events
+// name a handful of them, and each alert would otherwise make its own string. The table is
+// bounded: past maxOrigins pairs, an origin is made each time, as it was.
+var origins = struct {
+	sync.Mutex
+	m map[[2]string]string
+}{m: map[[2]string]string{}}
+
+const maxOrigins = 512
+
+// joinedOrigin is shorten(dt+": "+name, maxFact), from the table when it has it.
+func joinedOrigin(dt, name string) string {
+	k := [2]string{dt, name}
+	origins.Lock()
+	o, ok := origins.m[k]
+	origins.Unlock()
+	if ok {
+		return o
+	}
+	o = shorten(dt+": "+name, maxFact)
+	origins.Lock()
+	if len(origins.m) < maxOrigins {
+		// Copies: the table must not keep alive whatever memory the event's strings share.
+		origins.m[[2]string{strings.Clone(dt), strings.Clone(name)}] = o
+	}
+	origins.Unlock()
+	return o
 }
 
 // bodyHash is the event id of a record that carries none: stable for the same bytes, so a

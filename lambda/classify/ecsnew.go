@@ -18,7 +18,10 @@ import (
 // status), never by ECS's eventType: every hook event is INFO, even a rollback.
 
 func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChange) alert.Alert {
-	for _, s := range append([]string{d.ServiceDeploymentARN, d.ServiceARN, d.ClusterARN}, ev.Resources...) {
+	for _, s := range [...]string{d.ServiceDeploymentARN, d.ServiceARN, d.ClusterARN} {
+		applyARN(&a.Identity, s)
+	}
+	for _, s := range ev.Resources {
 		applyARN(&a.Identity, s)
 	}
 	fillPartition(&a.Identity)
@@ -57,11 +60,11 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		// rolls back (or goes on) without anyone having looked.
 		a.Severity = alert.Warning
 		a.Expires = expires
-		a.Title = fmt.Sprintf("%s: %s paused at %s, waiting for a decision", subject, dep, stage)
+		a.Title = subject + ": " + dep + " paused at " + stage + ", waiting for a decision"
 		if !expires.IsZero() {
 			a.Title += " until " + expires.UTC().Format("2006-01-02 15:04 UTC")
 		}
-		a.Reason.Text = fmt.Sprintf("A %s holds %s of %s at %s until someone continues it or rolls it back.", hook, dep, subject, stage)
+		a.Reason.Text = "A " + hook + " holds " + dep + " of " + subject + " at " + stage + " until someone continues it or rolls it back."
 		if deadline != "" {
 			a.Reason.Text += " It times out at " + deadline + "; then ECS applies " + timeoutAction + "."
 		} else {
@@ -69,32 +72,32 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		}
 	case event.HookInProgress:
 		a.Severity = alert.Info
-		a.Title = fmt.Sprintf("%s: %s running at %s of %s", subject, hook, stage, dep)
-		a.Reason.Text = fmt.Sprintf("ECS started the %s of %s at %s.", hook, dep, stage)
+		a.Title = subject + ": " + hook + " running at " + stage + " of " + dep
+		a.Reason.Text = "ECS started the " + hook + " of " + dep + " at " + stage + "."
 	case event.HookSucceeded:
 		a.Severity = alert.Resolved
 		if pause {
-			a.Title = fmt.Sprintf("%s: %s continued past %s", subject, dep, stage)
-			a.Reason.Text = fmt.Sprintf("Someone continued %s past its pause at %s; the deployment goes on.", dep, stage)
+			a.Title = subject + ": " + dep + " continued past " + stage
+			a.Reason.Text = "Someone continued " + dep + " past its pause at " + stage + "; the deployment goes on."
 		} else {
-			a.Title = fmt.Sprintf("%s: %s succeeded at %s of %s", subject, hook, stage, dep)
-			a.Reason.Text = fmt.Sprintf("The %s of %s at %s succeeded; the deployment goes on.", hook, dep, stage)
+			a.Title = subject + ": " + hook + " succeeded at " + stage + " of " + dep
+			a.Reason.Text = "The " + hook + " of " + dep + " at " + stage + " succeeded; the deployment goes on."
 		}
 	case event.HookFailed:
 		// Whether a person chose ROLLBACK or a Lambda hook failed, the deployment rolls back
 		// (every hook of a stage must succeed).
 		a.Severity = alert.Critical
 		if pause {
-			a.Title = fmt.Sprintf("%s: %s rolled back at %s", subject, dep, stage)
-			a.Reason.Text = fmt.Sprintf("Someone chose to roll back %s at its pause at %s; ECS rolls the whole deployment back.", dep, stage)
+			a.Title = subject + ": " + dep + " rolled back at " + stage
+			a.Reason.Text = "Someone chose to roll back " + dep + " at its pause at " + stage + "; ECS rolls the whole deployment back."
 		} else {
-			a.Title = fmt.Sprintf("%s: %s failed at %s; %s rolls back", subject, hook, stage, dep)
-			a.Reason.Text = fmt.Sprintf("The %s of %s at %s failed; ECS rolls the whole deployment back.", hook, dep, stage)
+			a.Title = subject + ": " + hook + " failed at " + stage + "; " + dep + " rolls back"
+			a.Reason.Text = "The " + hook + " of " + dep + " at " + stage + " failed; ECS rolls the whole deployment back."
 		}
 	case event.HookTimedOut:
 		a.Severity = alert.Critical
-		a.Title = fmt.Sprintf("%s: %s timed out at %s: nobody decided", subject, dep, stage)
-		a.Reason.Text = fmt.Sprintf("Nobody continued or rolled back %s before its %s at %s expired", dep, hook, stage)
+		a.Title = subject + ": " + dep + " timed out at " + stage + ": nobody decided"
+		a.Reason.Text = "Nobody continued or rolled back " + dep + " before its " + hook + " at " + stage + " expired"
 		if !expires.IsZero() {
 			a.Reason.Text += " at " + expires.UTC().Format("2006-01-02 15:04:05 UTC")
 		}
@@ -104,17 +107,14 @@ func hookStateChange(a alert.Alert, ev event.EventBridge, d event.HookStateChang
 		a.Title = subject + ": " + orDefault(d.EventName, "lifecycle hook state change") + " at " + stage
 		a.Reason.Text = "ECS reported " + orDefault(d.EventName, "a lifecycle hook state change") + " for " + dep + " at " + stage + "."
 	}
-	a.Summary = "ECS service " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + strings.TrimPrefix(a.Title, subject+": ") + "."
-	a.Facts = []alert.Fact{
+	a.Summary = serviceSummary(subject, a.Identity.Cluster, trimSubject(a.Title, subject))
+	a.Facts = make([]alert.Fact, 0, 6) // at its size: two more while a decision is awaited
+	a.Facts = append(a.Facts,
 		fact("Cluster", a.Identity.Cluster),
 		fact("Lifecycle stage", d.LifecycleStage),
 		fact("Hook", strings.TrimSpace(d.HookType+" "+d.HookID)),
 		fact("Service deployment", a.Identity.ServiceDeployment),
-	}
+	)
 	if d.EventName == event.HookAwaitingAction {
 		a.Facts = append(a.Facts,
 			fact("Times out", deadline),
@@ -150,34 +150,29 @@ func daemonServiceAction(a alert.Alert, ev event.EventBridge, d event.DaemonServ
 		// The task was created and died before RUNNING: the cause is usually in the daemon's
 		// task definition or image, so it repeats on every instance the daemon starts on.
 		a.Severity = alert.Critical
-		a.Title = fmt.Sprintf("%s: daemon task failed to run on %s", subject, instance)
+		a.Title = subject + ": daemon task failed to run on " + instance
 		// "Task failed to reach RUNNING status: CannotPullContainerError: …"
 		if _, rest, ok := strings.Cut(d.Reason, ": "); ok {
 			if m := errorCode().FindStringSubmatch(rest); m != nil {
 				a.Title += " (" + m[1] + ")"
 			}
 		}
-		a.Reason.Text = fmt.Sprintf("A task of daemon %s%s failed to reach RUNNING on %s: %s. A failure to run usually lies in the daemon's task definition or image, so expect it on every instance the daemon starts on.",
-			subject, inParens(taskDef), instance, reason)
+		a.Reason.Text = "A task of daemon " + subject + inParens(taskDef) + " failed to reach RUNNING on " + instance + ": " + reason + ". A failure to run usually lies in the daemon's task definition or image, so expect it on every instance the daemon starts on."
 	case d.FailureType == event.DaemonTaskCreationFailed:
 		// The instance has no room (or no fit) for the daemon: this instance goes without it.
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: cannot start daemon task on %s", subject, instance)
+		a.Title = subject + ": cannot start daemon task on " + instance
 		code, _, _ := strings.Cut(d.Reason, " ")
 		if strings.Contains(code, ":") {
 			a.Title += " (" + code + ")"
 		}
-		a.Reason.Text = fmt.Sprintf("ECS could not create a task of daemon %s on %s: %s. The instance runs without the daemon until it can be placed there.", subject, instance, reason)
+		a.Reason.Text = "ECS could not create a task of daemon " + subject + " on " + instance + ": " + reason + ". The instance runs without the daemon until it can be placed there."
 	default:
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: daemon task start impaired on %s", subject, instance)
-		a.Reason.Text = fmt.Sprintf("A task of daemon %s could not start on %s (%s): %s.", subject, instance, orDefault(d.FailureType, "no failure type"), reason)
+		a.Title = subject + ": daemon task start impaired on " + instance
+		a.Reason.Text = "A task of daemon " + subject + " could not start on " + instance + " (" + orDefault(d.FailureType, "no failure type") + "): " + reason + "."
 	}
-	a.Summary = "ECS daemon " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + strings.TrimPrefix(a.Title, subject+": ") + "."
+	a.Summary = daemonSummary(subject, a.Identity.Cluster, trimSubject(a.Title, subject))
 	a.Facts = []alert.Fact{
 		fact("Cluster", a.Identity.Cluster),
 		fact("Container instance", a.Identity.ContainerInstance),
@@ -239,11 +234,7 @@ func daemonDeployment(a alert.Alert, ev event.EventBridge, d event.DaemonDeploym
 	if d.Reason != "" {
 		a.Reason.Text += " ECS says: " + d.Reason
 	}
-	a.Summary = "ECS daemon " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + j.what + "."
+	a.Summary = daemonSummary(subject, a.Identity.Cluster, j.what)
 	a.Facts = []alert.Fact{
 		fact("Cluster", a.Identity.Cluster),
 		fact("Daemon deployment", dep),
@@ -380,19 +371,19 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 		fact("Called by", who),
 		fact("Started by", req.StartedBy),
 		fact("Launch", launchText(req)),
-		fact("Tasks", fmt.Sprintf("%d asked, %d started", asked, started)),
+		fact("Tasks", strconv.Itoa(asked)+" asked, "+strconv.Itoa(started)+" started"),
 	}
 	a.Links = []alert.Link{link("Cluster", console.Cluster(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster))}
 
 	switch {
 	case d.ErrorCode != "":
 		a.Severity = alert.Warning
-		a.Title = fmt.Sprintf("%s: %s failed (%s)", taskDef, a.Event, d.ErrorCode)
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s, and the call failed: %s%s.", who, a.Event, plural(asked, "task"), taskDef, where, d.ErrorCode, inParens(d.ErrorMessage))
+		a.Title = taskDef + ": " + a.Event + " failed (" + d.ErrorCode + ")"
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + ", and the call failed: " + d.ErrorCode + inParens(d.ErrorMessage) + "."
 	case len(failures) == 0:
 		a.Severity = alert.Info
-		a.Title = fmt.Sprintf("%s: %s started %s", taskDef, a.Event, plural(started, "task"))
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s; ECS started %s.", who, a.Event, plural(asked, "task"), taskDef, where, startedText(started))
+		a.Title = taskDef + ": " + a.Event + " started " + plural(started, "task")
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + "; ECS started " + startedText(started) + "."
 	default:
 		// None started: the job did not run at all. Some started: it runs short-handed.
 		a.Severity = alert.Critical
@@ -400,12 +391,12 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 			a.Severity = alert.Warning
 		}
 		if started == 0 {
-			a.Title = fmt.Sprintf("%s: task not started in cluster %s", taskDef, a.Identity.Cluster)
+			a.Title = taskDef + ": task not started in cluster " + a.Identity.Cluster
 			if asked > 1 {
-				a.Title = fmt.Sprintf("%s: none of %d tasks started in cluster %s", taskDef, asked, a.Identity.Cluster)
+				a.Title = taskDef + ": none of " + strconv.Itoa(asked) + " tasks started in cluster " + a.Identity.Cluster
 			}
 		} else {
-			a.Title = fmt.Sprintf("%s: %d of %d tasks started in cluster %s", taskDef, started, asked, a.Identity.Cluster)
+			a.Title = taskDef + ": " + strconv.Itoa(started) + " of " + strconv.Itoa(asked) + " tasks started in cluster " + a.Identity.Cluster
 		}
 		if r := failures[0].Reason; r != "" {
 			a.Title += " (" + r + ")"
@@ -413,12 +404,12 @@ func runTask(a alert.Alert, d event.CloudTrail, who string) alert.Alert {
 		var why []string
 		for i, f := range failures {
 			if i == 3 {
-				why = append(why, fmt.Sprintf("and %d more", len(failures)-3))
+				why = append(why, "and "+strconv.Itoa(len(failures)-3)+" more")
 				break
 			}
 			why = append(why, failureText(f))
 		}
-		a.Reason.Text = fmt.Sprintf("%s called %s for %s of %s in %s; ECS started %s: %s.", who, a.Event, plural(asked, "task"), taskDef, where, startedText(started), strings.Join(why, "; "))
+		a.Reason.Text = who + " called " + a.Event + " for " + plural(asked, "task") + " of " + taskDef + " in " + where + "; ECS started " + startedText(started) + ": " + strings.Join(why, "; ") + "."
 		a.Facts = append(a.Facts, fact("Failures", fmt.Sprint(len(failures))))
 	}
 	a.Summary = a.Reason.Text
@@ -528,19 +519,28 @@ func span(d time.Duration) string {
 	case d < time.Minute:
 		return "under a minute"
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+		return strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " min"
 	case d < 24*time.Hour:
 		h := d.Round(time.Minute)
 		if m := int(h%time.Hour) / int(time.Minute); m != 0 {
-			return fmt.Sprintf("%d h %d min", int(h/time.Hour), m)
+			return strconv.Itoa(int(h/time.Hour)) + " h " + strconv.Itoa(m) + " min"
 		}
-		return fmt.Sprintf("%d h", int(h/time.Hour))
+		return strconv.Itoa(int(h/time.Hour)) + " h"
 	}
 	days := int(d / (24 * time.Hour))
 	hours := int(d % (24 * time.Hour) / time.Hour)
 	s := plural(days, "day")
 	if hours > 0 {
-		s += fmt.Sprintf(" %d h", hours)
+		s += " " + strconv.Itoa(hours) + " h"
 	}
 	return s
+}
+
+// daemonSummary is "ECS daemon <subject> in cluster <cluster>: <what>.", without the cluster
+// when it is unknown, made in one piece.
+func daemonSummary(subject, cluster, what string) string {
+	if cluster != "" {
+		return "ECS daemon " + subject + " in cluster " + cluster + ": " + what + "."
+	}
+	return "ECS daemon " + subject + ": " + what + "."
 }

@@ -24,7 +24,8 @@ func applyARN(id *alert.Identity, s string) {
 		id.Region = a.Region
 	}
 	setIfEmpty(&id.Account, a.Account)
-	path := a.ResourcePath()
+	var buf [4]string
+	path := a.AppendResourcePath(buf[:0])
 	last := ""
 	if len(path) > 0 {
 		last = path[len(path)-1]
@@ -90,7 +91,8 @@ func setIfEmpty(dst *string, v string) {
 // service take either.
 func nameOf(s string) string {
 	if a, ok := event.ParseARN(s); ok {
-		if p := a.ResourcePath(); len(p) > 0 {
+		var buf [4]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) > 0 {
 			return p[len(p)-1]
 		}
 	}
@@ -117,7 +119,19 @@ func serviceFromResourceID(id string) (cluster, service string, ok bool) {
 
 // ecsLinks returns console links for the service and task an identity names.
 func ecsLinks(id alert.Identity) []alert.Link {
-	var links []alert.Link
+	n := 0 // the list is made at its size
+	for _, s := range [...]string{id.Service, id.TaskID} {
+		if s != "" {
+			n++
+		}
+	}
+	if n == 0 && id.Cluster != "" {
+		n = 1
+	}
+	if n == 0 {
+		return nil
+	}
+	links := make([]alert.Link, 0, n)
 	if id.Service != "" {
 		links = append(links, link("Service", console.Service(id.Partition, id.Region, id.Cluster, id.Service)))
 	}

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -46,7 +45,7 @@ func scalingActivity(a alert.Alert, ev event.EventBridge, d event.ScalingActivit
 	}
 	a.Reason.Text = "Application Auto Scaling scaled " + subject
 	if a.Scaling != nil {
-		a.Reason.Text += fmt.Sprintf(" %s from %d to %d", orDefault(strings.TrimPrefix(d.Direction, "scale-"), "out"), a.Scaling.From, a.Scaling.To)
+		a.Reason.Text += " " + orDefault(strings.TrimPrefix(d.Direction, "scale-"), "out") + " from " + strconv.Itoa(a.Scaling.From) + " to " + strconv.Itoa(a.Scaling.To)
 	}
 	if d.ScaledToMax {
 		a.Reason.Text += ", its maximum capacity; it cannot add more until the maximum is raised"
@@ -55,7 +54,7 @@ func scalingActivity(a alert.Alert, ev event.EventBridge, d event.ScalingActivit
 	a.Summary = a.Reason.Text
 	bounds := ""
 	if d.MinCapacity != nil && d.MaxCapacity != nil {
-		bounds = fmt.Sprintf("%d – %d", *d.MinCapacity, *d.MaxCapacity)
+		bounds = strconv.Itoa(*d.MinCapacity) + " – " + strconv.Itoa(*d.MaxCapacity)
 	}
 	a.Facts = []alert.Fact{
 		fact("Cluster", a.Identity.Cluster),
@@ -69,7 +68,7 @@ func scalingActivity(a alert.Alert, ev event.EventBridge, d event.ScalingActivit
 
 // scaledTitle says "checkout-api scaled 4 → 7", adding "(max 8)" when it reached the maximum.
 func scaledTitle(subject string, s *alert.Scaling) string {
-	t := fmt.Sprintf("%s scaled %d → %d", subject, s.From, s.To)
+	t := subject + " scaled " + strconv.Itoa(s.From) + " → " + strconv.Itoa(s.To)
 	if s.Max > 0 && s.To >= s.Max {
 		t += " (max " + strconv.Itoa(s.Max) + ")"
 	}
@@ -140,17 +139,17 @@ func cloudTrail(a alert.Alert, ev event.EventBridge, d event.CloudTrail) alert.A
 		// number of tasks before the new desired count takes effect.
 		a.Scaling = &alert.Scaling{From: running, To: to}
 		a.Title = scaledTitle(subject, a.Scaling)
-		a.Reason.Text = fmt.Sprintf("%s set the desired count to %d with %s running.", who, to, plural(running, "task"))
+		a.Reason.Text = who + " set the desired count to " + strconv.Itoa(to) + " with " + plural(running, "task") + " running."
 	} else {
 		a.Scaling = nil
-		a.Title = fmt.Sprintf("%s: desired count set to %d", subject, to)
-		a.Reason.Text = fmt.Sprintf("%s set the desired count to %d.", who, to)
+		a.Title = subject + ": desired count set to " + strconv.Itoa(to)
+		a.Reason.Text = who + " set the desired count to " + strconv.Itoa(to) + "."
 	}
 	if d.ErrorCode != "" {
 		a.Severity = alert.Warning
 		a.Scaling = nil
-		a.Title = fmt.Sprintf("%s: scaling to %d failed (%s)", subject, to, d.ErrorCode)
-		a.Reason.Text = fmt.Sprintf("%s tried to set the desired count to %d and failed: %s%s.", who, to, d.ErrorCode, inParens(d.ErrorMessage))
+		a.Title = subject + ": scaling to " + strconv.Itoa(to) + " failed (" + d.ErrorCode + ")"
+		a.Reason.Text = who + " tried to set the desired count to " + strconv.Itoa(to) + " and failed: " + d.ErrorCode + inParens(d.ErrorMessage) + "."
 	}
 	a.Summary = a.Reason.Text
 	a.Facts = append(a.Facts, fact("Desired count", strconv.Itoa(to)))
@@ -169,7 +168,8 @@ func caller(d event.CloudTrail) string {
 		}
 	}
 	if a, ok := event.ParseARN(id.ARN); ok {
-		if p := a.ResourcePath(); len(p) > 0 {
+		var buf [4]string
+		if p := a.AppendResourcePath(buf[:0]); len(p) > 0 {
 			return strings.Join(p, "/")
 		}
 	}

@@ -1,7 +1,7 @@
 package classify
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
@@ -79,8 +79,11 @@ func serviceAction(a alert.Alert, ev event.EventBridge, d event.ServiceAction) a
 	a.Kind = alert.KindServiceAction
 	a.Event = d.EventName
 	subject := subjectOr(a.Identity, "ECS service")
-	providers := capacityProviders(d.CapacityProviderARNs)
-	a.Facts = []alert.Fact{fact("Cluster", a.Identity.Cluster), fact("Capacity providers", strings.Join(providers, ", "))}
+	var buf [4]string
+	providers := capacityProviders(buf[:0], d.CapacityProviderARNs)
+	providerList := strings.Join(providers, ", ")
+	a.Facts = make([]alert.Fact, 2, 3) // the list at its size: the container instances' fact is seldom there
+	a.Facts[0], a.Facts[1] = fact("Cluster", a.Identity.Cluster), fact("Capacity providers", providerList)
 	if n := len(d.ContainerInstanceARNs); n > 0 {
 		ids := make([]string, 0, n)
 		for _, ci := range d.ContainerInstanceARNs {
@@ -114,26 +117,23 @@ func serviceAction(a alert.Alert, ev event.EventBridge, d event.ServiceAction) a
 	a.Severity, a.Title, a.Reason.Text = j.severity, subject+": "+j.what, j.why
 	switch d.EventName {
 	case "SERVICE_TASK_PLACEMENT_FAILURE":
-		why := placementReason(d.Reason)
-		if why != "" {
-			a.Title += " (" + d.Reason + ")"
-			a.Reason.Text += ": " + why
+		// Each text is made in one piece, not grown a part at a time.
+		why, provider := "", ""
+		if w := placementReason(d.Reason); w != "" {
+			a.Title = subject + ": " + j.what + " (" + d.Reason + ")"
+			why = ": " + w
 		}
 		if len(providers) > 0 {
-			a.Reason.Text += "; capacity provider " + strings.Join(providers, ", ")
+			provider = "; capacity provider "
 		}
-		a.Reason.Text += "."
+		a.Reason.Text = j.why + why + provider + providerList + "."
 		if onlySpot(providers) {
 			a.Severity = alert.Warning
 		}
 	case "SERVICE_TASK_CONFIGURATION_FAILURE":
-		a.Reason.Text += ": " + orDefault(d.Reason, "no reason given") + "."
+		a.Reason.Text = j.why + ": " + orDefault(d.Reason, "no reason given") + "."
 	}
-	a.Summary = fmt.Sprintf("ECS service %s", subject)
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + j.what + "."
+	a.Summary = serviceSummary(subject, a.Identity.Cluster, j.what)
 	return a
 }
 
@@ -167,9 +167,8 @@ func placementReason(r string) string {
 	return r
 }
 
-// capacityProviders names the capacity providers of their ARNs.
-func capacityProviders(arns []string) []string {
-	var names []string
+// capacityProviders appends to names the capacity providers of their ARNs.
+func capacityProviders(names, arns []string) []string {
 	for _, s := range arns {
 		names = append(names, nameOf(s))
 	}
@@ -230,11 +229,7 @@ func deployment(a alert.Alert, d event.Deployment) alert.Alert {
 	if d.EventName == event.DeploymentFailed && circuitBreaker {
 		a.Reason.Text += " The deployment circuit breaker stopped the deployment and, with rollback on, returns the service to its last completed deployment."
 	}
-	a.Summary = "ECS service " + subject
-	if a.Identity.Cluster != "" {
-		a.Summary += " in cluster " + a.Identity.Cluster
-	}
-	a.Summary += ": " + strings.TrimPrefix(a.Title, subject+": ") + "."
+	a.Summary = serviceSummary(subject, a.Identity.Cluster, trimSubject(a.Title, subject))
 	a.Facts = []alert.Fact{fact("Cluster", a.Identity.Cluster), fact("Deployment", d.DeploymentID)}
 	a.Links = []alert.Link{
 		link("Deployments", console.Deployments(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster, a.Identity.Service)),
@@ -294,7 +289,10 @@ func containerInstanceStateChange(a alert.Alert, ev event.EventBridge, d event.C
 	a.Summary = strings.TrimSuffix(a.Title, ".") + "."
 	agent := ""
 	if d.AgentConnected != nil {
-		agent = map[bool]string{true: "connected", false: "disconnected"}[*d.AgentConnected]
+		agent = "disconnected"
+		if *d.AgentConnected {
+			agent = "connected"
+		}
 		if d.VersionInfo.AgentVersion != "" {
 			agent += " (" + d.VersionInfo.AgentVersion + ")"
 		}
@@ -307,7 +305,7 @@ func containerInstanceStateChange(a alert.Alert, ev event.EventBridge, d event.C
 		fact("Free memory", remaining(d, "MEMORY", "MiB")),
 	}
 	if d.RunningTasksCount != nil {
-		a.Facts = append(a.Facts, fact("Running tasks", fmt.Sprint(*d.RunningTasksCount)))
+		a.Facts = append(a.Facts, fact("Running tasks", strconv.Itoa(*d.RunningTasksCount)))
 	}
 	a.Links = []alert.Link{link("Cluster", console.Cluster(a.Identity.Partition, a.Identity.Region, a.Identity.Cluster))}
 	return a
@@ -329,7 +327,7 @@ func remaining(d event.ContainerInstance, name, unit string) string {
 	if reg == nil || rem == nil {
 		return ""
 	}
-	return fmt.Sprintf("%d of %d %s", rem.IntegerValue, reg.IntegerValue, unit)
+	return strconv.FormatInt(rem.IntegerValue, 10) + " of " + strconv.FormatInt(reg.IntegerValue, 10) + " " + unit
 }
 
 // otherECS is an aws.ecs event of a detail type this package does not know yet. It is still
@@ -360,4 +358,22 @@ func otherECS(a alert.Alert, ev event.EventBridge) alert.Alert {
 	a.Facts = []alert.Fact{fact("Cluster", a.Identity.Cluster), fact("Detail type", ev.DetailType)}
 	a.Links = ecsLinks(a.Identity)
 	return a
+}
+
+// serviceSummary is "ECS service <subject> in cluster <cluster>: <what>.", without the cluster
+// when it is unknown, made in one piece.
+func serviceSummary(subject, cluster, what string) string {
+	if cluster != "" {
+		return "ECS service " + subject + " in cluster " + cluster + ": " + what + "."
+	}
+	return "ECS service " + subject + ": " + what + "."
+}
+
+// trimSubject is title without the "<subject>: " it starts with, if it does: strings.TrimPrefix
+// of subject+": ", without making that string.
+func trimSubject(title, subject string) string {
+	if len(title) >= len(subject)+2 && title[:len(subject)] == subject && title[len(subject):len(subject)+2] == ": " {
+		return title[len(subject)+2:]
+	}
+	return title
 }

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,6 +33,9 @@ func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Al
 	a.Group, a.StartedBy = t.Group, t.StartedBy
 	a.Status, a.DesiredStatus = t.LastStatus, t.DesiredStatus
 	a.Reason.StopCode, a.Reason.StoppedReason = t.StopCode, t.StoppedReason
+	if len(t.Containers) > 0 {
+		a.Reason.Containers = make([]alert.Container, 0, len(t.Containers))
+	}
 	for _, c := range t.Containers {
 		a.Reason.Containers = append(a.Reason.Containers, alert.Container{
 			Name: c.Name, Image: c.Image, ExitCode: c.ExitCode.Ptr(), Reason: c.Reason, Status: c.LastStatus,
@@ -54,7 +56,7 @@ func taskStateChange(a alert.Alert, ev event.EventBridge, t event.Task) alert.Al
 			a.Event = "TaskStateChange"
 		}
 		a.Title = subject + ": task " + strings.TrimSpace(shortID(a.Identity.TaskID)+" "+statusWord(t.LastStatus, t.DesiredStatus))
-		a.Reason.Text = fmt.Sprintf("The task moved to %s (desired %s).", orUnknown(t.LastStatus), orUnknown(t.DesiredStatus))
+		a.Reason.Text = "The task moved to " + orUnknown(t.LastStatus) + " (desired " + orUnknown(t.DesiredStatus) + ")."
 		a.Summary = taskSummary(a.Identity, "is "+orUnknown(t.LastStatus), "")
 		if sidecar := exitedSidecar(t); sidecar != "" {
 			a.Reason.Text = sidecar
@@ -171,9 +173,9 @@ func containerVerdict(c event.Container, id alert.Identity) verdict {
 			"Container " + c.Name + " stopped: " + c.Reason + ".", "stopped"}
 	}
 	code := c.ExitCode.N
-	what := fmt.Sprintf("%s exited with code %d", name, code)
+	what := name + " exited with code " + strconv.Itoa(code)
 	if sig := signalName(code); sig != "" {
-		what += " (" + sig + ")"
+		what = name + " exited with code " + strconv.Itoa(code) + " (" + sig + ")"
 	}
 	return verdict{alert.Critical, what, "Essential container " + c.Name + " " + exitMeaning(c) + ", so ECS stopped the task.", "stopped"}
 }
@@ -309,7 +311,7 @@ func afterStop(cs []event.Container) string {
 	var parts []string
 	for _, c := range cs {
 		if c.ExitCode.Known {
-			p := fmt.Sprintf("%s exited with code %d", c.Name, c.ExitCode.N)
+			p := c.Name + " exited with code " + strconv.Itoa(c.ExitCode.N)
 			if sig := signalName(c.ExitCode.N); sig != "" {
 				p += " (" + sig + ")"
 			}
@@ -326,14 +328,14 @@ func exitSuffix(c event.Container) string {
 	if !c.ExitCode.Known {
 		return ""
 	}
-	return fmt.Sprintf(", exit %d", c.ExitCode.N)
+	return ", exit " + strconv.Itoa(c.ExitCode.N)
 }
 
 // exitedSidecar describes a non-essential container that exited while its task runs on.
 func exitedSidecar(t event.Task) string {
 	for _, c := range t.Containers {
 		if c.LastStatus == "STOPPED" && c.ExitCode.Known {
-			return fmt.Sprintf("The task is %s; its container %s %s.", orUnknown(t.LastStatus), c.Name, exitMeaning(c))
+			return "The task is " + orUnknown(t.LastStatus) + "; its container " + c.Name + " " + exitMeaning(c) + "."
 		}
 	}
 	return ""
@@ -379,50 +381,56 @@ func statusWord(last, desired string) string {
 }
 
 func taskSummary(id alert.Identity, verb, reason string) string {
+	// Written part by part into a builder of the summary's size: one string is made.
 	var b strings.Builder
+	b.Grow(len("Task  of service  in cluster  : .") + len(shortID(id.TaskID)) + len(id.Service) + len(id.TaskFamily) + 12 +
+		len(id.Cluster) + len(verb) + len(reason))
 	b.WriteString("Task")
 	if id.TaskID != "" {
-		b.WriteString(" " + shortID(id.TaskID))
+		b.WriteString(" ")
+		b.WriteString(shortID(id.TaskID))
 	}
 	switch {
 	case id.Service != "":
-		b.WriteString(" of service " + id.Service)
+		b.WriteString(" of service ")
+		b.WriteString(id.Service)
 	case id.TaskFamily != "":
-		b.WriteString(" of " + id.TaskDefinition())
+		b.WriteString(" of ")
+		b.WriteString(id.TaskFamily)
+		if id.TaskRevision != 0 {
+			b.WriteString(":")
+			b.WriteString(strconv.Itoa(id.TaskRevision))
+		}
 	}
 	if id.Cluster != "" {
-		b.WriteString(" in cluster " + id.Cluster)
+		b.WriteString(" in cluster ")
+		b.WriteString(id.Cluster)
 	}
-	b.WriteString(" " + verb)
+	b.WriteString(" ")
+	b.WriteString(verb)
 	if reason != "" {
-		b.WriteString(": " + strings.TrimRight(reason, "."))
+		b.WriteString(": ")
+		b.WriteString(strings.TrimRight(reason, "."))
 	}
 	b.WriteString(".")
 	return b.String()
 }
 
 func taskFacts(id alert.Identity, t event.Task) []alert.Fact {
-	facts := []alert.Fact{
+	// The list is made at its size: at most eight facts.
+	facts := make([]alert.Fact, 0, 8)
+	facts = append(facts,
 		fact("Cluster", id.Cluster),
 		fact("Task definition", id.TaskDefinition()),
 		fact("Task", id.TaskID),
-	}
+	)
 	if id.DeploymentID != "" {
 		facts = append(facts, fact("Deployment", id.DeploymentID))
 	} else if t.StartedBy != "" {
 		facts = append(facts, fact("Started by", t.StartedBy))
 	}
-	var exits []string
-	for _, c := range t.Containers {
-		switch {
-		case c.ExitCode.Known:
-			exits = append(exits, fmt.Sprintf("%s %d", c.Name, c.ExitCode.N))
-		case c.Reason != "":
-			exits = append(exits, c.Name+" "+errorName(c.Reason))
-		}
-	}
-	if len(exits) > 1 {
-		facts = append(facts, fact("Exit codes", strings.Join(exits, ", ")))
+	if exits := exitCodes(t.Containers); exits != "" {
+		facts = append(facts, fact("Exit codes", exits))
 	}
 	launch := t.LaunchType
 	if t.CapacityProviderName != "" {
@@ -433,6 +441,37 @@ func taskFacts(id alert.Identity, t event.Task) []alert.Fact {
 		facts = append(facts, fact("Container instance", id.ContainerInstance))
 	}
 	return facts
+}
+
+// exitCodes lists, when more than one container has one, each container's exit code (or,
+// without one, its error): "app 1, envoy 0". It is written into one buffer.
+func exitCodes(cs []event.Container) string {
+	n := 0
+	for _, c := range cs {
+		if c.ExitCode.Known || c.Reason != "" {
+			n++
+		}
+	}
+	if n < 2 {
+		return ""
+	}
+	b := make([]byte, 0, 16*n)
+	for _, c := range cs {
+		if !c.ExitCode.Known && c.Reason == "" {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, c.Name...)
+		b = append(b, ' ')
+		if c.ExitCode.Known {
+			b = strconv.AppendInt(b, int64(c.ExitCode.N), 10)
+		} else {
+			b = append(b, errorName(c.Reason)...)
+		}
+	}
+	return string(b)
 }
 
 func inParens(s string) string {

@@ -23,21 +23,28 @@ import (
 //
 // An empty partition is taken from the region.
 func Host(partition, region string) string {
+	scheme, name, domain := hostParts(partition, region)
+	return scheme + name + domain
+}
+
+// hostParts is Host in the three parts it is made of, so that a link can be written with
+// its host in one piece rather than the host made first and copied.
+func hostParts(partition, region string) (scheme, name, domain string) {
 	if !event.ValidRegion(region) {
-		return ""
+		return "", "", ""
 	}
 	if partition == "" {
 		partition = event.PartitionOfRegion(region)
 	}
 	switch partition {
 	case "aws":
-		return "https://" + region + ".console.aws.amazon.com"
+		return "https://", region, ".console.aws.amazon.com"
 	case "aws-cn":
-		return "https://" + region + ".console.amazonaws.cn"
+		return "https://", region, ".console.amazonaws.cn"
 	case "aws-us-gov":
-		return "https://console.amazonaws-us-gov.com"
+		return "https://console.amazonaws-us-gov.com", "", ""
 	}
-	return ""
+	return "", "", ""
 }
 
 // Service links to an ECS service's health page.
@@ -68,22 +75,22 @@ func Cluster(partition, region, cluster string) string {
 
 // EC2Instance links to an EC2 instance's details (a container instance's host).
 func EC2Instance(partition, region, instanceID string) string {
-	host := Host(partition, region)
-	if host == "" || instanceID == "" {
+	scheme, host, domain := hostParts(partition, region)
+	if scheme == "" || instanceID == "" {
 		return ""
 	}
-	return host + "/ec2/home?region=" + url.QueryEscape(region) + "#InstanceDetails:instanceId=" + url.QueryEscape(instanceID)
+	return scheme + host + domain + "/ec2/home?region=" + url.QueryEscape(region) + "#InstanceDetails:instanceId=" + url.QueryEscape(instanceID)
 }
 
 // ecs joins path segments under /ecs/v2/, escaping each; any empty segment means no link.
 func ecs(partition, region string, segments ...string) string {
-	host := Host(partition, region)
-	if host == "" {
+	scheme, name, domain := hostParts(partition, region)
+	if scheme == "" {
 		return ""
 	}
 	// Every alert carries a few of these links: size the builder once (escaping may still
 	// grow it, but names seldom need any).
-	size := len(host) + len("/ecs/v2?region=") + len(region)
+	size := len(scheme) + len(name) + len(domain) + len("/ecs/v2?region=") + len(region)
 	for _, s := range segments {
 		if s == "" {
 			return ""
@@ -92,7 +99,9 @@ func ecs(partition, region string, segments ...string) string {
 	}
 	var b strings.Builder
 	b.Grow(size)
-	b.WriteString(host)
+	b.WriteString(scheme)
+	b.WriteString(name)
+	b.WriteString(domain)
 	b.WriteString("/ecs/v2")
 	for _, s := range segments {
 		b.WriteByte('/')
@@ -105,11 +114,11 @@ func ecs(partition, region string, segments ...string) string {
 
 // Alarm links to a CloudWatch alarm.
 func Alarm(partition, region, name string) string {
-	host := Host(partition, region)
-	if host == "" || name == "" {
+	scheme, host, domain := hostParts(partition, region)
+	if scheme == "" || name == "" {
 		return ""
 	}
-	return host + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#alarmsV2:alarm/" + component(name)
+	return scheme + host + domain + "/cloudwatch/home?region=" + url.QueryEscape(region) + "#alarmsV2:alarm/" + component(name)
 }
 
 // LogStream links to a CloudWatch Logs log stream. The Logs console reads its fragment

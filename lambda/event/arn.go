@@ -43,16 +43,28 @@ func (a ARN) ResourceType() string {
 // ResourcePath returns the parts of the resource after its type, split on "/" (or, for
 // type:id resources such as CloudWatch alarms, the single id, which may itself contain
 // slashes or colons).
-func (a ARN) ResourcePath() []string {
+func (a ARN) ResourcePath() []string { return a.AppendResourcePath(nil) }
+
+// AppendResourcePath appends ResourcePath's parts to dst and returns it. The classifier reads
+// the path of every ARN of every event: given a small array of its own (var buf [4]string;
+// a.AppendResourcePath(buf[:0])), it reads them without a list on the heap.
+func (a ARN) AppendResourcePath(dst []string) []string {
 	i := strings.IndexAny(a.Resource, "/:")
 	if i < 0 {
-		return nil
+		return dst
 	}
 	rest := a.Resource[i+1:]
 	if a.Resource[i] == ':' {
-		return []string{rest}
+		return append(dst, rest)
 	}
-	return strings.Split(rest, "/")
+	for {
+		part, after, found := strings.Cut(rest, "/")
+		dst = append(dst, part)
+		if !found {
+			return dst
+		}
+		rest = after
+	}
 }
 
 // ValidRegion reports whether s looks like a region code (us-east-1, us-gov-west-1,

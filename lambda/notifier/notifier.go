@@ -483,13 +483,12 @@ func (s saying) items() []string {
 	return s.in.Items
 }
 
-// messages renders what one destination gets: a passed input is one new message, as a
-// story's Post is.
-// appendMessages appends what s says to dest to ms: most say one message, which is made in
-// the plan's own list rather than in a list of its own.
+// appendMessages appends what s says to dest to ms: a passed input is one new message, as a
+// story's Post is. The messages are made in the plan's own list rather than in lists of
+// their own.
 func (s saying) appendMessages(ms []Message, n *Notifier, dest string) []Message {
 	if s.emit != nil {
-		return append(ms, n.messages(dest, s.emit)...)
+		return n.appendMessages(ms, dest, s.emit)
 	}
 	return append(ms, n.render(dest, &s.in.Alert, s.in.Items))
 }
@@ -537,7 +536,7 @@ func (n *Notifier) render(name string, a *alert.Alert, items []string) Message {
 	m := Message{Destination: name, Target: d.kind, Alert: a, Items: items, key: a.EventID + "|" + name}
 	if t, ok := transitionOf(a); ok {
 		// Whichever path brings the transition first posts it; the other finds it delivered.
-		m.key, m.also = t.key()+"|"+name, t.neighbour()+"|"+name
+		m.key, m.also = t.key(name), t.neighbour(name)
 	}
 	body, err := renderSafely(d.render, *a)
 	if err != nil {

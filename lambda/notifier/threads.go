@@ -23,47 +23,50 @@ const (
 	opReply  = "reply"
 )
 
-// messages renders what one destination gets for something to say. Most things are one new
-// message. A story's follow-ups depend on the target: one that can edit messages (Slack with
-// a bot token) has the story's message updated and the news put in its thread; the others
-// get nothing for a fold and a message for a digest or a recovery.
-func (n *Notifier) messages(dest string, e *story.Emit) []Message {
+// appendMessages appends to ms what one destination gets for something to say, and returns
+// it: the messages are made in the plan's own list. Most things are one new message. A
+// story's follow-ups depend on the target: one that can edit messages (Slack with a bot
+// token) has the story's message updated and the news put in its thread; the others get
+// nothing for a fold and a message for a digest or a recovery.
+func (n *Notifier) appendMessages(ms []Message, dest string, e *story.Emit) []Message {
 	ref, editable := e.Refs[dest]
 	editable = editable && n.dests[dest].threaded
 	switch e.Mode {
 	case story.Announce:
 		m := n.render(dest, &e.Alert, e.Items)
 		m.story = e.Story
-		return []Message{m}
+		return append(ms, m)
 	case story.Fold, story.Digest:
 		if editable && e.Reply != nil {
-			return n.edit(dest, ref, &e.Alert, e.Reply, e.Items)
+			return n.appendEdit(ms, dest, ref, &e.Alert, e.Reply, e.Items)
 		}
 		if editable && e.Mode == story.Fold {
 			// News without a reply of its own (a log pattern's count): the message is
 			// updated in place, and the thread stays quiet.
 			up := n.render(dest, &e.Alert, nil)
-			up.Op, up.Ref, up.key = opUpdate, &ref, e.Alert.EventID+"|"+dest+"|"+opUpdate
-			return []Message{up}
+			at := ref // a copy of its own on the heap, made only here, so ref stays on the stack
+			up.Op, up.Ref, up.key = opUpdate, &at, e.Alert.EventID+"|"+dest+"|"+opUpdate
+			return append(ms, up)
 		}
 		if e.Mode == story.Fold {
-			return nil
+			return ms
 		}
 	case story.Resolve:
 		if editable {
-			return n.edit(dest, ref, &e.Alert, &e.Alert, e.Items)
+			return n.appendEdit(ms, dest, ref, &e.Alert, &e.Alert, e.Items)
 		}
 	}
-	return []Message{n.render(dest, &e.Alert, e.Items)}
+	return append(ms, n.render(dest, &e.Alert, e.Items))
 }
 
-// edit replaces the story's message with its new state and says the news in its thread.
-func (n *Notifier) edit(dest string, ref chat.Ref, whole, news *alert.Alert, items []string) []Message {
+// appendEdit appends the replacement of the story's message with its new state and the
+// news said in its thread.
+func (n *Notifier) appendEdit(ms []Message, dest string, ref chat.Ref, whole, news *alert.Alert, items []string) []Message {
 	up := n.render(dest, whole, nil)
 	up.Op, up.Ref, up.key = opUpdate, &ref, news.EventID+"|"+dest+"|"+opUpdate
 	reply := n.render(dest, news, items)
 	reply.Op, reply.Ref, reply.key = opReply, &ref, news.EventID+"|"+dest+"|"+opReply
-	return []Message{up, reply}
+	return append(ms, up, reply)
 }
 
 // send posts, edits or replies, as the message says.

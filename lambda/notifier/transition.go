@@ -1,6 +1,7 @@
 package notifier
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -31,12 +32,27 @@ const transitionTolerance = 500 * time.Millisecond
 
 // transition is one alarm state change, as every delivery path reports it.
 type transition struct {
-	// alarm names the alarm the same way on every path: account, region and name, which an
+	// The alarm is named the same way on every path: account, region and name, which an
 	// alarm's ARN is made of (so a copy without an ARN still matches), and the resource a
-	// contributor alert is about.
-	alarm string
+	// contributor alert is about, joined by "/" (appendAlarm) only when a key is written.
+	account, region, name, resource string
+
 	state string
 	at    time.Time
+}
+
+// appendAlarm appends the alarm's name: "<account>/<region>/<name>[/<resource>]".
+func (t transition) appendAlarm(b []byte) []byte {
+	b = append(b, t.account...)
+	b = append(b, '/')
+	b = append(b, t.region...)
+	b = append(b, '/')
+	b = append(b, t.name...)
+	if t.resource != "" {
+		b = append(b, '/')
+		b = append(b, t.resource...)
+	}
+	return b
 }
 
 // transitionOf returns the transition an alarm alert tells of; false for any other alert,
@@ -48,34 +64,43 @@ func transitionOf(a *alert.Alert) (transition, bool) {
 		id.AlarmName == "", a.Status == "", a.Time.IsZero():
 		return transition{}, false
 	}
-	alarm := id.Account + "/" + id.Region + "/" + id.AlarmName
-	if id.Resource != "" {
-		alarm += "/" + id.Resource
-	}
-	return transition{alarm: alarm, state: a.Status, at: a.Time}, true
+	return transition{account: id.Account, region: id.Region, name: id.AlarmName, resource: id.Resource, state: a.Status, at: a.Time}, true
 }
 
 // same reports whether t and u are one transition.
 func (t transition) same(u transition) bool {
 	d := t.at.Sub(u.at)
-	return t.alarm == u.alarm && t.state == u.state && d <= transitionTolerance && d >= -transitionTolerance
+	if t.state != u.state || d > transitionTolerance || d < -transitionTolerance {
+		return false
+	}
+	var x, y [128]byte
+	return bytes.Equal(t.appendAlarm(x[:0]), u.appendAlarm(y[:0]))
 }
 
-// key is the transition's ledger key: its time to the second.
-func (t transition) key() string { return t.keyAt(t.at.Unix()) }
+// key is the transition's ledger key at destination dest: its time to the second, then
+// "|<dest>".
+func (t transition) key(dest string) string { return t.keyAt(t.at.Unix(), dest) }
 
 // neighbour is the ledger key of the adjacent second within the tolerance: a copy timed a
 // few milliseconds across a second's boundary was delivered under it.
-func (t transition) neighbour() string {
+func (t transition) neighbour(dest string) string {
 	s := t.at.Unix()
 	if t.at.Sub(time.Unix(s, 0)) < transitionTolerance {
-		return t.keyAt(s - 1)
+		return t.keyAt(s-1, dest)
 	}
-	return t.keyAt(s + 1)
+	return t.keyAt(s+1, dest)
 }
 
-func (t transition) keyAt(sec int64) string {
-	return "alarm:" + t.alarm + ":" + t.state + "@" + strconv.FormatInt(sec, 10)
+// keyAt is "alarm:<alarm>:<state>@<sec>|<dest>", written into one buffer.
+func (t transition) keyAt(sec int64, dest string) string {
+	var buf [192]byte
+	b := t.appendAlarm(append(buf[:0], "alarm:"...))
+	b = append(b, ':')
+	b = append(b, t.state...)
+	b = append(b, '@')
+	b = strconv.AppendInt(b, sec, 10)
+	b = append(b, '|')
+	return string(append(b, dest...))
 }
 
 // shapeRank orders the shapes of one transition by what they tell: EventBridge's carries the

@@ -35,6 +35,8 @@ type Router struct {
 	// implicit: the document has no routes and no default, so every destination gets every
 	// alert and there is no route to name.
 	implicit bool
+	// defSends are the sends of an alert no route takes, made once: decisions share them.
+	defSends []Send
 }
 
 type rule struct {
@@ -46,6 +48,9 @@ type rule struct {
 	dests []string
 	cont  bool
 	mutes []mute.Window
+	// alone is the decision when this route is the first to take an alert, is not muted and
+	// does not continue (most decisions): made once, and shared by the decisions.
+	alone Decision
 }
 
 // New compiles a document's routes. It validates the document first, so a router is never
@@ -68,6 +73,9 @@ func New(doc *config.Document) (*Router, error) {
 			}
 			x.mutes = append(x.mutes, w)
 		}
+		x.alone.add(x.dests, x.label)
+		x.alone.Sends = slices.Clip(x.alone.Sends)
+		x.alone.Hits = []Hit{{Index: x.index, Label: x.label, Destinations: x.dests, Continue: x.cont}}
 		r.routes = append(r.routes, x)
 	}
 	if len(doc.Routes) == 0 && len(doc.Default) == 0 {
@@ -76,7 +84,18 @@ func New(doc *config.Document) (*Router, error) {
 			r.def = append(r.def, d.Name)
 		}
 	}
+	var def Decision
+	def.add(r.def, r.defaultLabel())
+	r.defSends = slices.Clip(def.Sends)
 	return r, nil
+}
+
+// defaultLabel labels the destinations of the default list: none when routing is implicit.
+func (r *Router) defaultLabel() string {
+	if r.implicit {
+		return ""
+	}
+	return Default
 }
 
 // Send is one destination an alert goes to and the routes that chose it.
@@ -182,6 +201,8 @@ func (d *Decision) add(dests []string, label string) {
 // Route decides where a goes. Mute windows are checked at the alert's own time, so that a
 // record SQS redelivers after a window closed is still muted if it happened inside it (and one
 // from before the window is not); an alert without a time is checked at now.
+//
+// A decision's lists may be shared with other decisions: they are read, never changed.
 func (r *Router) Route(a *alert.Alert, now time.Time) Decision {
 	at := a.Time
 	if at.IsZero() {
@@ -196,6 +217,8 @@ func (r *Router) Route(a *alert.Alert, now time.Time) Decision {
 		h := Hit{Index: x.index, Label: x.label, Destinations: x.dests, Continue: x.cont}
 		if w, ok := x.mutedAt(at); ok {
 			h.Muted = &w
+		} else if !x.cont && len(d.Hits) == 0 {
+			return x.alone
 		} else {
 			d.add(x.dests, x.label)
 		}
@@ -206,11 +229,7 @@ func (r *Router) Route(a *alert.Alert, now time.Time) Decision {
 	}
 	if len(d.Hits) == 0 {
 		d.Default, d.Implicit = true, r.implicit
-		label := Default
-		if r.implicit {
-			label = ""
-		}
-		d.add(r.def, label)
+		d.Sends = r.defSends
 	}
 	return d
 }

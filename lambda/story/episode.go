@@ -21,12 +21,32 @@ import (
 // episode says what an alert is to an episode: the key of the episode it belongs to, and
 // whether it opens, closes or only belongs to it. An empty key means no episode.
 func episode(a *alert.Alert) (key string, role episodeRole) {
-	id := a.Identity
+	kind, role := episodeOf(a)
+	if kind == noEpisode {
+		return "", role
+	}
+	return string(appendEpisodeKey(nil, a, kind)), role
+}
+
+// episodeKind is which of the episodes an alert belongs to, if any.
+type episodeKind int
+
+const (
+	noEpisode episodeKind = iota
+	hookEpisode
+	daemonEpisode
+	instanceHealthEpisode
+)
+
+// episodeOf is episode without the key: which episode an alert belongs to, and its role in
+// it. Deciding whether an input belongs to a story takes no string.
+func episodeOf(a *alert.Alert) (kind episodeKind, role episodeRole) {
+	id := &a.Identity
 	switch {
 	case a.Kind == alert.KindDeployment && id.ServiceDeployment != "" && id.Hook != "":
 		// Each hook (a linear or canary deployment pauses once per step, each time with a new
 		// hook id) is its own episode.
-		key = "episode#hook#" + id.ServiceDeployment + "#" + id.Hook
+		kind = hookEpisode
 		switch a.Event {
 		case event.HookAwaitingAction:
 			role = opens
@@ -34,7 +54,7 @@ func episode(a *alert.Alert) (key string, role episodeRole) {
 			role = closes
 		}
 	case a.Kind == alert.KindDeployment && id.Daemon != "" && id.Cluster != "":
-		key = "episode#daemon#" + id.Account + "/" + id.Region + "/" + id.Cluster + "/" + id.Daemon
+		kind = daemonEpisode
 		switch a.Event {
 		case event.DaemonDeploymentRollbackInProgress:
 			role = opens
@@ -42,7 +62,7 @@ func episode(a *alert.Alert) (key string, role episodeRole) {
 			role = closes
 		}
 	case a.Kind == alert.KindContainerInstance && a.DetailType == event.DetailTypeContainerInstanceHealth && id.ContainerInstance != "":
-		key = "episode#instance-health#" + id.Account + "/" + id.Region + "/" + id.Cluster + "/" + id.ContainerInstance
+		kind = instanceHealthEpisode
 		switch a.Event {
 		case event.HealthImpaired:
 			role = opens
@@ -50,7 +70,37 @@ func episode(a *alert.Alert) (key string, role episodeRole) {
 			role = closes
 		}
 	}
-	return key, role
+	return kind, role
+}
+
+// appendEpisodeKey appends the key of the episode of the given kind that a belongs to.
+func appendEpisodeKey(b []byte, a *alert.Alert, kind episodeKind) []byte {
+	id := &a.Identity
+	switch kind {
+	case hookEpisode:
+		b = append(b, "episode#hook#"...)
+		b = append(b, id.ServiceDeployment...)
+		b = append(b, '#')
+		return append(b, id.Hook...)
+	case daemonEpisode:
+		b = append(b, "episode#daemon#"...)
+		return appendPath(b, id.Account, id.Region, id.Cluster, id.Daemon)
+	case instanceHealthEpisode:
+		b = append(b, "episode#instance-health#"...)
+		return appendPath(b, id.Account, id.Region, id.Cluster, id.ContainerInstance)
+	}
+	return b
+}
+
+// appendPath appends parts joined by "/".
+func appendPath(b []byte, parts ...string) []byte {
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = append(b, p...)
+	}
+	return b
 }
 
 // isEpisodeKey reports whether a story key is an episode's.
@@ -85,7 +135,7 @@ func (s *Story) episodeLifetime() time.Duration {
 func (t *Tracker) episodeStep(b *batchState, in Input, at time.Time) {
 	s, key := b.s, b.key
 	a := in.Alert
-	_, role := episode(&a)
+	_, role := episodeOf(&a)
 	switch {
 	case role == opens && !s.open():
 		// A new episode: what is remembered of an old one goes, save the replay memory.

@@ -162,8 +162,11 @@ func (s *Story) touch(at time.Time) {
 // Within a batch, things to say are gathered (an announcement folds every failure of the
 // batch; a fold's reply lists them) and said at a flush: before anything that ends or resets
 // the story, and at the end of the batch.
-func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input) (Result, bool) {
-	b := batchState{t: t, key: key, s: s}
+//
+// What step says is appended to into's lists (whose lengths it does not change: a step that
+// is tried again starts from them again).
+func (t *Tracker) step(ctx context.Context, key string, s *Story, g []Input, into Result) (Result, bool) {
+	b := batchState{t: t, key: key, s: s, res: into}
 	// A rollback announced in the same batch as the failure it answers names its target.
 	for _, in := range g {
 		if in.Alert.Kind == alert.KindDeployment && in.Alert.Event == "SERVICE_DEPLOYMENT_IN_PROGRESS" {

@@ -2,6 +2,7 @@ package story
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,9 @@ func (t *Tracker) base(s *Story) alert.Alert {
 		a.Reason.Containers = lf.Reason.Containers
 		a.Reason.StopCode = lf.Reason.StopCode
 		a.Reason.StoppedReason = lf.Reason.StoppedReason
-		a.Links = lf.Links
+		// Clipped: a story's messages share the last failure's links (a story kept as a
+		// value is read without a copy), and a log tail appends to a message's own.
+		a.Links = slices.Clip(lf.Links)
 		a.Group, a.StartedBy = lf.Group, lf.StartedBy
 		a.Time = lf.Time
 		// The small print names the AWS event behind the message: the last failure's.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sort"
+	"sync"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
@@ -121,23 +122,35 @@ const maxAttempts = 5
 // not read inputs after.
 func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 	res := Result{Passed: inputs[:0]}
-	// Each input's group (-1: none) and each group's size are found first, so that the
-	// groups' copies are made in one list of the size they need, not each grown by doubling
-	// (an input is most of a kilobyte). They are copies because Passed overwrites inputs.
+	// Each input's group (-1: none) and each group's size are found first. The groups are
+	// then laid out in inputs itself, after the inputs of no story and each in one run (an
+	// input is most of a kilobyte: moved in place, not copied into lists of their own). A key
+	// is looked up from the stack; only a group's first input makes its string.
 	index := map[string]int{}
 	var keys []string
 	var sizes []int
-	group, told := make([]int, len(inputs)), 0
+	var gbuf [64]int // a batch of SQS's at most ten records needs no list on the heap
+	group, told := gbuf[:0], 0
+	if len(inputs) <= len(gbuf) {
+		group = gbuf[:len(inputs)]
+	} else {
+		group = make([]int, len(inputs))
+	}
+	var buf [keySize]byte
 	for i := range inputs {
 		in := &inputs[i]
 		group[i] = -1
-		k := keyOf(&in.Alert)
-		if k == "" || !relevant(in) {
+		if !relevant(in) {
 			continue
 		}
-		j, ok := index[k]
+		kb := appendKey(buf[:0], &in.Alert)
+		if len(kb) == 0 {
+			continue
+		}
+		j, ok := index[string(kb)]
 		if !ok {
 			j = len(keys)
+			k := string(kb)
 			index[k] = j
 			keys = append(keys, k)
 			sizes = append(sizes, 0)
@@ -146,42 +159,91 @@ func (t *Tracker) Apply(ctx context.Context, inputs []Input) (Result, error) {
 		sizes[j]++
 		told++
 	}
-	groups := make([][]Input, len(keys))
-	if len(keys) > 0 {
-		all := make([]Input, 0, told)
-		for j, n := range sizes {
-			groups[j] = all[len(all) : len(all) : len(all)+n] // full: a group cannot grow into the next
-			all = all[:len(all)+n]
+	if len(keys) == 0 {
+		res.Passed = inputs // every input passes, where it is
+		return res, nil
+	}
+	// group becomes each input's place: the inputs of no story first, in order, then each
+	// group in order of its first input, in input order; then each input is moved there.
+	starts := make([]int, len(keys)+1)
+	starts[0] = len(inputs) - told
+	for j, n := range sizes {
+		starts[j+1] = starts[j] + n
+	}
+	next, free := starts[:len(keys)], 0
+	for i, j := range group {
+		if j < 0 {
+			group[i], free = free, free+1
+		} else {
+			group[i], next[j] = next[j], next[j]+1
 		}
 	}
 	for i := range inputs {
-		if j := group[i]; j >= 0 {
-			groups[j] = append(groups[j], inputs[i])
-		} else {
-			res.Passed = append(res.Passed, inputs[i])
+		for group[i] != i {
+			d := group[i]
+			inputs[i], inputs[d] = inputs[d], inputs[i]
+			group[i], group[d] = group[d], d
 		}
 	}
+	res.Passed = inputs[:len(inputs)-told]
+	// A group's stories add to res's lists as they go; what passes is gathered apart, in
+	// passed (a group's inputs must stay whole until its story is written), then moved down
+	// over the groups already told. A story passes each input at most once, so what passes
+	// fits there; spill keeps the order if one ever passed more.
+	sp := scratch.Get().(*[]Input)
+	passed := *sp
+	var spill []Input
 	var errs []error
+	from := len(inputs) - told
 	for j, k := range keys {
-		g := groups[j]
-		sort.SliceStable(g, func(i, j int) bool { return g[i].Alert.Time.Before(g[j].Alert.Time) })
-		out, err := t.applyGroupSafely(ctx, k, g)
+		g := inputs[from : from+sizes[j]]
+		from += sizes[j]
+		sortByTime(g)
+		out, err := t.applyGroupSafely(ctx, k, g, Result{Emits: res.Emits, Folded: res.Folded, Passed: passed[:0]})
+		pass := g
 		if err != nil {
 			errs = append(errs, err)
-			res.Passed = append(res.Passed, g...)
 		} else {
-			res.Emits = append(res.Emits, out.Emits...)
-			res.Folded = append(res.Folded, out.Folded...)
-			res.Passed = append(res.Passed, out.Passed...)
+			res.Emits, res.Folded = out.Emits, out.Folded
+			pass, passed = out.Passed, out.Passed
 		}
-		clear(g) // once told, a group's copies are let go
-		groups[j] = nil
+		if spill == nil && len(res.Passed)+len(pass) <= from {
+			res.Passed = append(res.Passed, pass...)
+		} else {
+			spill = append(spill, pass...)
+		}
+		clear(passed[:cap(passed)])
 	}
+	*sp = passed[:0]
+	scratch.Put(sp)
+	res.Passed = append(res.Passed, spill...)
 	if len(res.Passed) <= len(inputs) {
 		clear(inputs[len(res.Passed):]) // what the stories took is theirs now: not kept alive here
 	}
 	return res, errors.Join(errs...)
 }
+
+// sortByTime sorts g by event time, keeping the order of equal times. A group most often
+// arrives in order, and is then left as it is; sort.SliceStable would make a swap buffer of
+// an input's size on the heap, and a comparison of values would copy two inputs.
+func sortByTime(g []Input) {
+	for i := 1; i < len(g); i++ {
+		if g[i].Alert.Time.Before(g[i-1].Alert.Time) {
+			sort.Stable(byTime(g))
+			return
+		}
+	}
+}
+
+type byTime []Input
+
+func (b byTime) Len() int           { return len(b) }
+func (b byTime) Less(i, j int) bool { return b[i].Alert.Time.Before(b[j].Alert.Time) }
+func (b byTime) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
+// scratch holds the lists in which Apply gathers what a group's story passes, emptied, for
+// the next batch.
+var scratch = sync.Pool{New: func() any { return new([]Input) }}
 
 // PanicError is a panic recovered while one service's story was applied. The group's inputs
 // pass through as if the store were down (each said on its own), and the rest of the batch
@@ -195,23 +257,32 @@ type PanicError struct {
 
 func (e *PanicError) Error() string { return fmt.Sprintf("story %s: panic: %v", e.Story, e.Value) }
 
-func (t *Tracker) applyGroupSafely(ctx context.Context, key string, g []Input) (res Result, err error) {
+// applyGroupSafely applies one group, whose results are appended to those of into (into's
+// lists are not changed, only their arrays past their lengths).
+func (t *Tracker) applyGroupSafely(ctx context.Context, key string, g []Input, into Result) (res Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			res, err = Result{}, &PanicError{Story: key, Value: v, Stack: debug.Stack()}
 		}
 	}()
-	return t.applyGroup(ctx, key, g)
+	return t.applyGroup(ctx, key, g, into)
 }
 
-func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result, error) {
+func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input, into Result) (Result, error) {
 	for attempt := 0; ; attempt++ {
 		it, err := t.store.Get(ctx, key)
 		if err != nil {
 			return Result{}, fmt.Errorf("story %s: %w", key, err)
 		}
+		if v, ok := it.Value.(*Story); ok && it.Version > 0 && seenAll(v, g) {
+			// Every input is one the story has seen: step only replays what it did with
+			// each, which changes nothing, so the story a store keeps as a value is read as
+			// it is rather than copied (with its memory of hundreds of event ids) for nothing.
+			out, _ := t.step(ctx, key, v, g, into)
+			return out, nil
+		}
 		s := readStory(it)
-		out, changed := t.step(ctx, key, s, g)
+		out, changed := t.step(ctx, key, s, g, into)
 		if !changed {
 			return out, nil
 		}
@@ -227,6 +298,16 @@ func (t *Tracker) applyGroup(ctx context.Context, key string, g []Input) (Result
 			return Result{}, fmt.Errorf("story %s: %w", key, err)
 		}
 	}
+}
+
+// seenAll reports whether s has seen every input of g.
+func seenAll(s *Story, g []Input) bool {
+	for i := range g {
+		if _, ok := s.Seen[g[i].Alert.EventID]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // readStory returns the story an item holds, as a copy the caller may change: a store that
@@ -301,21 +382,38 @@ func (t *Tracker) SaveRefs(ctx context.Context, key string, refs map[string]chat
 
 // keyOf names the story an alert belongs to: its episode (episode.go), else its service.
 func keyOf(a *alert.Alert) string {
-	if k, _ := episode(a); k != "" {
-		return k
+	var buf [keySize]byte
+	return string(appendKey(buf[:0], a))
+}
+
+// keySize is room enough for most story keys, which are built on the stack.
+const keySize = 256
+
+// appendKey appends keyOf(a) to b.
+func appendKey(b []byte, a *alert.Alert) []byte {
+	if kind, _ := episodeOf(a); kind != noEpisode {
+		return appendEpisodeKey(b, a, kind)
 	}
-	return ServiceKey(a.Identity)
+	id := &a.Identity
+	if id.Service == "" || id.Cluster == "" {
+		return b
+	}
+	b = append(b, "story#"...)
+	return appendPath(b, id.Account, id.Region, id.Cluster, id.Service)
 }
 
 // Wants reports whether in can change a story. Apply passes every other input through
 // unchanged, so a caller that keeps no record of suppressed inputs need not hand it over.
-func Wants(in *Input) bool { return relevant(in) && keyOf(&in.Alert) != "" }
+func Wants(in *Input) bool {
+	var buf [keySize]byte
+	return relevant(in) && len(appendKey(buf[:0], &in.Alert)) > 0
+}
 
 // relevant says whether an input can change a story: a task failure the policy lets through,
 // a deployment state change, or a steady state.
 func relevant(in *Input) bool {
 	a := &in.Alert
-	if k, _ := episode(a); k != "" {
+	if kind, _ := episodeOf(a); kind != noEpisode {
 		return true
 	}
 	switch {
