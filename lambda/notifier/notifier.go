@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -386,6 +387,13 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 	}
 	logInputs, inputs := splitLogInputs(inputs)
+	if pack {
+		// A batch held whole peaks as the stories copy what they read. The collector paces
+		// its next collection by what it found live at its last, counting as live what is
+		// allocated while it runs: collected now, with the batch read and what its records
+		// left behind let go, it paces the stories' copies by what is held.
+		runtime.GC()
+	}
 	res, err := n.stories.Apply(ctx, inputs)
 	inputs = nil // Apply keeps what passes in their place: res.Passed holds them now
 	if err != nil {
@@ -456,6 +464,10 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	}
 	if pack {
 		res.Passed = nil
+		// And collected again once the stories' copies, the alerts they folded and the list
+		// they passed are let go, so that the messages are written in the room of what is
+		// held now, not of what was held at the peak.
+		runtime.GC()
 	}
 	for i := range res.Emits {
 		says = append(says, saying{emit: &res.Emits[i]})
