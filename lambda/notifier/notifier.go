@@ -294,9 +294,13 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	// marks on each of its cycles while the batch is held.
 	pack := !keep && n.logs == nil && n.postMortem == nil
 	inputs := make([]story.Input, 0, size) // the alerts held whole
-	held := make([]holding, 0, size)       // every alert held, in the order read
-	seen := make(map[string]int, size)     // an event's place in held
-	var alarms []seenTransition            // input: the transition's place in held
+	var held []holding                     // packing, every alert held, in the order read
+	if pack {
+		held = make([]holding, 0, size)
+	}
+	// An event's place, and a transition's: in held when packing, else in inputs.
+	seen := make(map[string]int, size)
+	var alarms []seenTransition
 	silenced := n.loadSilences(ctx)
 	for rec, err := range recs {
 		if err != nil {
@@ -322,10 +326,14 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 					continue
 				}
 				// The first copy carries this record's fate too: if it fails, both go back.
-				if h := &held[i]; h.whole >= 0 {
-					inputs[h.whole].Items = appendItem(inputs[h.whole].Items, rec.ItemID)
-				} else {
-					h.items = appendItem(h.items, rec.ItemID)
+				switch {
+				case !pack:
+					inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				case held[i].whole >= 0:
+					w := held[i].whole
+					inputs[w].Items = appendItem(inputs[w].Items, rec.ItemID)
+				default:
+					held[i].items = appendItem(held[i].items, rec.ItemID)
 				}
 				if keep {
 					plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
@@ -335,13 +343,17 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			t, isTransition := transitionOf(a)
 			if isTransition {
 				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
-					if s := n.oneTransition(&inputs[held[alarms[j].input].whole], *a, rec.ItemID); keep {
+					first := alarms[j].input
+					if pack {
+						first = held[first].whole // a transition is held whole
+					}
+					if s := n.oneTransition(&inputs[first], *a, rec.ItemID); keep {
 						plan.Suppressed = append(plan.Suppressed, s)
 					}
 					seen[a.EventID] = alarms[j].input
 					continue
 				}
-				alarms = append(alarms, seenTransition{t: t, input: len(held)})
+				alarms = append(alarms, seenTransition{t: t, input: place(pack, held, inputs)})
 			}
 			// The verdict is taken of the input's own copy: the policy's rules are functions, so
 			// the alert they are shown is taken to escape, and a copy made here would be one
@@ -365,13 +377,12 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			case pack && !read:
 				held = append(held, holding{packed: alert.Pack(&in.Alert), items: in.Items, whole: packed})
 				inputs = inputs[:len(inputs)-1] // its place is the next alert's
-			default:
+			case pack:
 				held = append(held, holding{whole: len(inputs) - 1})
 			}
-			seen[a.EventID] = len(held) - 1
+			seen[a.EventID] = place(pack, held, inputs) - 1
 		}
 	}
-	seen, alarms = nil, nil
 	n.endDeploymentSilences(ctx, inputs, silenced)
 
 	// What the stories pass by, and what is held packed, is said in the order read: Apply
@@ -485,9 +496,12 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			plan.Routed = make([]Routed, 0, len(says))
 		}
 	}
-	var unpacked alert.Alert // where a packed alert is said from, one at a time
+	var unpacked *alert.Alert // where a packed alert is said from, one at a time
+	if pack {
+		unpacked = new(alert.Alert)
+	}
 	for i := range says {
-		a, items := says[i].said(&unpacked), says[i].items()
+		a, items := says[i].said(unpacked), says[i].items()
 		d := n.router.Route(a, n.clock.Now())
 		if keep {
 			plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: items})
@@ -534,6 +548,14 @@ type holding struct {
 	packed alert.Packed
 	items  []string // a packed alert's
 	whole  int
+}
+
+// place is where the next alert will be held: in held when packing, else in inputs.
+func place(pack bool, held []holding, inputs []story.Input) int {
+	if pack {
+		return len(held)
+	}
+	return len(inputs)
 }
 
 // holding.whole, when the alert is not at inputs[whole].
