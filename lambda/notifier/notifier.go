@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -276,7 +277,9 @@ func (n *Notifier) Plan(ctx context.Context, recs []envelope.Record) Plan {
 // and Items. Without it (and with emit set) the plan keeps only Records and the messages'
 // destinations, targets, routes and operations, and each alert is let go once it has been
 // decided on, so that a batch of ten thousand records holds each of its alerts once, until
-// its messages are written.
+// its messages are written; one that only its messages read is held packed (alert.Packed)
+// until then. A message's Alert is then the batch's for as long as emit runs: emit must not
+// keep it.
 func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], emit func(Message) error, explain bool) (Plan, error) {
 	return n.stream(ctx, recs, 0, emit, explain || emit == nil)
 }
@@ -285,7 +288,17 @@ func (n *Notifier) Stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 // the plan's explanation.
 func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, error], size int, emit func(Message) error, keep bool) (Plan, error) {
 	var plan Plan
-	inputs := make([]story.Input, 0, size)
+	// Without an explanation to keep, or log tails and post-mortems to add, an alert that only
+	// its messages will read again is held packed (alert.Packed) until they are written: 64
+	// bytes and one string rather than 816 bytes and a score of strings, which the collector
+	// marks on each of its cycles while the batch is held.
+	pack := !keep && n.logs == nil && n.postMortem == nil
+	inputs := make([]story.Input, 0, size) // the alerts held whole
+	var held []holding                     // packing, every alert held, in the order read
+	if pack {
+		held = make([]holding, 0, size)
+	}
+	// An event's place, and a transition's: in held when packing, else in inputs.
 	seen := make(map[string]int, size)
 	var alarms []seenTransition
 	silenced := n.loadSilences(ctx)
@@ -313,21 +326,34 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 					continue
 				}
 				// The first copy carries this record's fate too: if it fails, both go back.
-				inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				switch {
+				case !pack:
+					inputs[i].Items = appendItem(inputs[i].Items, rec.ItemID)
+				case held[i].whole >= 0:
+					w := held[i].whole
+					inputs[w].Items = appendItem(inputs[w].Items, rec.ItemID)
+				default:
+					held[i].items = appendItem(held[i].items, rec.ItemID)
+				}
 				if keep {
 					plan.Suppressed = append(plan.Suppressed, Suppression{Alert: *a, Rule: RuleDuplicate, Why: "the same event arrived twice in this batch", Items: itemList(rec.ItemID)})
 				}
 				continue
 			}
-			if t, ok := transitionOf(a); ok {
+			t, isTransition := transitionOf(a)
+			if isTransition {
 				if j := slices.IndexFunc(alarms, func(s seenTransition) bool { return s.t.same(t) }); j >= 0 {
-					if s := n.oneTransition(&inputs[alarms[j].input], *a, rec.ItemID); keep {
+					first := alarms[j].input
+					if pack {
+						first = held[first].whole // a transition is held whole
+					}
+					if s := n.oneTransition(&inputs[first], *a, rec.ItemID); keep {
 						plan.Suppressed = append(plan.Suppressed, s)
 					}
 					seen[a.EventID] = alarms[j].input
 					continue
 				}
-				alarms = append(alarms, seenTransition{t: t, input: len(inputs)})
+				alarms = append(alarms, seenTransition{t: t, input: place(pack, held, inputs)})
 			}
 			// The verdict is taken of the input's own copy: the policy's rules are functions, so
 			// the alert they are shown is taken to escape, and a copy made here would be one
@@ -335,21 +361,50 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			inputs = append(inputs, story.Input{Alert: *a, Items: itemList(rec.ItemID)})
 			in := &inputs[len(inputs)-1]
 			in.Verdict = n.decide(&in.Alert, silenced)
-			if !keep && in.Verdict.Suppress && a.Kind != alert.KindLog && a.Kind != alert.KindDeployment && !isTransition(a) && !story.Wants(in) {
-				// Suppressed, and no story, silence or later copy can change that: with no
-				// record of suppressions to keep, it is let go now rather than held to the end
-				// of the batch.
+			// read: a story, a log pattern, a silence's end or a later copy can read the alert
+			// again, or change its verdict (a plan that keeps its explanation reads them all
+			// again). The stories keep some of the words of what they read (the memory store
+			// keeps stories as values), which would keep a packed alert's whole string: what
+			// they read is held whole.
+			switch read := keep || a.Kind == alert.KindLog || a.Kind == alert.KindDeployment || isTransition || story.Wants(in); {
+			case in.Verdict.Suppress && !read:
+				// Suppressed, and nothing can change that: with no record of suppressions to
+				// keep, it is let go now rather than held to the end of the batch.
 				*in = story.Input{}
 				inputs = inputs[:len(inputs)-1]
 				seen[a.EventID] = decided
 				continue
+			case pack && !read:
+				held = append(held, holding{packed: alert.Pack(&in.Alert), items: in.Items, whole: packed})
+				inputs = inputs[:len(inputs)-1] // its place is the next alert's
+			case pack:
+				held = append(held, holding{whole: len(inputs) - 1})
 			}
-			seen[a.EventID] = len(inputs) - 1
+			seen[a.EventID] = place(pack, held, inputs) - 1
 		}
 	}
 	n.endDeploymentSilences(ctx, inputs, silenced)
 
+	// What the stories pass by, and what is held packed, is said in the order read: Apply
+	// passes first, in their order, the inputs no story wants (story.Wants), so the packed
+	// alerts are said among those. Log patterns have stories of their own.
+	for i := range held {
+		if h := &held[i]; h.whole >= 0 {
+			if in := &inputs[h.whole]; isPattern(in) || story.Wants(in) {
+				h.whole = storied
+			} else {
+				h.whole = passing
+			}
+		}
+	}
 	logInputs, inputs := splitLogInputs(inputs)
+	if pack {
+		// A batch held whole peaks as the stories copy what they read. The collector paces
+		// its next collection by what it found live at its last, counting as live what is
+		// allocated while it runs: collected now, with the batch read and what its records
+		// left behind let go, it paces the stories' copies by what is held.
+		runtime.GC()
+	}
 	res, err := n.stories.Apply(ctx, inputs)
 	inputs = nil // Apply keeps what passes in their place: res.Passed holds them now
 	if err != nil {
@@ -362,12 +417,19 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 	}
 	n.applyPatterns(ctx, logInputs, &res)
+	logInputs = nil
 	if keep {
 		plan.Folded = res.Folded
 	}
 	res.Folded = nil
-	// What is said is held where it already is (res.Passed, res.Emits), and pointed to.
-	says := make([]saying, 0, len(res.Passed)+len(res.Emits))
+	// What is said is held where it already is (held, res.Passed, res.Emits), and pointed to.
+	packedCount := 0
+	for i := range held {
+		if held[i].whole == packed {
+			packedCount++
+		}
+	}
+	says := make([]saying, 0, packedCount+len(res.Passed)+len(res.Emits))
 	if keep {
 		quiet := 0
 		for i := range res.Passed {
@@ -377,17 +439,46 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 		plan.Suppressed = slices.Grow(plan.Suppressed, quiet) // grown once, not doubling
 	}
-	for i := range res.Passed {
-		in := &res.Passed[i]
-		if v := in.Verdict; v.Suppress {
-			if keep {
-				plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
-			} else {
-				*in = story.Input{} // decided: let its alert go
-			}
-			continue
+	// Where alerts are packed, what passed the stories is packed too, and their list let go.
+	var repacked []holding
+	if pack {
+		repacked = make([]holding, 0, len(res.Passed)) // never grown: says point into it
+	}
+	pass := func(in *story.Input) {
+		switch v := in.Verdict; {
+		case v.Suppress && keep:
+			plan.Suppressed = append(plan.Suppressed, Suppression{Alert: in.Alert, Rule: v.Rule, Why: v.Why, Items: in.Items})
+		case v.Suppress:
+			*in = story.Input{} // decided: let its alert go
+		case pack:
+			repacked = append(repacked, holding{packed: alert.Pack(&in.Alert), items: in.Items, whole: packed})
+			*in = story.Input{}
+			says = append(says, saying{held: &repacked[len(repacked)-1]})
+		default:
+			says = append(says, saying{in: in})
 		}
-		says = append(says, saying{in: in})
+	}
+	next := 0 // in res.Passed
+	for i := range held {
+		switch h := &held[i]; h.whole {
+		case packed: // never suppressed: a suppressed alert nothing reads again is let go
+			says = append(says, saying{held: h})
+		case passing:
+			if next < len(res.Passed) { // Apply passes each input no story wants
+				pass(&res.Passed[next])
+				next++
+			}
+		}
+	}
+	for i := next; i < len(res.Passed); i++ {
+		pass(&res.Passed[i])
+	}
+	if pack {
+		res.Passed = nil
+		// And collected again once the stories' copies, the alerts they folded and the list
+		// they passed are let go, so that the messages are written in the room of what is
+		// held now, not of what was held at the peak.
+		runtime.GC()
 	}
 	for i := range res.Emits {
 		says = append(says, saying{emit: &res.Emits[i]})
@@ -396,7 +487,7 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	n.postMortems(ctx, says)
 
 	// Chat reads top to bottom: post in event order, whatever order SQS delivered in.
-	sort.SliceStable(says, func(x, y int) bool { return says[x].alert().Time.Before(says[y].alert().Time) })
+	sort.SliceStable(says, func(x, y int) bool { return says[x].time().Before(says[y].time()) })
 	// Most sayings are one message to one destination: room for that is made once.
 	// (A plan with none keeps nil lists, as it always has: explain prints them.)
 	if len(says) > 0 {
@@ -405,8 +496,12 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 			plan.Routed = make([]Routed, 0, len(says))
 		}
 	}
+	var unpacked *alert.Alert // where a packed alert is said from, one at a time
+	if pack {
+		unpacked = new(alert.Alert)
+	}
 	for i := range says {
-		a, items := says[i].alert(), says[i].items()
+		a, items := says[i].said(unpacked), says[i].items()
 		d := n.router.Route(a, n.clock.Now())
 		if keep {
 			plan.Routed = append(plan.Routed, Routed{Alert: a, Decision: d, Items: items})
@@ -420,7 +515,7 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 		}
 		for _, s := range d.Sends {
 			from := len(plan.Messages)
-			plan.Messages = says[i].appendMessages(plan.Messages, n, s.Destination)
+			plan.Messages = says[i].appendMessages(plan.Messages, n, s.Destination, a)
 			for j := from; j < len(plan.Messages); j++ {
 				m := &plan.Messages[j]
 				m.Routes = s.Routes
@@ -446,6 +541,33 @@ func (n *Notifier) stream(ctx context.Context, recs iter.Seq2[envelope.Record, e
 	return plan, nil
 }
 
+// holding is one alert stream holds, in the order read: packed, or whole at inputs[whole]
+// until the stories are given the inputs; then whole is storied (a story, or a log
+// pattern's, has it) or passing (the stories pass it by, among the first they pass).
+type holding struct {
+	packed alert.Packed
+	items  []string // a packed alert's
+	whole  int
+}
+
+// place is where the next alert will be held: in held when packing, else in inputs.
+func place(pack bool, held []holding, inputs []story.Input) int {
+	if pack {
+		return len(held)
+	}
+	return len(inputs)
+}
+
+// holding.whole, when the alert is not at inputs[whole].
+const (
+	packed  = -1
+	storied = -2
+	passing = -3
+)
+
+// isPattern: a log-pattern input, told by the log-pattern stories.
+func isPattern(in *story.Input) bool { return in.Alert.Kind == alert.KindLog && in.Alert.Log != nil }
+
 // noMessages is ms, or nil when it holds none.
 func noMessages(ms []Message) []Message {
 	if len(ms) == 0 {
@@ -457,46 +579,72 @@ func noMessages(ms []Message) []Message {
 // decided marks, in stream's index of event ids, an alert already let go.
 const decided = -1
 
-func isTransition(a *alert.Alert) bool {
-	_, ok := transitionOf(a)
-	return ok
-}
-
-// saying is one thing the batch will say: an input that passed the stories, said as a post,
-// or what a story emits. It points to where the alert is held, so that no stage copies it.
+// saying is one thing the batch will say: an alert held packed or an input that passed the
+// stories, said as a post, or what a story emits. It points to where the alert is held, so
+// that no stage copies it.
 type saying struct {
+	held *holding
 	in   *story.Input
 	emit *story.Emit
 }
 
+// alert is the alert said, where it is held whole; nil when it is held packed, which it is
+// only where no log tail or post-mortem (which change what is said) reads it.
 func (s saying) alert() *alert.Alert {
-	if s.emit != nil {
+	switch {
+	case s.emit != nil:
 		return &s.emit.Alert
+	case s.held != nil:
+		return nil
 	}
 	return &s.in.Alert
 }
 
+// said is the alert said: where it is held whole, or a packed one unpacked into *unpacked,
+// which holds it until the next is unpacked there.
+func (s saying) said(unpacked *alert.Alert) *alert.Alert {
+	if s.held != nil {
+		s.held.packed.Unpack(unpacked)
+		return unpacked
+	}
+	return s.alert()
+}
+
+// time is the said alert's time, which orders what the batch says.
+func (s saying) time() time.Time {
+	if s.held != nil {
+		return s.held.packed.Time()
+	}
+	return s.alert().Time
+}
+
 func (s saying) items() []string {
-	if s.emit != nil {
+	switch {
+	case s.emit != nil:
 		return s.emit.Items
+	case s.held != nil:
+		return s.held.items
 	}
 	return s.in.Items
 }
 
-// appendMessages appends what s says to dest to ms: a passed input is one new message, as a
-// story's Post is. The messages are made in the plan's own list rather than in lists of
-// their own.
-func (s saying) appendMessages(ms []Message, n *Notifier, dest string) []Message {
+// appendMessages appends what s says to dest to ms (a, the alert s says): a passed input is
+// one new message, as a story's Post is. The messages are made in the plan's own list rather
+// than in lists of their own.
+func (s saying) appendMessages(ms []Message, n *Notifier, dest string, a *alert.Alert) []Message {
 	if s.emit != nil {
 		return n.appendMessages(ms, dest, s.emit)
 	}
-	return append(ms, n.render(dest, &s.in.Alert, s.in.Items))
+	return append(ms, n.render(dest, a, s.items()))
 }
 
 func (s saying) drop() {
-	if s.emit != nil {
+	switch {
+	case s.emit != nil:
 		*s.emit = story.Emit{}
-	} else {
+	case s.held != nil:
+		*s.held = holding{}
+	default:
 		*s.in = story.Input{}
 	}
 }
