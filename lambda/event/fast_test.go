@@ -240,3 +240,29 @@ func sameReasonData(t *testing.T, data []byte) {
 		t.Fatalf("reasonData reader took %q and read\n%#v", data, d)
 	}
 }
+
+// TestTokenFindsEveryByte: the eight-bytes-at-a-time search stops at every byte that is not
+// plain ASCII, wherever it sits.
+func TestTokenFindsEveryByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for at := 0; at < 20; at++ {
+			in := []byte(`"` + "abcdefghijklmnopqrstuvwxyz"[:at] + string(rune(0)) + `abcdefghijklmnopqrstuvwxyz"`)
+			in[1+at] = byte(c)
+			s := scanner{b: in}
+			raw, plain := s.token()
+			wantPlain := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
+			switch {
+			case c == '"':
+				if s.bad || len(raw) != at {
+					t.Errorf("byte %#x at %d: read %q, bad %v", c, at, raw, s.bad)
+				}
+			case c < 0x20 || c == '\\':
+				if !s.bad {
+					t.Errorf("byte %#x at %d: read %q, want a failure", c, at, raw)
+				}
+			case s.bad || plain != wantPlain || len(raw) != len(in)-2:
+				t.Errorf("byte %#x at %d: read %q, plain %v, bad %v", c, at, raw, plain, s.bad)
+			}
+		}
+	}
+}

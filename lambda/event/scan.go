@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -214,6 +215,18 @@ func (s *scanner) token() (raw []byte, plain bool) {
 	start := s.i + 1
 	plain = true
 	for i := start; i < len(s.b); {
+		// Eight bytes at a time up to the first one that is not plain ASCII.
+		for i+8 <= len(s.b) {
+			m := special(binary.LittleEndian.Uint64(s.b[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s.b) {
+			break
+		}
 		switch class[s.b[i]] {
 		case 0:
 			i++
@@ -249,6 +262,16 @@ func (s *scanner) token() (raw []byte, plain bool) {
 	}
 	s.fail()
 	return nil, false
+}
+
+// special marks, with its top bit, each byte of w that is a quote, a backslash, a control
+// character or outside ASCII. Only the lowest mark is sure (a borrow can mark a byte above
+// it), which is all token needs.
+func special(w uint64) uint64 {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	q := w ^ (ones * '"')
+	b := w ^ (ones * '\\')
+	return ((q - ones) &^ q | (b - ones) &^ b | (w - ones*0x20) | w) & tops
 }
 
 func hex4(b []byte) rune {
