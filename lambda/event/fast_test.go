@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -265,4 +266,34 @@ func TestTokenFindsEveryByte(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkDecodeEvent reads the ECS task samples by hand, and by Decode (reflection) for
+// comparison.
+func BenchmarkDecodeEvent(b *testing.B) {
+	var tasks [][]byte
+	for _, s := range samples(b) {
+		var probe struct {
+			DetailType string `json:"detail-type"`
+		}
+		if json.Unmarshal(s, &probe) == nil && probe.DetailType == DetailTypeTaskStateChange {
+			var c bytes.Buffer // compact, as EventBridge sends events
+			if err := json.Compact(&c, s); err != nil {
+				b.Fatal(err)
+			}
+			tasks = append(tasks, c.Bytes())
+		}
+	}
+	b.Run("reader", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = DecodeEvent[Task](tasks[i%len(tasks)])
+		}
+	})
+	b.Run("Decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = viaDecode[Task](tasks[i%len(tasks)])
+		}
+	})
 }

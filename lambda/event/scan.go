@@ -129,25 +129,13 @@ func (s *scanner) key() []byte {
 		s.fail()
 		return nil
 	}
-	start := s.i + 1
-	for i := start; i < len(s.b); i++ {
-		switch c := s.b[i]; {
-		case c == '"':
-			k := s.b[start:i]
-			s.i = i + 1
-			if s.peek() != ':' {
-				s.fail()
-				return nil
-			}
-			s.i++
-			return k
-		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-			s.fail()
-			return nil
-		}
+	k, plain := s.token()
+	if !plain || s.peek() != ':' {
+		s.fail()
+		return nil
 	}
-	s.fail()
-	return nil
+	s.i++
+	return k
 }
 
 // seen marks a field read, and fails when it was read before: Decode merges a repeated object
@@ -271,7 +259,7 @@ func special(w uint64) uint64 {
 	const ones, tops = 0x0101010101010101, 0x8080808080808080
 	q := w ^ (ones * '"')
 	b := w ^ (ones * '\\')
-	return ((q - ones) &^ q | (b - ones) &^ b | (w - ones*0x20) | w) & tops
+	return ((q-ones)&^q | (b-ones)&^b | (w - ones*0x20) | w) & tops
 }
 
 func hex4(b []byte) rune {
