@@ -197,6 +197,17 @@ func TestDecodeEventTricky(t *testing.T) {
 	for _, b := range tricky {
 		sameAsDecodeAll(t, []byte(b))
 	}
+	// These the readers take themselves (and sameAsDecodeAll holds them to Decode's result).
+	for _, b := range []string{
+		`{"id":"a","id2":1,"detail":{"containers":[null,{"exitCode":null,"networkBindings":[{"x":[1,-2.5e3,true,false,null,{}]}]}]}}`,
+		`{"resources":[],"detail":{"stoppedAt":null,"version":-0,"attachments":[],"createdAt":"é"}}`,
+		`{"id":"\ud83d\ude00\n\t\"\/\\\b\f\r é","detail":{}}`,
+		` {"time":1611050827340,"detail":{"containers":[{"exitCode":"137"},{"exitCode":1.5},{"exitCode":true},{"exitCode":{"a":1}}]}} `,
+	} {
+		if !reads[Task]([]byte(b)) {
+			t.Errorf("%s: left to Decode", b)
+		}
+	}
 }
 
 func reads[D Detail](b []byte) bool {
