@@ -588,7 +588,8 @@ func (s *scanner) strs() []string {
 	if !s.array() {
 		return nil
 	}
-	out := []string{}
+	var buf [8]string
+	out := buf[:0]
 	for first := true; s.more(']', &first); {
 		if s.peek() == 'n' {
 			s.fail() // Decode keeps what the element held before: not copied
@@ -596,7 +597,7 @@ func (s *scanner) strs() []string {
 		}
 		out = append(out, s.str())
 	}
-	return out
+	return list(out)
 }
 
 // strMap reads a map[string]string (null is nil, {} is empty but not nil).
