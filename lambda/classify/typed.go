@@ -12,13 +12,6 @@ import (
 // bytes, the event is decoded once, straight into the typed detail. Whatever the fast path is
 // unsure of goes the general way.
 
-// typedEvent is an EventBridge event with its detail decoded as D. Its Detail field is
-// shallower than the embedded envelope's raw one, so encoding/json fills it instead.
-type typedEvent[D any] struct {
-	event.EventBridge
-	Detail D `json:"detail"`
-}
-
 // fastPath lists, per detail type, the source it must come with and how to decode it.
 var fastPath = map[string]struct {
 	source string
@@ -40,10 +33,10 @@ var fastPath = map[string]struct {
 	event.DetailTypeScalingActivity:              {event.SourceApplicationAutoScaling, decodeTyped[event.ScalingActivity]},
 }
 
-func decodeTyped[D any](body []byte) (event.EventBridge, any, error) {
-	var v typedEvent[D]
-	err := event.Decode(body, &v)
-	return v.EventBridge, &v.Detail, err
+// decodeTyped decodes the event with its detail as D (event.DecodeEvent reads the detail types
+// by hand, without reflection).
+func decodeTyped[D event.Detail](body []byte) (event.EventBridge, any, error) {
+	return event.DecodeEvent[D](body)
 }
 
 // typed decodes body in one pass when its detail type is one the fast path knows, and says

@@ -148,7 +148,7 @@ type TriggeringAlarm struct {
 func ParseReasonData(s string) AlarmReasonData {
 	var d AlarmReasonData
 	if s != "" {
-		_ = Decode([]byte(s), &d)
+		decodeReasonData(s, &d)
 	}
 	return d
 }
