@@ -1,9 +1,11 @@
 package slack
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/text"
 )
 
@@ -107,24 +109,27 @@ func mrkdwn(s string, n int) string { return escapeCut(clean(s, false), n) }
 // mrkdwnLines is mrkdwn for text whose line breaks matter.
 func mrkdwnLines(s string, n int) string { return escapeCut(clean(s, true), n) }
 
-// section builds a mrkdwn text out of trusted markup and untrusted pieces within a rune budget.
-// Markup is never cut: a piece that does not fit is cut, and once the budget is spent every
-// later piece is dropped, so the result never exceeds it.
+// section writes a mrkdwn text out of trusted markup and untrusted pieces within a rune
+// budget, JSON-escaped, straight into the message. Markup is never cut: a piece that does not
+// fit is cut, and once the budget is spent every later piece is dropped, so the text never
+// exceeds it.
 type section struct {
-	b    strings.Builder
-	left int
-	full bool
+	b     []byte
+	start int // where the text begins in b
+	left  int
+	full  bool
 }
 
-func newSection(budget int) *section { return &section{left: budget} }
-
-func (s *section) markup(m string) bool {
+// markup appends the markup m1+m2+m3+m4, written in parts so that it is never joined first.
+func (s *section) markup(m1, m2, m3, m4 string) bool {
 	if s.full {
 		return false
 	}
 	// Keep room for at least one rune of what follows, or the "…" that says it was cut.
-	if n := utf8.RuneCountInString(m); n+1 <= s.left {
-		s.b.WriteString(m)
+	if n := runes(m1) + runes(m2) + runes(m3) + runes(m4); n+1 <= s.left {
+		for _, m := range [...]string{m1, m2, m3, m4} {
+			s.b = chat.AppendStringContents(s.b, m)
+		}
 		s.left -= n
 		return true
 	}
@@ -132,21 +137,22 @@ func (s *section) markup(m string) bool {
 	return false
 }
 
-// text appends already escaped text (from escapeCut), cutting nothing: callers size it with room().
+// text appends already escaped text (from escapeCut), cutting nothing: callers size it with
+// what is left.
 func (s *section) text(esc string) {
 	if s.full {
 		return
 	}
-	s.b.WriteString(esc)
-	s.left -= utf8.RuneCountInString(esc)
+	s.b = chat.AppendStringContents(s.b, esc)
+	s.left -= runes(esc)
 	if s.left <= 0 {
 		s.full = true
 	}
 }
 
 // add appends markup then untrusted text cut to at most max runes and to what is left.
-func (s *section) add(m, untrusted string, max int, multiline bool) {
-	if !s.markup(m) {
+func (s *section) add(m1, m2, m3, m4, untrusted string, max int, multiline bool) {
+	if !s.markup(m1, m2, m3, m4) {
 		return
 	}
 	limit := min(max, s.left)
@@ -163,12 +169,12 @@ func (s *section) add(m, untrusted string, max int, multiline bool) {
 	}
 }
 
+// stop marks the text full, ending it with "…" unless it ends with one. JSON escapes none of
+// the "…" and end in ASCII, so the written text ends with one exactly when the text does.
 func (s *section) stop() {
-	if !s.full && s.left >= 1 && !strings.HasSuffix(s.b.String(), text.Ellipsis) {
-		s.b.WriteString(text.Ellipsis)
+	if !s.full && s.left >= 1 && !bytes.HasSuffix(s.b[s.start:], []byte(text.Ellipsis)) {
+		s.b = append(s.b, text.Ellipsis...)
 		s.left--
 	}
 	s.full = true
 }
-
-func (s *section) String() string { return s.b.String() }
