@@ -197,3 +197,35 @@ func TestPrintableWord(t *testing.T) {
 		check(w)
 	}
 }
+
+// webURL's shortcut answers as url.Parse does, for links of every shape.
+func TestWebURLMatchesParse(t *testing.T) {
+	for _, raw := range []string{
+		"https://console.aws.example/a?b=1&c=2#x", "http://x.example", "https://x.example?q", "https://x.example#f",
+		"https://", "http://", "https:///path", "https://x.example:443/a", "https://x.example:abc/", "https://a:b:c/",
+		"https://user@x.example/", "https://[::1]/", "https://[1.2.3.4]/", "https://x.example/%41%zz", "https://x.example/%4",
+		"https://x.example/a?%zz", "https://x.example/a#%zz", "https://x.example/a#%41", "https://x.%41example/",
+		"HTTPS://x.example/", "Http://x.example/", "ftp://x.example/", "https:x.example", "//x.example/", "https://x_y.example/",
+		"https://x.example/%", "https://x.example/%%41", "https://x.example/a%2", "https://x.example/?%", "https://-.-/",
+	} {
+		checkWebURL(t, raw)
+	}
+}
+
+func FuzzWebURL(f *testing.F) {
+	for _, s := range []string{"https://console.aws.example/a?b=1#c", "http://x.example/%41", "https://[::1]:80/", "https://a@b/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if !strings.ContainsFunc(raw, refused) && utf8.ValidString(raw) {
+			checkWebURL(t, raw)
+		}
+	})
+}
+
+func checkWebURL(t *testing.T, raw string) {
+	t.Helper()
+	if got, want := webURL(raw), parsesAsWebURL(raw); got != want {
+		t.Errorf("webURL(%q) = %v, url.Parse says %v", raw, got, want)
+	}
+}
