@@ -213,8 +213,9 @@ func appendWhy(b []byte, a *alert.Alert) []byte {
 	open := len(b)
 	s := section{b: append(b, sectionOpen...), left: MaxSectionText}
 	s.start = len(s.b)
+	var room [8]chat.Detail // the reason, four codes and reasons, and three containers
 	sep := ""
-	for _, d := range chat.Why(*a) {
+	for _, d := range chat.AppendWhy(room[:0], a) {
 		switch d.Label {
 		case "":
 			s.add(sep, "", "", "", d.Text, reasonBudget, d.Multiline)
