@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
+	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chatops"
 	"github.com/foghornhq/foghorn/lambda/internal/fixtures"
 	"github.com/foghornhq/foghorn/lambda/text"
@@ -169,5 +171,52 @@ func TestHasEscapes(t *testing.T) {
 		if got, want := hasEscapes(s), strings.ContainsAny(s, "&<>`"); got != want {
 			t.Errorf("hasEscapes(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// appendEscapeCut writes what escapeCut makes, JSON-escaped, and counts its runes right.
+func TestAppendEscapeCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 20000 {
+		s := randomText(r, 30)
+		if r.IntN(4) > 0 {
+			s = clean(s, r.IntN(2) == 0)
+		}
+		checkEscapeCut(t, s, r.IntN(70)-2)
+	}
+}
+
+func FuzzAppendEscapeCut(f *testing.F) {
+	f.Add("a&b<c>d`e", 5)
+	f.Add("é\xff🚨\"\\\n&&&", 4)
+	f.Fuzz(checkEscapeCut)
+}
+
+func checkEscapeCut(t *testing.T, s string, n int) {
+	t.Helper()
+	want := escapeCut(s, n)
+	got, runes := appendEscapeCut([]byte("x"), s, n)
+	if w := chat.AppendStringContents([]byte("x"), want); !bytes.Equal(got, w) || runes != utf8.RuneCountInString(want) {
+		t.Fatalf("appendEscapeCut(%q, %d) = %s (%d runes), escapeCut makes %s (%d runes)", s, n, got[1:], runes, w[1:], utf8.RuneCountInString(want))
+	}
+}
+
+// appendDateTime writes what AppendFormat writes with time.DateTime, in and out of the years
+// it writes itself.
+func TestAppendDateTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 1))
+	for _, tm := range []time.Time{{}, time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), fixtures.Epoch} {
+		checkDateTime(t, tm)
+	}
+	for range 100000 {
+		checkDateTime(t, time.Unix(r.Int64N(1<<40)-1<<39, 0).UTC())
+	}
+}
+
+func checkDateTime(t *testing.T, tm time.Time) {
+	t.Helper()
+	if got, want := appendDateTime(nil, tm), tm.AppendFormat(nil, time.DateTime); !bytes.Equal(got, want) {
+		t.Fatalf("appendDateTime(%v) = %s, want %s", tm, got, want)
 	}
 }

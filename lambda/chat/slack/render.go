@@ -202,7 +202,8 @@ func appendHeader(b []byte, em, title string) []byte {
 // appendMrkdwn writes untrusted text cleaned, escaped for mrkdwn and cut to n runes (mrkdwn,
 // or mrkdwnLines when multiline).
 func appendMrkdwn(b []byte, s string, n int, multiline bool) []byte {
-	return chat.AppendStringContents(b, escapeCut(clean(s, multiline), n))
+	b, _ = appendEscapeCut(b, clean(s, multiline), n)
+	return b
 }
 
 // appendWhy writes the why section, when there is anything to say: AWS's words (chat.Why),
@@ -369,12 +370,13 @@ func appendContext(b []byte, a *alert.Alert, factsLeft, linksLeft int) []byte {
 	b = chat.AppendStringContents(b, chat.LookOf(a.Severity).Label)
 	b = append(b, '*')
 	for _, s := range [...]string{a.Origin, a.Identity.Region, a.Identity.Account} {
-		if esc := mrkdwn(s, contextBudget); esc != "" {
-			b = chat.AppendStringContents(append(b, dot...), esc)
+		n := len(b)
+		if b = appendMrkdwn(append(b, dot...), s, contextBudget, false); len(b) == n+len(dot) {
+			b = b[:n] // nothing to show, nor a dot before it
 		}
 	}
 	if !a.Time.IsZero() {
-		b = append(a.Time.UTC().AppendFormat(append(b, dot...), time.DateTime), " UTC"...)
+		b = append(appendDateTime(append(b, dot...), a.Time.UTC()), " UTC"...)
 	}
 	if a.Count > 1 {
 		b = append(strconv.AppendInt(append(b, dot...), int64(a.Count), 10), " events"...)
@@ -382,6 +384,20 @@ func appendContext(b []byte, a *alert.Alert, factsLeft, linksLeft int) []byte {
 	b = appendNotShown(b, dot, factsLeft, "more fact", "more facts")
 	b = appendNotShown(b, dot, linksLeft, "link", "links")
 	return append(b, mrkdwnShut+"]}"...)
+}
+
+// appendDateTime writes t as t.AppendFormat(b, time.DateTime) does, without reading the
+// layout: digit by digit for the years 0 to 9999, by AppendFormat for any other.
+func appendDateTime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, time.DateTime)
+	}
+	hour, minute, second := t.Clock()
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(b, byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), ' ')
+	return append(b, byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+second/10), byte('0'+second%10))
 }
 
 // appendNotShown writes sep and chat.NotShown's words when n is above zero.

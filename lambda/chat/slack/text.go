@@ -72,11 +72,7 @@ func escapeCut(s string, n int) string {
 	if len(s) <= n && !hasEscapes(s) {
 		return s // fits, and nothing to escape: every rune is at most one byte's worth
 	}
-	total := 0
-	for _, r := range s {
-		_, w := escaped(r)
-		total += w
-	}
+	total := escapedRunes(s)
 	budget := n
 	if total > n {
 		budget = n - utf8.RuneCountInString(text.Ellipsis)
@@ -85,7 +81,7 @@ func escapeCut(s string, n int) string {
 	b.Grow(len(s) + 8)
 	used := 0
 	for _, r := range s {
-		_, w := escaped(r)
+		w := escapedWidth(r)
 		if used+w > budget {
 			break
 		}
@@ -101,6 +97,82 @@ func escapeCut(s string, n int) string {
 		b.WriteString(text.Ellipsis)
 	}
 	return b.String()
+}
+
+// escapedWidth is the length in runes of escaped(r), without making its string.
+func escapedWidth(r rune) int {
+	if r < utf8.RuneSelf {
+		return int(widths[r])
+	}
+	return 1
+}
+
+// widths are the lengths in runes of the ASCII bytes escaped.
+var widths = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		_, w := escaped(rune(c))
+		t[c] = uint8(w)
+	}
+	return t
+}()
+
+// escapedRunes is the length in runes of s escaped: each escape is ASCII, so it adds its width
+// less one to the count of runes.
+func escapedRunes(s string) int {
+	n := utf8.RuneCountInString(s)
+	for i := 0; i < len(s); i++ {
+		if escapes[s[i]] {
+			n += int(widths[s[i]]) - 1
+		}
+	}
+	return n
+}
+
+// appendEscapeCut appends escapeCut(s, n) as a JSON string holds it, straight from s, and
+// returns its length in runes: runs that need no mrkdwn escape are JSON-escaped whole, and an
+// entity or a backtick's guard needs no JSON escape.
+func appendEscapeCut(b []byte, s string, n int) ([]byte, int) {
+	if n <= 0 {
+		return b, 0
+	}
+	if len(s) <= n && !hasEscapes(s) {
+		return chat.AppendStringContents(b, s), utf8.RuneCountInString(s)
+	}
+	total := escapedRunes(s)
+	budget := n
+	if total > n {
+		budget = n - utf8.RuneCountInString(text.Ellipsis)
+	}
+	used, from, i := 0, 0, 0 // s[from:i] is written as it is
+	for i < len(s) {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if used+1 > budget {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			used++
+			continue
+		}
+		w := int(widths[c])
+		if used+w > budget {
+			break
+		}
+		if w > 1 {
+			e, _ := escaped(rune(c))
+			b = append(chat.AppendStringContents(b, s[from:i]), e...)
+			from = i + 1
+		}
+		i++
+		used += w
+	}
+	b = chat.AppendStringContents(b, s[from:i])
+	if total > n {
+		b = append(b, text.Ellipsis...)
+		used++
+	}
+	return b, used
 }
 
 // mrkdwn cleans and escapes untrusted one-line text and cuts it to n runes.
@@ -137,33 +209,20 @@ func (s *section) markup(m1, m2, m3, m4 string) bool {
 	return false
 }
 
-// text appends already escaped text (from escapeCut), cutting nothing: callers size it with
-// what is left.
-func (s *section) text(esc string) {
-	if s.full {
-		return
-	}
-	s.b = chat.AppendStringContents(s.b, esc)
-	s.left -= runes(esc)
-	if s.left <= 0 {
-		s.full = true
-	}
-}
-
 // add appends markup then untrusted text cut to at most max runes and to what is left.
 func (s *section) add(m1, m2, m3, m4, untrusted string, max int, multiline bool) {
 	if !s.markup(m1, m2, m3, m4) {
 		return
 	}
 	limit := min(max, s.left)
-	var esc string
-	if multiline {
-		esc = mrkdwnLines(untrusted, limit)
-	} else {
-		esc = mrkdwn(untrusted, limit)
+	at := len(s.b)
+	var n int
+	s.b, n = appendEscapeCut(s.b, clean(untrusted, multiline), limit)
+	s.left -= n
+	if s.left <= 0 {
+		s.full = true
 	}
-	s.text(esc)
-	if limit < max && strings.HasSuffix(esc, text.Ellipsis) {
+	if limit < max && bytes.HasSuffix(s.b[at:], []byte(text.Ellipsis)) {
 		// Cut by the section's budget rather than the piece's own cap: nothing more fits.
 		s.full = true
 	}
