@@ -229,3 +229,38 @@ func checkWebURL(t *testing.T, raw string) {
 		t.Errorf("webURL(%q) = %v, url.Parse says %v", raw, got, want)
 	}
 }
+
+// Clean's and Line's shortcuts change nothing: Clean is what cleaning rune by rune makes, and
+// Line what splitting that into words and joining them makes, whatever the text holds.
+func TestCleanShortcuts(t *testing.T) {
+	pieces := []string{"a", "b c", "  ", " ", "\n", "\r\n", "\r", "\t", "\v", "\f", "\x00", "\x7f", "\xff", "\xe2\x80",
+		"é", "—", "…", "日本", "🚨", "\u00a0", "\u3000", "\u2003", "\u0085", "\u2028", "\u2029", "\u202e", "\u200e",
+		"\u061c", "\u2066", "\u200b", "\ufffd", "@here"}
+	r := rand.New(rand.NewPCG(6, 2))
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		checkClean(t, b.String())
+	}
+}
+
+func FuzzCleanShortcuts(f *testing.F) {
+	for _, s := range []string{"", "a — b", " é\u00a0x ", "a\r\nb\u2028", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkClean)
+}
+
+func checkClean(t *testing.T, s string) {
+	t.Helper()
+	for _, multiline := range []bool{false, true} {
+		if got, want := Clean(s, multiline), cleanRunes(s, multiline); got != want {
+			t.Fatalf("Clean(%q, %v) = %q, rune by rune %q", s, multiline, got, want)
+		}
+	}
+	if got, want := Line(s), strings.Join(strings.Fields(cleanRunes(s, false)), " "); got != want {
+		t.Fatalf("Line(%q) = %q, want %q", s, got, want)
+	}
+}
