@@ -166,6 +166,21 @@ func randomAlert(r *rand.Rand) alert.Alert {
 	return a
 }
 
+// hasEscapes agrees with strings.ContainsAny, whichever of a word's bytes is escaped.
+func TestHasEscapesByWords(t *testing.T) {
+	edges := []byte{'&', '<', '>', '`', '=', '?', '>' ^ 2, '<' ^ 1, 0x00, 0x80, 0xff, 0x25, 0x27, 0x5f, 0x61, 'a', 'a', 'a', 'a', 'a'}
+	r := rand.New(rand.NewPCG(2, 2))
+	for range 200000 {
+		b := make([]byte, r.IntN(20))
+		for i := range b {
+			b[i] = edges[r.IntN(len(edges))]
+		}
+		if got, want := hasEscapes(string(b)), strings.ContainsAny(string(b), "&<>`"); got != want {
+			t.Fatalf("hasEscapes(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
+
 func TestHasEscapes(t *testing.T) {
 	for _, s := range []string{"", "plain text", "a & b", "<", "x>", "`code`", "é🚨\u2028", "\x00\xff"} {
 		if got, want := hasEscapes(s), strings.ContainsAny(s, "&<>`"); got != want {
@@ -195,7 +210,7 @@ func FuzzAppendEscapeCut(f *testing.F) {
 func checkEscapeCut(t *testing.T, s string, n int) {
 	t.Helper()
 	want := escapeCut(s, n)
-	got, runes := appendEscapeCut([]byte("x"), s, n)
+	got, runes := appendEscapeCut([]byte("x"), s, n, true)
 	if w := chat.AppendStringContents([]byte("x"), want); !bytes.Equal(got, w) || runes != utf8.RuneCountInString(want) {
 		t.Fatalf("appendEscapeCut(%q, %d) = %s (%d runes), escapeCut makes %s (%d runes)", s, n, got[1:], runes, w[1:], utf8.RuneCountInString(want))
 	}

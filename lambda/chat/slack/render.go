@@ -202,7 +202,7 @@ func appendHeader(b []byte, em, title string) []byte {
 // appendMrkdwn writes untrusted text cleaned, escaped for mrkdwn and cut to n runes (mrkdwn,
 // or mrkdwnLines when multiline).
 func appendMrkdwn(b []byte, s string, n int, multiline bool) []byte {
-	b, _ = appendEscapeCut(b, clean(s, multiline), n)
+	b, _ = appendEscapeCut(b, clean(s, multiline), n, false)
 	return b
 }
 

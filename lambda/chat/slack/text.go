@@ -53,14 +53,31 @@ func escaped(r rune) (string, int) {
 var escapes = [256]bool{'&': true, '<': true, '>': true, '`': true}
 
 // hasEscapes reports whether s holds a byte escaped changes: strings.ContainsAny with the
-// set made once rather than at every call, which was most of its cost on short texts.
+// set made once rather than at every call, eight bytes at a time.
 func hasEscapes(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if escapeWord(w) {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if escapes[s[i]] {
 			return true
 		}
 	}
 	return false
+}
+
+// escapeWord reports whether a byte of w is '&', '<', '>' or '`': whether w made zero where it
+// holds one of them has a zero byte. '<' and '>' differ in one bit, so one test finds both. A
+// borrow crosses into the next byte only from a zero byte, so none is found where there is none.
+func escapeWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	amp, angle, tick := w^(ones*'&'), (w|ones*2)^(ones*'>'), w^(ones*'`')
+	return ((amp-ones)&^amp|(angle-ones)&^angle|(tick-ones)&^tick)&highs != 0
 }
 
 // escapeCut escapes clean text for mrkdwn and cuts it so the escaped form, which is what Slack
@@ -129,14 +146,19 @@ func escapedRunes(s string) int {
 }
 
 // appendEscapeCut appends escapeCut(s, n) as a JSON string holds it, straight from s, and
-// returns its length in runes: runs that need no mrkdwn escape are JSON-escaped whole, and an
-// entity or a backtick's guard needs no JSON escape.
-func appendEscapeCut(b []byte, s string, n int) ([]byte, int) {
+// returns its length in runes, or -1 when it is s whole and count is not set: runs that need
+// no mrkdwn escape are JSON-escaped whole, and an entity or a backtick's guard needs no JSON
+// escape.
+func appendEscapeCut(b []byte, s string, n int, count bool) ([]byte, int) {
 	if n <= 0 {
 		return b, 0
 	}
 	if len(s) <= n && !hasEscapes(s) {
-		return chat.AppendStringContents(b, s), utf8.RuneCountInString(s)
+		runes := -1
+		if count {
+			runes = utf8.RuneCountInString(s)
+		}
+		return chat.AppendStringContents(b, s), runes
 	}
 	total := escapedRunes(s)
 	budget := n
@@ -217,7 +239,7 @@ func (s *section) add(m1, m2, m3, m4, untrusted string, max int, multiline bool)
 	limit := min(max, s.left)
 	at := len(s.b)
 	var n int
-	s.b, n = appendEscapeCut(s.b, clean(untrusted, multiline), limit)
+	s.b, n = appendEscapeCut(s.b, clean(untrusted, multiline), limit, true)
 	s.left -= n
 	if s.left <= 0 {
 		s.full = true
