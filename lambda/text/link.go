@@ -29,9 +29,10 @@ var urlASCII = func() (t [utf8.RuneSelf]bool) {
 // would lead somewhere else.
 func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 	raw = strings.TrimSpace(raw)
-	if raw == "" || !utf8.ValidString(raw) {
+	if raw == "" {
 		return "", false
 	}
+	ascii := true // and so printable: urlASCII takes no control character or space
 	for i := 0; i < len(raw); {
 		if c := raw[i]; c < utf8.RuneSelf {
 			if !urlASCII[c] {
@@ -45,11 +46,12 @@ func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 			return "", false
 		}
 		i += size
+		ascii = false
 	}
-	if !webURL(raw) {
+	if !ascii && !utf8.ValidString(raw) || !webURL(raw) {
 		return "", false
 	}
-	if printable(raw, "") && !strings.ContainsAny(raw, encode) {
+	if ascii && !strings.ContainsAny(raw, encode) {
 		if len(raw) > maxLen {
 			return "", false
 		}
