@@ -7,7 +7,13 @@ import "unicode/utf8"
 // \u2028 and \u2029, invalid UTF-8 as U+FFFD, and '<', '>' and '&' as they are. Renderers
 // that write their JSON by hand use it, so that a body is byte for byte what Encode made.
 func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
+	return append(AppendStringContents(append(dst, '"'), s), '"')
+}
+
+// AppendStringContents appends what AppendString writes between the quotes. A string written
+// in pieces is then what AppendString writes for the pieces joined, provided no piece ends
+// inside a rune: a renderer can write a text straight from its parts, never joining them.
+func AppendStringContents(dst []byte, s string) []byte {
 	i := 0 // s[i:n] is still to be copied
 	for n := 0; n < len(s); {
 		// Most of a message's text needs no escape: eight bytes at a time pass over it.
@@ -57,8 +63,7 @@ func AppendString(dst []byte, s string) []byte {
 			i = n
 		}
 	}
-	dst = append(dst, s[i:]...)
-	return append(dst, '"')
+	return append(dst, s[i:]...)
 }
 
 const hex = "0123456789abcdef"

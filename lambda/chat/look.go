@@ -57,9 +57,13 @@ type Detail struct {
 // Why lists what explains an alert, most telling first: the reason sentence, then the codes
 // and reasons it came from (each only when it adds something), then each container's ending.
 // With none of those, the summary stands in when it says more than the title.
-func Why(a alert.Alert) []Detail {
-	r := a.Reason
-	var out []Detail
+func Why(a alert.Alert) []Detail { return AppendWhy(nil, &a) }
+
+// AppendWhy appends Why's details to out: a renderer that passes room of its own makes no list.
+func AppendWhy(out []Detail, a *alert.Alert) []Detail {
+	r := &a.Reason
+	first := len(out)
+	reason, lined := "", false
 	if !text.Blank(r.Text) {
 		out = append(out, Detail{Text: r.Text, Multiline: true})
 	}
@@ -69,7 +73,13 @@ func Why(a alert.Alert) []Detail {
 		{"Deployment", r.Deployment},
 		{"Alarm reason", r.Alarm},
 	} {
-		if text.Blank(d.value) || text.Line(d.value) == text.Line(r.Text) {
+		if text.Blank(d.value) {
+			continue
+		}
+		if !lined {
+			reason, lined = text.Line(r.Text), true // once, not for each code
+		}
+		if text.Line(d.value) == reason {
 			continue
 		}
 		out = append(out, Detail{Label: d.label, Text: d.value})
@@ -77,7 +87,7 @@ func Why(a alert.Alert) []Detail {
 	for _, c := range r.Containers {
 		out = append(out, Detail{Label: "•", Text: ContainerLine(c)})
 	}
-	if len(out) == 0 && !text.Blank(a.Summary) && text.Line(a.Summary) != text.Line(a.Title) {
+	if len(out) == first && !text.Blank(a.Summary) && text.Line(a.Summary) != text.Line(a.Title) {
 		out = append(out, Detail{Text: a.Summary, Multiline: true})
 	}
 	return out

@@ -29,9 +29,10 @@ var urlASCII = func() (t [utf8.RuneSelf]bool) {
 // would lead somewhere else.
 func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 	raw = strings.TrimSpace(raw)
-	if raw == "" || !utf8.ValidString(raw) {
+	if raw == "" {
 		return "", false
 	}
+	ascii := true // and so printable: urlASCII takes no control character or space
 	for i := 0; i < len(raw); {
 		if c := raw[i]; c < utf8.RuneSelf {
 			if !urlASCII[c] {
@@ -45,12 +46,12 @@ func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 			return "", false
 		}
 		i += size
+		ascii = false
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !ascii && !utf8.ValidString(raw) || !webURL(raw) {
 		return "", false
 	}
-	if printable(raw, "") && !strings.ContainsAny(raw, encode) {
+	if ascii && !strings.ContainsAny(raw, encode) {
 		if len(raw) > maxLen {
 			return "", false
 		}
@@ -69,3 +70,46 @@ func LinkURL(raw string, maxLen int, encode string) (string, bool) {
 	}
 	return b.String(), true
 }
+
+// webURL reports whether raw, which holds no character LinkURL refuses, parses as an absolute
+// http(s) URL with a host. Most links are of one plain shape, which is checked here without
+// url.Parse and its allocations: a lowercase scheme, a host name of letters, digits, dots and
+// hyphens, and only well-formed percent escapes after it; that is where url.Parse could fail.
+// Any other link is left to url.Parse.
+func webURL(raw string) bool {
+	rest, ok := strings.CutPrefix(raw, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(raw, "http://"); !ok {
+			return parsesAsWebURL(raw)
+		}
+	}
+	host := 0
+	for host < len(rest) && hostByte[rest[host]] {
+		host++
+	}
+	if host == 0 || host < len(rest) && rest[host] != '/' && rest[host] != '?' && rest[host] != '#' {
+		return parsesAsWebURL(raw)
+	}
+	for i := host; i < len(rest); i++ {
+		if rest[i] == '%' && (i+2 >= len(rest) || !isHex(rest[i+1]) || !isHex(rest[i+2])) {
+			return parsesAsWebURL(raw)
+		}
+	}
+	return true
+}
+
+// parsesAsWebURL is webURL by url.Parse.
+func parsesAsWebURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// hostByte marks the bytes of a plain host name.
+var hostByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
+	}
+	return t
+}()
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }

@@ -8,6 +8,7 @@ package text
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxInput bounds the work done on one untrusted string: no renderer shows more than a few
@@ -57,9 +58,17 @@ func Clean(s string, multiline bool) string {
 	if multiline && printable(s, "\n") {
 		return strings.TrimRight(s, " \n") // nothing to replace or drop
 	}
-	if !multiline && printable(s, "") {
-		return strings.TrimSpace(s)
+	if !multiline && printable(s, "") || shown(s, multiline) {
+		if multiline {
+			return strings.TrimRight(s, " \n")
+		}
+		return strings.TrimSpace(s) // nothing to replace or drop
 	}
+	return cleanRunes(s, multiline)
+}
+
+// cleanRunes is Clean rune by rune, for text that has something to replace or drop.
+func cleanRunes(s string, multiline bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
@@ -86,7 +95,35 @@ func Line(s string) string {
 	if printable(s, "") && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
 		return s // already one clean line: the common case
 	}
-	return strings.Join(strings.Fields(Clean(s, false)), " ")
+	c := Clean(s, false)
+	if !strings.Contains(c, "  ") && !strings.ContainsFunc(c, wideSpace) {
+		return c // trimmed, and its spaces are single: nothing to collapse
+	}
+	return strings.Join(strings.Fields(c), " ")
+}
+
+// wideSpace reports whether r is white space other than ' ', which Line turns into ' '.
+func wideSpace(r rune) bool { return r != ' ' && unicode.IsSpace(r) }
+
+// shown reports whether s is valid UTF-8 without an Unsafe character, but '\n' when
+// multiline: text Clean only trims. Text outside printable ASCII, a dash or an accent, then
+// costs Clean no copy.
+func shown(s string, multiline bool) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if (c < 0x20 || c == 0x7f) && !(c == '\n' && multiline) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || Unsafe(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // Blank reports whether s shows nothing once cleaned: Line(s) == "", without building it.

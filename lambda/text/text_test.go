@@ -51,6 +51,9 @@ func TestLinkURL(t *testing.T) {
 		{"https://x.example/日本", "", "https://x.example/%E6%97%A5%E6%9C%AC", true},
 		{"https://x.example/a_(b)", "()", "https://x.example/a_%28b%29", true},
 		{"javascript:alert(1)", "", "", false},
+		{"https://x.example/\xff", "", "", false},
+		{"https://x.example/\xe6\x97", "", "", false},
+		{"https://x.example/\xe6\x97 ", "", "", false},
 		{"https://evil.example|click>", "", "", false},
 		{"https://x.example/a b", "", "", false},
 		{"//x.example/a", "", "", false},
@@ -195,5 +198,72 @@ func TestPrintableWord(t *testing.T) {
 			w[i] = edges[r.IntN(len(edges))]
 		}
 		check(w)
+	}
+}
+
+// webURL's shortcut answers as url.Parse does, for links of every shape.
+func TestWebURLMatchesParse(t *testing.T) {
+	for _, raw := range []string{
+		"https://console.aws.example/a?b=1&c=2#x", "http://x.example", "https://x.example?q", "https://x.example#f",
+		"https://", "http://", "https:///path", "https://x.example:443/a", "https://x.example:abc/", "https://a:b:c/",
+		"https://user@x.example/", "https://[::1]/", "https://[1.2.3.4]/", "https://x.example/%41%zz", "https://x.example/%4",
+		"https://x.example/a?%zz", "https://x.example/a#%zz", "https://x.example/a#%41", "https://x.%41example/",
+		"HTTPS://x.example/", "Http://x.example/", "ftp://x.example/", "https:x.example", "//x.example/", "https://x_y.example/",
+		"https://x.example/%", "https://x.example/%%41", "https://x.example/a%2", "https://x.example/?%", "https://-.-/",
+	} {
+		checkWebURL(t, raw)
+	}
+}
+
+func FuzzWebURL(f *testing.F) {
+	for _, s := range []string{"https://console.aws.example/a?b=1#c", "http://x.example/%41", "https://[::1]:80/", "https://a@b/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if !strings.ContainsFunc(raw, refused) && utf8.ValidString(raw) {
+			checkWebURL(t, raw)
+		}
+	})
+}
+
+func checkWebURL(t *testing.T, raw string) {
+	t.Helper()
+	if got, want := webURL(raw), parsesAsWebURL(raw); got != want {
+		t.Errorf("webURL(%q) = %v, url.Parse says %v", raw, got, want)
+	}
+}
+
+// Clean's and Line's shortcuts change nothing: Clean is what cleaning rune by rune makes, and
+// Line what splitting that into words and joining them makes, whatever the text holds.
+func TestCleanShortcuts(t *testing.T) {
+	pieces := []string{"a", "b c", "  ", " ", "\n", "\r\n", "\r", "\t", "\v", "\f", "\x00", "\x7f", "\xff", "\xe2\x80",
+		"é", "—", "…", "日本", "🚨", "\u00a0", "\u3000", "\u2003", "\u0085", "\u2028", "\u2029", "\u202e", "\u200e",
+		"\u061c", "\u2066", "\u200b", "\ufffd", "@here"}
+	r := rand.New(rand.NewPCG(6, 2))
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		checkClean(t, b.String())
+	}
+}
+
+func FuzzCleanShortcuts(f *testing.F) {
+	for _, s := range []string{"", "a — b", " é\u00a0x ", "a\r\nb\u2028", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkClean)
+}
+
+func checkClean(t *testing.T, s string) {
+	t.Helper()
+	for _, multiline := range []bool{false, true} {
+		if got, want := Clean(s, multiline), cleanRunes(s, multiline); got != want {
+			t.Fatalf("Clean(%q, %v) = %q, rune by rune %q", s, multiline, got, want)
+		}
+	}
+	if got, want := Line(s), strings.Join(strings.Fields(cleanRunes(s, false)), " "); got != want {
+		t.Fatalf("Line(%q) = %q, want %q", s, got, want)
 	}
 }

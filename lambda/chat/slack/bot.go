@@ -39,19 +39,13 @@ func NewBot(token, channel string, c *deliver.Client) *Bot {
 	return &Bot{Token: token, Channel: channel, Client: c}
 }
 
-// botMessage is the webhook's message with the Web API's arguments beside it.
-type botMessage struct {
-	Channel string `json:"channel"`
-	message
-}
-
 // Render returns the chat.postMessage body for a: the webhook's message and the channel.
 func (b *Bot) Render(a alert.Alert) ([]byte, error) { return RenderBot(a, b.Channel) }
 
 // RenderBot returns the chat.postMessage body for a in channel: the webhook's message and the
 // channel. It needs no token.
 func RenderBot(a alert.Alert, channel string) ([]byte, error) {
-	return encodeBotMessage(channel, build(a, nil))
+	return render(&a, nil, channel, true)
 }
 
 func encode(v any) ([]byte, error) {

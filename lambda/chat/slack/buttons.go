@@ -13,11 +13,11 @@ import (
 
 // RenderWith is Render with the buttons of m: the incoming-webhook body of a destination that
 // opted in to buttons.
-func RenderWith(a alert.Alert, m chatops.Menu) ([]byte, error) { return encodeMessage(build(a, m)) }
+func RenderWith(a alert.Alert, m chatops.Menu) ([]byte, error) { return render(&a, m, "", false) }
 
 // RenderBotWith is RenderBot with the buttons of m.
 func RenderBotWith(a alert.Alert, channel string, m chatops.Menu) ([]byte, error) {
-	return encodeBotMessage(channel, build(a, m))
+	return render(&a, m, channel, true)
 }
 
 // Slack's limits on a confirmation dialog (Block Kit reference: confirmation dialog object).

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/foghornhq/foghorn/lambda/alert"
 	"github.com/foghornhq/foghorn/lambda/chat"
 	"github.com/foghornhq/foghorn/lambda/chatops"
+	"github.com/foghornhq/foghorn/lambda/text"
 )
 
 // Slack's limits, in characters; chatfake enforces the same.
@@ -52,18 +54,9 @@ const (
 	logLineBudget   = 400
 )
 
-type message struct {
-	Text        string       `json:"text"`
-	Attachments []attachment `json:"attachments"`
-}
-
-type attachment struct {
-	Color    string  `json:"color"`
-	Fallback string  `json:"fallback"`
-	Blocks   []block `json:"blocks"`
-}
-
-// block is any Block Kit block; the concrete structs keep each block's JSON exact.
+// block is any Block Kit block of a reply (replies.go) or the action buttons (buttons.go); the
+// concrete structs keep each block's JSON exact. An alert's message is written without them
+// (render).
 type block interface{ blockType() string }
 
 type textObject struct {
@@ -78,20 +71,10 @@ type textObject struct {
 func plainText(s string) textObject  { return textObject{Type: "plain_text", Text: s, Emoji: true} }
 func mrkdwnText(s string) textObject { return textObject{Type: "mrkdwn", Text: s, Verbatim: true} }
 
-type headerBlock struct {
-	Type string     `json:"type"`
-	Text textObject `json:"text"`
-}
-
 type sectionBlock struct {
 	Type   string       `json:"type"`
 	Text   *textObject  `json:"text,omitempty"`
 	Fields []textObject `json:"fields,omitempty"`
-}
-
-type contextBlock struct {
-	Type     string       `json:"type"`
-	Elements []textObject `json:"elements"`
 }
 
 type button struct {
@@ -106,9 +89,7 @@ type actionsBlock struct {
 	Elements []button `json:"elements"`
 }
 
-func (headerBlock) blockType() string  { return "header" }
 func (sectionBlock) blockType() string { return "section" }
-func (contextBlock) blockType() string { return "context" }
 func (actionsBlock) blockType() string { return "actions" }
 
 // emoji is how a severity shows in Slack: its shortcode. The bar's colour and the severity's
@@ -129,11 +110,14 @@ var colors = func() map[alert.Severity]string {
 	return m
 }()
 
+// unknownColor is the colour of every other severity.
+var unknownColor = hexColor("")
+
 func colorOf(s alert.Severity) string {
 	if c, ok := colors[s]; ok {
 		return c
 	}
-	return hexColor(s)
+	return unknownColor
 }
 
 func hexColor(s alert.Severity) string { return fmt.Sprintf("#%06X", chat.LookOf(s).Color) }
@@ -146,126 +130,288 @@ func emojiOf(s alert.Severity) string {
 }
 
 // Render returns the incoming-webhook body for a: compact JSON, within every Slack limit.
-func Render(a alert.Alert) ([]byte, error) {
-	return encodeMessage(build(a, nil))
-}
+func Render(a alert.Alert) ([]byte, error) { return render(&a, nil, "", false) }
 
-// build lays out the message; m adds the action buttons (buttons.go) the alert offers.
-func build(a alert.Alert, m chatops.Menu) message {
+// render writes the message's JSON straight from the alert into one buffer, the bot's body
+// (the channel first) when bot is set; m adds the action buttons (buttons.go) the alert
+// offers. No block is built on the way: each text is escaped into its place as it is made,
+// and a text made of parts is written part by part, never joined first. The tests hold the
+// bytes to those of the block tree Slack's Block Kit describes, encoded by reflection.
+//
+// The message is a top-level text and one attachment holding the colour bar and the blocks
+// (doc.go): a header, the why, the facts, the excerpt, the log lines, the link buttons, the
+// action buttons and the context line, at most 9 blocks of Slack's MaxBlocks.
+func render(a *alert.Alert, m chatops.Menu, channel string, bot bool) ([]byte, error) {
+	room := buffers.Get().(*[]byte)
+	b := append((*room)[:0], '{')
+	if bot {
+		b = append(chat.AppendString(append(b, `"channel":`...), channel), ',')
+	}
 	em := emojiOf(a.Severity)
-	headline, title := chat.Headline(a), chat.Title(a)
 
-	prefix := em + " "
-	top := prefix + mrkdwn(headline, topTextBudget-utf8.RuneCountInString(prefix))
+	b = append(b, `"text":"`...)
+	top := len(b)
+	b = append(append(b, em...), ' ')
+	b = appendMrkdwn(b, chat.Headline(*a), topTextBudget-runes(em)-1, false)
+	topEnd := len(b)
+	b = append(b, `","attachments":[{"color":"`...)
+	b = append(b, colorOf(a.Severity)...) // "#RRGGBB": nothing to escape
+	b = append(b, `","fallback":"`...)
+	b = append(b, b[top:topEnd]...) // the top text again, already escaped
+	b = append(b, `","blocks":[{"type":"header","text":{"type":"plain_text","text":"`...)
+	b = appendHeader(b, em, chat.Title(*a))
+	b = append(b, `","emoji":true}}`...)
 
-	// Room for every block build can make (header, why, two of facts, excerpt, log, links,
-	// buttons, context): the list is made once.
-	blocks := make([]block, 1, 9)
-	blocks[0] = headerBlock{Type: "header", Text: plainText(plain(em+" "+title, MaxHeaderText))}
-	if why := whySection(a); why != "" {
-		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(why))})
-	}
-	blocks, factsLeft := factSections(blocks, a.Facts)
-	if code := excerptBlock(a.Excerpt); code != "" {
-		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(code))})
-	}
-	if code := logBlock(a.LogHeading(), a.LogLines); code != "" {
-		blocks = append(blocks, sectionBlock{Type: "section", Text: ptr(mrkdwnText(code))})
-	}
-	actions, linksLeft := actionBlock(a.Links)
-	if actions != nil {
-		blocks = append(blocks, actions)
-	}
-	if buttons := actionButtons(a, m); buttons != nil {
-		blocks = append(blocks, buttons)
-	}
-	blocks = append(blocks, contextLine(a, factsLeft, linksLeft))
-
-	return message{
-		Text: top,
-		Attachments: []attachment{{
-			Color:    colorOf(a.Severity),
-			Fallback: top,
-			Blocks:   blocks[:min(len(blocks), MaxBlocks)],
-		}},
-	}
-}
-
-// whySection says why, in AWS's words (chat.Why): the reason sentence, then the codes and
-// reasons it came from, then each container's ending. A container's line is escaped whole: its
-// name is not set in bold, because bold markup around untrusted text could be unbalanced by it.
-func whySection(a alert.Alert) string {
-	s := newSection(MaxSectionText)
-	sep := ""
-	next := func(m string) string { m = sep + m; sep = "\n"; return m }
-	for _, d := range chat.Why(a) {
-		switch d.Label {
-		case "":
-			s.add(next(""), d.Text, reasonBudget, d.Multiline)
-		case "•":
-			s.add(next("• "), d.Text, containerBudget, false)
-		default:
-			s.add(next("*"+d.Label+":* "), d.Text, detailBudget, false)
+	b = appendWhy(b, a)
+	b, factsLeft := appendFacts(b, a.Facts)
+	b = appendExcerpt(b, a.Excerpt)
+	b = appendLog(b, a.LogHeading(), a.LogLines)
+	b, linksLeft := appendLinks(b, a.Links)
+	if len(m) > 0 {
+		if buttons := actionButtons(*a, m); buttons != nil {
+			js, err := chat.Encode("slack: encoding the message", buttons) // rare: left to reflection
+			if err != nil {
+				return encoded(room, b, err)
+			}
+			b = append(append(b, ','), js...)
 		}
 	}
-	return s.String()
+	b = appendContext(b, a, factsLeft, linksLeft)
+	return encoded(room, append(b, "]}]}"...), nil)
 }
 
-// factSections lays the facts out as fields, ten per section, at most factsShown, appended to
-// blocks; it returns how many were left out so the context line can say so.
-func factSections(blocks []block, facts []alert.Fact) ([]block, int) {
-	shown, left := chat.Facts(facts, factsShown)
-	fields := make([]textObject, 0, len(shown))
-	for _, f := range shown {
-		fields = append(fields, mrkdwnText(fieldText(f)))
+// The blocks' JSON around their texts.
+const (
+	sectionOpen = `,{"type":"section","text":{"type":"mrkdwn","text":"`
+	mrkdwnShut  = `","verbatim":true}`
+)
+
+// appendHeader writes the header's text: the emoji and the title, as plain cuts their join.
+// plain's cleaning neither joins nor splits across the space after an emoji shortcode, and
+// cutting by runes after a prefix of k runes is cutting the rest to n-k, so the title is
+// cleaned and cut on its own; but for a title so long that the cleaning's bound on its input
+// falls elsewhere once the prefix is on it.
+func appendHeader(b []byte, em, title string) []byte {
+	if len(em)+1+len(title) > text.MaxInput {
+		return chat.AppendStringContents(b, plain(em+" "+title, MaxHeaderText))
 	}
-	for len(fields) > 0 {
-		n := min(len(fields), MaxFields)
-		blocks = append(blocks, sectionBlock{Type: "section", Fields: fields[:n]})
-		fields = fields[n:]
-	}
-	return blocks, left
+	b = append(append(b, em...), ' ')
+	return chat.AppendStringContents(b, plain(title, MaxHeaderText-runes(em)-1))
 }
 
-// fieldText is "*Label*\nvalue", the label escaped and cut short, the value given the rest.
-func fieldText(f alert.Fact) string {
+// appendMrkdwn writes untrusted text cleaned, escaped for mrkdwn and cut to n runes (mrkdwn,
+// or mrkdwnLines when multiline).
+func appendMrkdwn(b []byte, s string, n int, multiline bool) []byte {
+	b, _ = appendEscapeCut(b, clean(s, multiline), n, false)
+	return b
+}
+
+// appendWhy writes the why section, when there is anything to say: AWS's words (chat.Why),
+// the reason sentence, then the codes and reasons it came from, then each container's ending.
+// A container's line is escaped whole: its name is not set in bold, because bold markup
+// around untrusted text could be unbalanced by it.
+func appendWhy(b []byte, a *alert.Alert) []byte {
+	open := len(b)
+	s := section{b: append(b, sectionOpen...), left: MaxSectionText}
+	s.start = len(s.b)
+	var room [8]chat.Detail // the reason, four codes and reasons, and three containers
+	sep := ""
+	for _, d := range chat.AppendWhy(room[:0], a) {
+		switch d.Label {
+		case "":
+			s.add(sep, "", "", "", d.Text, reasonBudget, d.Multiline)
+		case "•":
+			s.add(sep, "• ", "", "", d.Text, containerBudget, false)
+		default:
+			s.add(sep, "*", d.Label, ":* ", d.Text, detailBudget, false)
+		}
+		sep = "\n"
+	}
+	if len(s.b) == s.start {
+		return s.b[:open]
+	}
+	return append(s.b, mrkdwnShut+"}"...)
+}
+
+// appendFacts writes the facts worth showing (those with a label or a value) as fields, ten
+// per section, at most factsShown; it returns how many more there were so the context line
+// can say so.
+func appendFacts(b []byte, facts []alert.Fact) ([]byte, int) {
+	shown, left := 0, 0
+	for _, f := range facts {
+		switch {
+		case text.Blank(f.Label) && text.Blank(f.Value):
+			continue
+		case shown == factsShown:
+			left++
+			continue
+		case shown%MaxFields == 0:
+			if shown > 0 {
+				b = append(b, "]}"...)
+			}
+			b = append(b, `,{"type":"section","fields":[`...)
+		default:
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":"mrkdwn","text":"`...)
+		b = append(appendField(b, f), mrkdwnShut...)
+		shown++
+	}
+	if shown > 0 {
+		b = append(b, "]}"...)
+	}
+	return b, left
+}
+
+// A fact's label, escaped, is at most factLabelBudget runes, which leaves its value all of
+// factValueBudget within MaxFieldText.
+const _ = uint(MaxFieldText - factLabelBudget - len("**\n") - factValueBudget)
+
+// appendField writes "*Label*\nvalue", the label escaped and cut short, the value given the
+// rest; a fact without a label is its value alone.
+func appendField(b []byte, f alert.Fact) []byte {
 	value := f.Value
 	if strings.TrimSpace(value) == "" {
 		value = "—"
 	}
 	if strings.TrimSpace(f.Label) == "" {
-		return mrkdwnLines(value, factValueBudget)
+		return appendMrkdwn(b, value, factValueBudget, true)
 	}
-	label := mrkdwn(f.Label, factLabelBudget)
-	room := MaxFieldText - utf8.RuneCountInString(label) - len("**\n")
-	return "*" + label + "*\n" + mrkdwnLines(value, min(factValueBudget, room)) // one string made, not two
+	b = append(b, '*')
+	b = appendMrkdwn(b, f.Label, factLabelBudget, false)
+	b = append(b, `*\n`...)
+	return appendMrkdwn(b, value, factValueBudget, true)
 }
 
-// excerptBlock shows a generic alert's raw record as code, head kept.
-func excerptBlock(excerpt string) string {
+// appendExcerpt shows a generic alert's raw record as code, head kept.
+func appendExcerpt(b []byte, excerpt string) []byte {
 	const open, shut = "*Raw event*\n```\n", "\n```"
 	body := escapeCut(clean(excerpt, true), MaxSectionText-runes(open)-runes(shut))
 	if strings.TrimSpace(body) == "" {
-		return ""
+		return b
 	}
-	return open + body + shut
+	b = chat.AppendStringContents(append(b, sectionOpen...), open)
+	b = chat.AppendStringContents(b, body)
+	b = chat.AppendStringContents(b, shut)
+	return append(b, mrkdwnShut+"}"...)
 }
 
-// logBlock shows the alert's log lines as code under heading: a stopped task's last lines, or
-// a log pattern's samples. The end of a log says most, so lines are dropped from the top, each
-// line cut to logLineBudget.
-func logBlock(heading string, lines []string) string {
-	open, shut := "*"+heading+"*\n```\n", "\n```"
+// appendLog shows the alert's log lines as code under heading: a stopped task's last lines,
+// or a log pattern's samples. The end of a log says most, so lines are dropped from the top,
+// each line cut to logLineBudget.
+func appendLog(b []byte, heading string, lines []string) []byte {
+	if len(lines) == 0 {
+		return b
+	}
+	const open, shut = "*\n```\n", "\n```" // open follows "*" and the heading
 	show := func(l string) string {
 		// Leading indentation (stack traces) is kept; a line break inside a line is not.
 		return escapeCut(strings.ReplaceAll(clean(l, true), "\n", " "), logLineBudget)
 	}
 	empty := func(l string) bool { return l == "" } // a line of white space is kept
-	kept := chat.TailWithin(lines, MaxSectionText-runes(open)-runes(shut), show, runes, empty)
+	room := MaxSectionText - 1 - runes(heading) - runes(open) - runes(shut)
+	kept := chat.TailWithin(lines, room, show, runes, empty)
 	if kept == nil {
-		return ""
+		return b
 	}
-	return open + strings.Join(kept, "\n") + shut
+	b = append(append(b, sectionOpen...), '*')
+	b = chat.AppendStringContents(b, heading)
+	b = chat.AppendStringContents(b, open)
+	for i, l := range kept {
+		if i > 0 {
+			b = append(b, `\n`...)
+		}
+		b = chat.AppendStringContents(b, l)
+	}
+	b = chat.AppendStringContents(b, shut)
+	return append(b, mrkdwnShut+"}"...)
+}
+
+// appendLinks turns links into URL buttons, which open the link and need no app backend. A
+// link whose URL is not an absolute http(s) URL within Slack's length is skipped rather than
+// cut: a cut URL would lead somewhere else. It returns how many links were left out.
+func appendLinks(b []byte, links []alert.Link) ([]byte, int) {
+	shown, left := 0, 0
+	for _, ln := range links {
+		u, ok := text.LinkURL(ln.URL, MaxURL, "")
+		if !ok || shown == MaxActions {
+			left++
+			continue
+		}
+		if shown == 0 {
+			b = append(b, `,{"type":"actions","elements":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		label := plain(ln.Label, MaxButtonText)
+		if label == "" {
+			label = "Open"
+		}
+		b = append(b, `{"type":"button","text":{"type":"plain_text","text":"`...)
+		b = chat.AppendStringContents(b, label)
+		b = append(b, `","emoji":true},"url":"`...)
+		b = chat.AppendStringContents(b, u)
+		b = append(b, `","action_id":"`...)
+		b = append(b, linkIDs[shown]...)
+		b = append(b, `"}`...)
+		shown++
+	}
+	if shown > 0 {
+		b = append(b, "]}"...)
+	}
+	return b, left
+}
+
+// appendContext writes the small print (chat.Context): severity • origin • region • account •
+// time • event count, then what was left out; the blank parts dropped.
+func appendContext(b []byte, a *alert.Alert, factsLeft, linksLeft int) []byte {
+	const dot = " • "
+	b = append(b, `,{"type":"context","elements":[{"type":"mrkdwn","text":"*`...)
+	b = chat.AppendStringContents(b, chat.LookOf(a.Severity).Label)
+	b = append(b, '*')
+	for _, s := range [...]string{a.Origin, a.Identity.Region, a.Identity.Account} {
+		n := len(b)
+		if b = appendMrkdwn(append(b, dot...), s, contextBudget, false); len(b) == n+len(dot) {
+			b = b[:n] // nothing to show, nor a dot before it
+		}
+	}
+	if !a.Time.IsZero() {
+		b = append(appendDateTime(append(b, dot...), a.Time.UTC()), " UTC"...)
+	}
+	if a.Count > 1 {
+		b = append(strconv.AppendInt(append(b, dot...), int64(a.Count), 10), " events"...)
+	}
+	b = appendNotShown(b, dot, factsLeft, "more fact", "more facts")
+	b = appendNotShown(b, dot, linksLeft, "link", "links")
+	return append(b, mrkdwnShut+"]}"...)
+}
+
+// appendDateTime writes t as t.AppendFormat(b, time.DateTime) does, without reading the
+// layout: digit by digit for the years 0 to 9999, by AppendFormat for any other.
+func appendDateTime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, time.DateTime)
+	}
+	hour, minute, second := t.Clock()
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(b, byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), ' ')
+	return append(b, byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+second/10), byte('0'+second%10))
+}
+
+// appendNotShown writes sep and chat.NotShown's words when n is above zero.
+func appendNotShown(b []byte, sep string, n int, one, many string) []byte {
+	if n <= 0 {
+		return b
+	}
+	b = strconv.AppendInt(append(b, sep...), int64(n), 10)
+	if n == 1 {
+		b = append(append(b, ' '), one...)
+	} else {
+		b = append(append(b, ' '), many...)
+	}
+	return append(b, " not shown"...)
 }
 
 // actionBlock turns links into URL buttons, which open the link and need no app backend.
@@ -294,14 +440,6 @@ var linkIDs = func() (ids [MaxActions]string) {
 	}
 	return ids
 }()
-
-// contextLine is the small print: severity • region • account • time • event count, plus what
-// was left out.
-func contextLine(a alert.Alert, factsLeft, linksLeft int) block {
-	c := chat.ContextOf(a)
-	esc := func(s string) string { return mrkdwn(s, contextBudget) }
-	return contextBlock{Type: "context", Elements: []textObject{mrkdwnText(c.SmallPrint("*"+c.Label+"*", esc, factsLeft, linksLeft))}}
-}
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
