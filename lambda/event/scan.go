@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -150,10 +151,26 @@ func (s *scanner) seen(mask *uint64, bit uint) {
 // unknown skips the value of a member whose name is not one of the struct's, unless the name
 // could match one of them without regard to case (folds holds the names lower-cased, with '-'
 // and '_' removed): Decode would read such a member into that field.
-func (s *scanner) unknown(k []byte, folds map[string]struct{}) {
+func (s *scanner) unknown(k []byte, folds *folds) {
 	var buf [48]byte
+	n, ok := fold(&buf, k)
+	if !ok {
+		s.fail() // longer than any field name folded
+		return
+	}
+	if _, ok := folds.set()[string(buf[:n])]; ok {
+		s.fail()
+		return
+	}
+	s.skip(0)
+}
+
+// fold writes name into buf lower-cased, with '-' and '_' removed, and says how long it is;
+// false if it does not fit.
+func fold[T string | []byte](buf *[48]byte, name T) (int, bool) {
 	n := 0
-	for _, c := range k {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		switch {
 		case c == '-' || c == '_':
 			continue
@@ -161,27 +178,38 @@ func (s *scanner) unknown(k []byte, folds map[string]struct{}) {
 			c += 'a' - 'A'
 		}
 		if n == len(buf) {
-			s.fail() // longer than any field name folded
-			return
+			return n, false
 		}
 		buf[n] = c
 		n++
 	}
-	if _, ok := folds[string(buf[:n])]; ok {
-		s.fail()
-		return
-	}
-	s.skip(0)
+	return n, true
 }
 
-// foldSet builds a struct's folds for unknown.
-func foldSet(names ...string) map[string]struct{} {
-	m := make(map[string]struct{}, len(names))
-	for _, n := range names {
-		n = strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(n))
-		m[n] = struct{}{}
-	}
-	return m
+// folds holds a struct's field names for unknown, folded as it folds a key. The set is made
+// at the first unknown key, not at start: there are thirty of them, and a start that reads
+// no event pays nothing for them.
+type folds struct {
+	names []string
+	once  sync.Once
+	m     map[string]struct{}
+}
+
+func foldSet(names ...string) *folds { return &folds{names: names} }
+
+func (f *folds) set() map[string]struct{} {
+	f.once.Do(func() {
+		f.m = make(map[string]struct{}, len(f.names))
+		var buf [48]byte
+		for _, name := range f.names {
+			n, ok := fold(&buf, name)
+			if !ok {
+				panic("event: field name too long to fold: " + name)
+			}
+			f.m[string(buf[:n])] = struct{}{}
+		}
+	})
+	return f.m
 }
 
 // class sorts a string's bytes: 0 plain, 1 the closing quote, 2 a backslash, 3 a control
