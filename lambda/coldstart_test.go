@@ -155,7 +155,7 @@ func (l *lockedBuffer) String() string {
 
 // buildShipped builds the bootstrap as it ships: the flags of infra's notifier build, for this
 // machine's architecture.
-func buildShipped(b *testing.B) string {
+func buildShipped(b testing.TB) string {
 	bin := filepath.Join(b.TempDir(), "bootstrap")
 	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w -buildid=", "-o", bin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
