@@ -203,16 +203,10 @@ func (s *scanner) anyMap(depth int) map[string]any {
 	}
 	out := map[string]any{}
 	for first := true; s.more('}', &first); {
-		if s.peek() != '"' {
-			s.fail()
+		k, ok := s.mapKey()
+		if !ok {
 			return nil
 		}
-		k := s.str()
-		if s.peek() != ':' {
-			s.fail()
-			return nil
-		}
-		s.i++
 		out[k] = s.any(depth + 1)
 	}
 	return out

@@ -96,23 +96,14 @@ func (s *scanner) more(end byte, first *bool) bool {
 }
 
 // object starts an object: false at null (the value stays zero) or anything else (a failure).
-func (s *scanner) object() bool {
-	switch s.peek() {
-	case '{':
-		s.i++
-		return true
-	case 'n':
-		s.literal("null")
-	default:
-		s.fail()
-	}
-	return false
-}
+func (s *scanner) object() bool { return s.open('{') }
 
 // array starts an array, as object does an object.
-func (s *scanner) array() bool {
+func (s *scanner) array() bool { return s.open('[') }
+
+func (s *scanner) open(c byte) bool {
 	switch s.peek() {
-	case '[':
+	case c:
 		s.i++
 		return true
 	case 'n':
@@ -635,16 +626,10 @@ func (s *scanner) strMap() map[string]string {
 	}
 	out := map[string]string{}
 	for first := true; s.more('}', &first); {
-		if s.peek() != '"' {
-			s.fail()
+		k, ok := s.mapKey()
+		if !ok {
 			return nil
 		}
-		k := s.str()
-		if s.peek() != ':' {
-			s.fail()
-			return nil
-		}
-		s.i++
 		if s.peek() != '"' {
 			s.fail() // null and other types: not copied
 			return nil
@@ -709,4 +694,19 @@ func (s *scanner) end() {
 	if s.peek() != 0 || s.i != len(s.b) {
 		s.fail()
 	}
+}
+
+// mapKey reads a map's key and the colon after it.
+func (s *scanner) mapKey() (string, bool) {
+	if s.peek() != '"' {
+		s.fail()
+		return "", false
+	}
+	k := s.str()
+	if s.peek() != ':' {
+		s.fail()
+		return "", false
+	}
+	s.i++
+	return k, true
 }
