@@ -493,17 +493,26 @@ func (s *scanner) number() []byte {
 	return b[start:i]
 }
 
-// int64 reads an integer (null is 0). A fraction, an exponent or a value out of range fails.
-func (s *scanner) int64() int64 {
+// numberOrNull reads a number's literal; false at null (the value stays zero) or anything
+// else that is not a number (a failure).
+func (s *scanner) numberOrNull() ([]byte, bool) {
 	switch c := s.peek(); {
 	case c == 'n':
 		s.literal("null")
-		return 0
+		return nil, false
 	case c != '-' && (c < '0' || c > '9'):
 		s.fail()
+		return nil, false
+	}
+	return s.number(), true
+}
+
+// int64 reads an integer (null is 0). A fraction, an exponent or a value out of range fails.
+func (s *scanner) int64() int64 {
+	lit, ok := s.numberOrNull()
+	if !ok {
 		return 0
 	}
-	lit := s.number()
 	neg := len(lit) > 0 && lit[0] == '-'
 	digits := lit
 	if neg {
@@ -548,16 +557,8 @@ func (s *scanner) intPtr() *int {
 
 // float reads a float64 (null is 0). A value out of range fails.
 func (s *scanner) float() float64 {
-	switch c := s.peek(); {
-	case c == 'n':
-		s.literal("null")
-		return 0
-	case c != '-' && (c < '0' || c > '9'):
-		s.fail()
-		return 0
-	}
-	lit := s.number()
-	if s.bad {
+	lit, ok := s.numberOrNull()
+	if !ok || s.bad {
 		return 0
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)
